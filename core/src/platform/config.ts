@@ -1,0 +1,107 @@
+import { z } from "zod";
+
+/**
+ * Every setting the product reads, parsed once at start-up. A wrong or missing setting
+ * stops the process with a message naming it (see `loadConfig`).
+ */
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded");
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    ROLE: z.enum(["all", "api", "worker"]).default("all"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    DATA_DIR: z.string().min(1).default(".data"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+
+    JOB_DRIVER: z.enum(["db", "sqs"]).default("db"),
+    JOB_CONCURRENCY: z.coerce.number().int().positive().default(32),
+    JOB_BATCH_SIZE: z.coerce.number().int().positive().max(500).default(100),
+    JOB_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(20),
+    JOB_LEASE_SECONDS: z.coerce.number().int().positive().default(30),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(20),
+    SQS_QUEUE_URL: z.url().optional(),
+    SQS_DLQ_URL: z.url().optional(),
+    SQS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(10),
+
+    AWS_REGION: z.string().min(1).default("us-east-1"),
+    AWS_ENDPOINT_URL: z.url().optional(),
+
+    STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+    STORAGE_DIR: z.string().min(1).optional(),
+    S3_BUCKET: z.string().min(3).optional(),
+
+    SECRETS_PROVIDER: z.enum(["local", "kms"]).default("local"),
+    SECRETS_LOCAL_KEY: base64Key.optional(),
+    KMS_KEY_ID: z.string().min(1).optional(),
+
+    OPERATOR_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+
+    PGLITE_SERVER: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    const need = (cond: boolean, key: string, why: string) => {
+      if (cond) ctx.addIssue({ code: "custom", path: [key], message: `is required ${why}` });
+    };
+    need(c.JOB_DRIVER === "sqs" && !c.SQS_QUEUE_URL, "SQS_QUEUE_URL", "when JOB_DRIVER=sqs");
+    need(c.JOB_DRIVER === "sqs" && !c.SQS_DLQ_URL, "SQS_DLQ_URL", "when JOB_DRIVER=sqs");
+    need(c.STORAGE_DRIVER === "s3" && !c.S3_BUCKET, "S3_BUCKET", "when STORAGE_DRIVER=s3");
+    need(c.SECRETS_PROVIDER === "kms" && !c.KMS_KEY_ID, "KMS_KEY_ID", "when SECRETS_PROVIDER=kms");
+    const prod = c.NODE_ENV === "production";
+    need(prod && !c.DATABASE_URL, "DATABASE_URL", "in production (the embedded database is for development)");
+    need(prod && c.SECRETS_PROVIDER === "local" && !c.SECRETS_LOCAL_KEY, "SECRETS_LOCAL_KEY", "in production with SECRETS_PROVIDER=local");
+    need(prod && !c.OPERATOR_TOKEN_SECRET, "OPERATOR_TOKEN_SECRET", "in production");
+    need(prod && !c.SIGNING_SECRET, "SIGNING_SECRET", "in production");
+  });
+
+export type Config = z.infer<typeof configSchema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses settings from an environment; throws ConfigError naming every bad setting. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`),
+    );
+  }
+  const c = result.data;
+  return { ...c, publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` };
+}
+
+/** For process entry points: parse, or print the problems and exit(1). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

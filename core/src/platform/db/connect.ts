@@ -1,0 +1,112 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { ScriptRunner } from "./migrate.ts";
+
+/**
+ * The database: PostgreSQL when a URL is given, otherwise PGlite (Postgres in WASM,
+ * in-process) in a local folder or in memory. Same SQL, same migrations.
+ */
+export interface Database {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  /** Raw access for migrations and hot paths (batched job claims, bulk inserts). */
+  sql: ScriptRunner;
+  /** The PGlite instance, when embedded (to serve it to other local processes). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export type DbTarget =
+  | { url: string; poolSize?: number }
+  | { dataDir: string } // PGlite in a folder
+  | { memory: true }; // PGlite in memory (tests)
+
+export async function connectDatabase(target: DbTarget): Promise<Database> {
+  if ("url" in target) return connectPostgres(target.url, target.poolSize ?? 10);
+  let pglite: PGlite;
+  if ("dataDir" in target) {
+    const dir = path.resolve(target.dataDir);
+    mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  } else {
+    pglite = await PGlite.create();
+  }
+  return wrapPglite(pglite);
+}
+
+function wrapPglite(db: PGlite): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const sql: ScriptRunner = {
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await db.query<T>(text, params)).rows;
+    },
+    async exec(script) {
+      await db.exec(script);
+    },
+    async runInTransaction(script, after) {
+      await db.transaction(async (tx) => {
+        await tx.exec(script);
+        await tx.query(after.sql, after.params);
+      });
+    },
+  };
+  return {
+    kind: "pglite",
+    prisma,
+    sql,
+    pglite: db,
+    async close() {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close();
+    },
+  };
+}
+
+// adapter-pg 6.19 cannot read the Postgres `name` (19) and `"char"` (18) types
+// (prisma/orm#27403); read them as text. This pool is ours, so the override is local.
+const textParser = (v: string) => v;
+const typeOverrides = new pg.TypeOverrides();
+typeOverrides.setTypeParser(19, textParser);
+typeOverrides.setTypeParser(18, textParser);
+
+async function connectPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides });
+  pool.on("error", () => {}); // idle client errors surface on the next query instead
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: ScriptRunner = {
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as T[];
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async runInTransaction(script, after) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(script);
+        await client.query(after.sql, after.params);
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
