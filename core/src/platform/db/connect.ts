@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteAdapter } from "./pglite-adapter.ts";
 import type { ScriptRunner } from "./migrate.ts";
 
 /**
@@ -40,7 +40,7 @@ export async function connectDatabase(target: DbTarget): Promise<Database> {
 }
 
 function wrapPglite(db: PGlite): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(db) });
   const sql: ScriptRunner = {
     async query<T>(text: string, params: unknown[] = []) {
       return (await db.query<T>(text, params)).rows;

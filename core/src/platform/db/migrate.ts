@@ -25,7 +25,7 @@ export interface Migration {
 export class MigrationError extends Error {
   constructor(
     readonly migration: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     const msg = cause instanceof Error ? cause.message : String(cause);
     super(`Migration ${migration} failed: ${msg}`);

@@ -1,0 +1,96 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import type { JobDefinition, JobRegistry } from "./registry.ts";
+
+/** A Prisma client or interactive transaction: enqueue joins whichever the caller holds. */
+export type Tx = Prisma.TransactionClient | PrismaClient;
+
+export interface EnqueueOptions {
+  /** Idempotency key: enqueuing the same key again returns the existing job. */
+  key: string;
+  /** Earliest start; default now. */
+  runAt?: Date;
+}
+
+export interface Enqueued {
+  id: string;
+  created: boolean;
+}
+
+export interface JobQueue {
+  readonly driver: "db" | "sqs";
+  readonly registry: JobRegistry;
+  /**
+   * Writes the job into the outbox through `tx`, so it exists only if the caller's
+   * transaction commits. The payload is checked against the job type's schema first.
+   */
+  enqueue<P>(tx: Tx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued>;
+  /** Many jobs of one type in one statement; returns how many were new. */
+  enqueueMany<P>(tx: Tx, def: JobDefinition<P>, items: Array<{ payload: P } & EnqueueOptions>): Promise<number>;
+  /** Throws when the queue's backing service is unreachable (readiness). */
+  ping(): Promise<void>;
+}
+
+export class JobEnqueueError extends Error {
+  override name = "JobEnqueueError";
+}
+
+function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
+  if (registry.get(def.type) !== (def as JobDefinition<unknown>)) {
+    throw new JobEnqueueError(`job type ${def.type} is not in the registry`);
+  }
+  const parsed = def.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new JobEnqueueError(`invalid payload for ${def.type}: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+export function outboxEnqueue(registry: JobRegistry) {
+  async function enqueue<P>(tx: Tx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued> {
+    const data = check(registry, def, payload);
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string; created: boolean }>>(
+      `WITH ins AS (
+         INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
+         VALUES (gen_random_uuid(), $1, $2::jsonb, $3, $4, COALESCE($5::timestamptz, now()))
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id
+       )
+       SELECT id::text AS id, true AS created FROM ins
+       UNION ALL
+       SELECT id::text, false FROM job WHERE idempotency_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      def.type,
+      JSON.stringify(data),
+      opts.key,
+      def.maxAttempts,
+      opts.runAt ? opts.runAt.toISOString() : null,
+    );
+    const row = rows[0];
+    if (!row) throw new JobEnqueueError(`enqueue of ${def.type} (${opts.key}) returned nothing`);
+    return row;
+  }
+
+  async function enqueueMany<P>(
+    tx: Tx,
+    def: JobDefinition<P>,
+    items: Array<{ payload: P } & EnqueueOptions>,
+  ): Promise<number> {
+    if (items.length === 0) return 0;
+    const payloads = items.map((i) => JSON.stringify(check(registry, def, i.payload)));
+    const keys = items.map((i) => i.key);
+    const runAts = items.map((i) => (i.runAt ? i.runAt.toISOString() : null));
+    const n = await tx.$executeRawUnsafe(
+      `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
+       SELECT gen_random_uuid(), $1, t.payload::jsonb, t.key, $2, COALESCE(t.run_at::timestamptz, now())
+       FROM unnest($3::text[], $4::text[], $5::text[]) AS t(payload, key, run_at)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      def.type,
+      def.maxAttempts,
+      payloads,
+      keys,
+      runAts,
+    );
+    return n;
+  }
+
+  return { enqueue, enqueueMany };
+}

@@ -1,0 +1,25 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { App } from "./App.tsx";
+
+describe("App (landing page)", () => {
+  it("renders the code-entry form, which works without JavaScript", () => {
+    const html = renderToString(<App />);
+    expect(html).toContain("Redeem your gift");
+    expect(html).toMatch(/<form[^>]*method="get"[^>]*action="\/redeem"/);
+    expect(html).toMatch(/<input[^>]*name="code"/);
+    expect(html).toContain("Open my gift");
+  });
+
+  it("shows a code from a gift link normalised and grouped", () => {
+    const html = renderToString(<App initialCode="abcd efgh-jkmn" />);
+    expect(html).toContain('value="ABCD-EFGH-JKMN"');
+    expect(html).toContain('aria-invalid="false"');
+  });
+
+  it("flags an impossible character at once", () => {
+    const html = renderToString(<App initialCode="oooo" />);
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('role="alert"');
+  });
+});
