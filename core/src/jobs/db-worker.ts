@@ -181,7 +181,8 @@ export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOpt
         );
         log.warn({ released: left.length }, "released unfinished jobs");
       }
-      await inflight.settled();
+      // Handlers that ignore the abort signal are not waited for: their jobs are released.
+      await Promise.race([inflight.settled(), sleep(1_000)]);
       await Promise.allSettled(tasks);
       await flushCompleted();
       log.info("worker stopped");

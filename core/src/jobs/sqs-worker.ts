@@ -36,6 +36,7 @@ export function startSqsWorker(
   const id = workerId();
   const log = deps.log.child({ worker: id, driver: "sqs" });
   const inflight = new InFlight<string>(); // by receipt handle
+  const jobOfReceipt = new Map<string, string>();
   const stopping = new AbortController();
   const toDelete: Array<{ receipt: string; jobId: string }> = [];
 
@@ -112,23 +113,42 @@ export function startSqsWorker(
     );
   }
 
-  async function process(msg: Message, signal: AbortSignal): Promise<void> {
-    const receipt = msg.ReceiptHandle!;
-    let body: SqsMessageBody;
+  function parse(msg: Message): SqsMessageBody | undefined {
     try {
-      body = JSON.parse(msg.Body ?? "") as SqsMessageBody;
-      if (typeof body.id !== "string" || typeof body.type !== "string") throw new Error("missing id/type");
-    } catch (err) {
-      // Not ours or corrupt: leave it for the redrive policy rather than lose it.
-      log.error({ err, messageId: msg.MessageId }, "unreadable message; leaving it for the dead-letter queue");
-      return;
+      const body = JSON.parse(msg.Body ?? "") as SqsMessageBody;
+      if (typeof body.id === "string" && typeof body.type === "string") return body;
+    } catch {
+      // fall through
     }
+    // Not ours or corrupt: leave it for the redrive policy rather than lose it.
+    log.error({ messageId: msg.MessageId }, "unreadable message; leaving it for the dead-letter queue");
+    return undefined;
+  }
+
+  /**
+   * Counts the attempt in the job row (one statement per receive). Attempts live in the
+   * database, not in SQS's approximate receive count, so they are exact and survive
+   * replays; a message for a job that already finished is a duplicate and is deleted.
+   */
+  async function startAttempts(bodies: SqsMessageBody[]): Promise<Map<string, number>> {
+    if (bodies.length === 0) return new Map();
+    const rows = await deps.db.sql.query<{ id: string; attempts: number }>(
+      `UPDATE job SET attempts = attempts + 1, status = 'running', started_at = now()
+       WHERE id = ANY($1::uuid[]) AND status NOT IN ('succeeded', 'dead')
+       RETURNING id::text AS id, attempts`,
+      [bodies.map((b) => b.id)],
+    );
+    return new Map(rows.map((r) => [r.id, r.attempts]));
+  }
+
+  async function process(msg: Message, body: SqsMessageBody, attempt: number, signal: AbortSignal): Promise<void> {
+    const receipt = msg.ReceiptHandle!;
     const job: ClaimedJob = {
       id: body.id,
       type: body.type,
       payload: body.payload,
       idempotencyKey: body.key,
-      attempt: Number(msg.Attributes?.ApproximateReceiveCount ?? "1"),
+      attempt,
       maxAttempts: body.maxAttempts,
     };
     const outcome =
@@ -156,7 +176,6 @@ export function startSqsWorker(
             MaxNumberOfMessages: room,
             WaitTimeSeconds: opts.waitSeconds,
             VisibilityTimeout: opts.leaseSeconds,
-            MessageSystemAttributeNames: ["ApproximateReceiveCount"],
             MessageAttributeNames: ["All"],
           }),
           { abortSignal: stopping.signal },
@@ -168,13 +187,34 @@ export function startSqsWorker(
         await sleep(1000, stopping.signal);
         continue;
       }
-      for (const m of messages) {
-        if (stopping.signal.aborted) {
-          // Received after shutdown began: hand it straight back.
-          await release([m.ReceiptHandle!]);
+      if (stopping.signal.aborted) {
+        // Received after shutdown began: hand them straight back.
+        await release(messages.map((m) => m.ReceiptHandle!));
+        break;
+      }
+      const parsed = messages.flatMap((m) => {
+        const body = parse(m);
+        return body ? [{ m, body }] : [];
+      });
+      let attempts: Map<string, number>;
+      try {
+        attempts = await startAttempts(parsed.map((p) => p.body));
+      } catch (err) {
+        log.error({ err }, "could not record attempts; releasing messages");
+        await release(parsed.map((p) => p.m.ReceiptHandle!));
+        await sleep(1000, stopping.signal);
+        continue;
+      }
+      for (const { m, body } of parsed) {
+        const attempt = attempts.get(body.id);
+        if (attempt === undefined) {
+          toDelete.push({ receipt: m.ReceiptHandle!, jobId: body.id }); // finished already: a duplicate
           continue;
         }
-        inflight.start(m.ReceiptHandle!, (signal) => process(m, signal));
+        jobOfReceipt.set(m.ReceiptHandle!, body.id);
+        inflight.start(m.ReceiptHandle!, (signal) =>
+          process(m, body, attempt, signal).finally(() => jobOfReceipt.delete(m.ReceiptHandle!)),
+        );
       }
     }
   }
@@ -236,10 +276,20 @@ export function startSqsWorker(
         const left = await inflight.drain(opts.shutdownGraceMs);
         if (left.length > 0) {
           inflight.abortAll();
+          const jobIds = left.flatMap((r) => jobOfReceipt.get(r) ?? []);
           await release(left);
+          // Shutdown is not a failure: the attempt does not count.
+          await deps.db.sql
+            .query(
+              `UPDATE job SET attempts = GREATEST(attempts - 1, 0), status = 'published'
+               WHERE id = ANY($1::uuid[]) AND status = 'running'`,
+              [jobIds],
+            )
+            .catch((err) => log.warn({ err }, "could not give back attempts"));
           log.warn({ released: left.length }, "released unfinished jobs");
         }
-        await inflight.settled();
+        // Handlers that ignore the abort signal are not waited for: their jobs are released.
+        await Promise.race([inflight.settled(), sleep(1_000)]);
         await Promise.allSettled(tasks);
         await flushDeletes().catch((err) => log.warn({ err }, "final delete flush failed"));
         log.info("worker stopped");
