@@ -155,8 +155,10 @@ CREATE UNIQUE INDEX "job_idempotency_key_key" ON "job"("idempotency_key");
 -- CreateIndex
 CREATE INDEX "job_status_run_at_idx" ON "job"("status", "run_at");
 
--- CreateIndex
-CREATE INDEX "job_status_locked_until_idx" ON "job"("status", "locked_until");
+-- Hand-written (Prisma cannot express partial indexes): the workers' claim query only
+-- looks at due queued jobs and lapsed leases; these stay small however many jobs finished.
+CREATE INDEX "job_due_idx" ON "job"("run_at") WHERE "status" = 'queued';
+CREATE INDEX "job_lease_idx" ON "job"("locked_until") WHERE "status" = 'running';
 
 -- CreateIndex
 CREATE INDEX "dead_letter_replayed_at_failed_at_idx" ON "dead_letter"("replayed_at", "failed_at");
@@ -171,7 +173,8 @@ CREATE INDEX "audit_log_vendor_id_at_idx" ON "audit_log"("vendor_id", "at");
 CREATE INDEX "audit_log_entity_entity_id_idx" ON "audit_log"("entity", "entity_id");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "secret_vendor_id_name_key" ON "secret"("vendor_id", "name");
+-- Hand-edited: NULLS NOT DISTINCT so platform-wide secrets (vendor_id NULL) are unique by name too.
+CREATE UNIQUE INDEX "secret_vendor_id_name_key" ON "secret"("vendor_id", "name") NULLS NOT DISTINCT;
 
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");

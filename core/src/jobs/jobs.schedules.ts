@@ -1,0 +1,9 @@
+import { pruneFinishedJobs } from "./maintenance.jobs.ts";
+import type { Schedule } from "./scheduler.ts";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Every periodic job the worker role schedules. */
+export const schedules: Schedule[] = [
+  { job: pruneFinishedJobs, everyMs: DAY, payload: { olderThanDays: 14 } } as Schedule,
+];

@@ -1,0 +1,77 @@
+/**
+ * Process entry point. `ROLE=all` (the default, for `npm start`) runs every role in one
+ * process on the embedded defaults; `ROLE=api` and `ROLE=worker` run one role each for
+ * production deployments (PostgreSQL, SQS, S3).
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import { loadConfig } from "./platform/config.ts";
+import { buildDeps } from "./platform/build-deps.ts";
+import { migrate } from "./platform/db/migrate.ts";
+import { removeServerNote, runningServer, writeServerNote } from "./platform/server-file.ts";
+import { createApp } from "./http/app.ts";
+import { startWorker } from "./jobs/create-queue.ts";
+import { startScheduler } from "./jobs/scheduler.ts";
+import { schedules } from "./jobs/jobs.schedules.ts";
+
+const config = loadConfig();
+const embedded = !config.DATABASE_URL;
+if (embedded && runningServer(config)) {
+  process.stderr.write(`Another giftloop process already uses ${config.DATA_DIR}; stop it first.\n`);
+  process.exit(1);
+}
+const deps = await buildDeps(config);
+const { log } = deps;
+const runsApi = config.ROLE === "all" || config.ROLE === "api";
+const runsWorker = config.ROLE === "all" || config.ROLE === "worker";
+
+if (config.ROLE === "all") {
+  const applied = await migrate(deps.db.sql, { log: (m) => log.info(m) });
+  if (applied.length) log.info({ applied }, "database migrated");
+}
+
+let server: ServerType | undefined;
+if (runsApi) {
+  const app = createApp(deps);
+  server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+  });
+}
+const worker = runsWorker ? startWorker(deps) : undefined;
+const scheduler = runsWorker ? startScheduler(deps, schedules) : undefined;
+
+if (embedded) writeServerNote(config, { pid: process.pid, url: config.publicUrl, startedAt: new Date().toISOString() });
+log.info(
+  { role: config.ROLE, database: deps.db.kind, jobs: config.JOB_DRIVER, storage: deps.storage.driver, secrets: deps.secrets.provider },
+  "giftloop started",
+);
+if (runsApi) {
+  const u = config.publicUrl;
+  process.stderr.write(
+    [
+      "",
+      `  Giftloop is running (${config.ROLE === "all" ? "all roles" : `role ${config.ROLE}`}, ${embedded ? "embedded database in " + config.DATA_DIR : "PostgreSQL"}).`,
+      `  API reference   ${u}/docs`,
+      `  OpenAPI         ${u}/openapi.json`,
+      `  Health          ${u}/health   ${u}/ready`,
+      `  Operator token  npm run jobs -- token`,
+      "",
+    ].join("\n") + "\n",
+  );
+}
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, "shutting down");
+  const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
+  await scheduler?.stop();
+  await worker?.stop();
+  await closing;
+  await deps.db.close();
+  if (embedded) removeServerNote(config);
+  log.info("stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
