@@ -1,0 +1,17 @@
+/**
+ * `npm run bench [-- suite...]`: runs benchmark suites; figures go to stdout as JSON lines,
+ * progress to stderr. Suites use real PostgreSQL (PG_ADMIN_URL, a fresh database each) and,
+ * where named, moto_server, and start and stop what they need.
+ */
+const suites: Record<string, () => Promise<void>> = {
+  jobs: async () => (await import("./jobs.bench.ts")).run(),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((s) => !(s in suites));
+if (unknown.length) {
+  console.error(`unknown suite(s): ${unknown.join(", ")}; available: ${Object.keys(suites).join(", ")}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(suites)) await suites[name]!();
+process.exit(0);

@@ -1,0 +1,219 @@
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import type { Logger } from "../platform/logger.ts";
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemError,
+  problemResponse,
+  problemType,
+  statusTitle,
+  truncate,
+  type FieldError,
+} from "./problem.ts";
+import type { AppEnv } from "./request-context.ts";
+
+/**
+ * How every failure becomes a problem response: expected ones (ProblemError, Hono's own
+ * HTTPExceptions, validation) keep their status and say what went wrong; anything else is
+ * logged with its stack and answered with a bare 500 that reveals nothing.
+ */
+export function errorHandler(fallbackLog: Logger): ErrorHandler<AppEnv> {
+  return function onError(err, c) {
+    // Deliberate: the request log line records the status; no stack needed.
+    if (err instanceof ProblemError) return problemResponse(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return problemResponse(c, fromHttpException(err));
+    }
+    logOf(c, fallbackLog).error({ err }, "unhandled error");
+    const status = err instanceof HTTPException ? err.status : 500;
+    return problemResponse(
+      c,
+      new ProblemError(status, status === 500 ? "internal_error" : "server_error", {
+        detail: "An unexpected error occurred. If it persists, report it with the request id.",
+      }),
+    );
+  };
+}
+
+function logOf(c: Context<AppEnv>, fallback: Logger): Logger {
+  return c.get("log") ?? fallback;
+}
+
+/** Hono's built-in middleware and validators throw HTTPException; their messages are generic. */
+function fromHttpException(err: HTTPException): ProblemError {
+  const headers: Record<string, string> = {};
+  const wwwAuthenticate = err.res?.headers.get("www-authenticate");
+  if (wwwAuthenticate) headers["www-authenticate"] = wwwAuthenticate;
+  switch (err.status) {
+    case 400:
+      if (/json/i.test(err.message)) {
+        return new ProblemError(400, "malformed_json", { detail: "The request body is not valid JSON.", headers });
+      }
+      return new ProblemError(400, "malformed_body", { detail: "The request body could not be parsed.", headers });
+    case 401:
+      return new ProblemError(401, "unauthorized", { detail: "Authentication is required.", headers });
+    case 413:
+      return payloadTooLarge();
+    case 415:
+      return new ProblemError(415, "unsupported_media_type", {
+        detail: "This operation accepts a request body only as application/json.",
+        headers,
+      });
+    default:
+      return new ProblemError(err.status, codeForStatus(err.status), { detail: err.message || undefined, headers });
+  }
+}
+
+/** `not_found`, `too_many_requests`, …: the status's title as a code. */
+function codeForStatus(status: number): string {
+  return statusTitle(status).toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
+export function payloadTooLarge(): ProblemError {
+  return new ProblemError(413, "payload_too_large", { detail: "The request body is larger than this server accepts." });
+}
+
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(
+    c,
+    new ProblemError(404, "route_not_found", {
+      detail: `No route matches ${c.req.method} ${truncate(c.req.path, 200)}.`,
+    }),
+  );
+
+export function methodNotAllowedResponse(c: Context<AppEnv>, allowed: string[]): Response {
+  const allow = allowed.join(", ");
+  return problemResponse(
+    c,
+    new ProblemError(405, "method_not_allowed", {
+      detail: `${truncate(c.req.method, 20)} is not supported here; allowed: ${allow}.`,
+      headers: { allow },
+    }),
+  );
+}
+
+/**
+ * Outermost safety net: a handler that throws something that is not an Error (a string,
+ * an object) would bypass Hono's error handler; wrap it so it gets the same treatment.
+ */
+export function normalizeThrown(): MiddlewareHandler<AppEnv> {
+  return async function normalizeThrown(_c, next) {
+    try {
+      await next();
+    } catch (thrown) {
+      if (thrown instanceof Error) throw thrown;
+      throw new Error(`non-Error thrown: ${truncate(String(thrown), 200)}`);
+    }
+  };
+}
+
+/**
+ * NUL never belongs in a URL of this API, and PostgreSQL text cannot hold it: refuse it
+ * at the edge (400) instead of letting a query fail deep inside a handler.
+ */
+export function rejectNulInUrl(): MiddlewareHandler<AppEnv> {
+  return async function rejectNulInUrl(c, next) {
+    if (/%00/i.test(c.req.url) || c.req.url.includes("\0")) {
+      throw new ProblemError(400, "invalid_characters", { detail: "The URL contains a NUL character (%00)." });
+    }
+    await next();
+  };
+}
+
+const MAX_PROBLEM_BYTES = 64 * 1024;
+
+/**
+ * Keeps the promise "every error is a complete problem document" for routes that build
+ * their own error responses (mounted plain-Hono apps, e.g. the file downloads): an error
+ * response that is not `application/problem+json` is replaced by one for its status (its
+ * body is dropped: it was not written for clients of this API), and a problem document
+ * missing `code`, `instance` or `requestId` gets them (`code` from its `type`).
+ */
+export function completeProblems(): MiddlewareHandler<AppEnv> {
+  return async function completeProblems(c, next) {
+    await next();
+    const res = c.res;
+    if (res.status < 400) return;
+    const contentType = res.headers.get("content-type") ?? "";
+    let existing: Record<string, unknown> = {};
+    if (contentType.toLowerCase().startsWith(PROBLEM_CONTENT_TYPE)) {
+      const declared = Number(res.headers.get("content-length") ?? "0");
+      if (declared > MAX_PROBLEM_BYTES) return;
+      try {
+        const parsed: unknown = JSON.parse(await res.clone().text());
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) existing = parsed as Record<string, unknown>;
+      } catch {
+        existing = {};
+      }
+      if (typeof existing.code === "string" && existing.requestId === c.get("requestId")) return;
+    }
+    const status = res.status;
+    const fromType = typeof existing.type === "string" ? /\/problems\/([a-z0-9-]+)$/i.exec(existing.type)?.[1] : undefined;
+    const code = typeof existing.code === "string" ? existing.code : (fromType?.replace(/-/g, "_") ?? defaultCode(status));
+    const body = {
+      ...existing,
+      type: typeof existing.type === "string" ? existing.type : problemType(code),
+      title: typeof existing.title === "string" ? existing.title : statusTitle(status),
+      status,
+      instance: typeof existing.instance === "string" ? existing.instance : truncate(c.req.path, 256),
+      code,
+      requestId: c.get("requestId"),
+    };
+    const headers = new Headers(res.headers);
+    headers.delete("content-length");
+    headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
+    c.res = undefined; // replace, rather than merge with, the old response's headers
+    c.res = new Response(JSON.stringify(body), { status, headers });
+  };
+}
+
+function defaultCode(status: number): string {
+  if (status >= 500) return status === 500 ? "internal_error" : "server_error";
+  return codeForStatus(status);
+}
+
+// --- validation ------------------------------------------------------------------------
+
+const TARGETS: Record<string, FieldError["in"]> = {
+  json: "body",
+  form: "body",
+  query: "query",
+  param: "path",
+  header: "header",
+  cookie: "cookie",
+};
+
+const MAX_FIELD_ERRORS = 50;
+
+/** Zod issues as field errors: where (body, query, …), a dotted path and a JSON Pointer. */
+export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldError[] {
+  return error.issues.slice(0, MAX_FIELD_ERRORS).map((issue) => {
+    const parts = issue.path.map((p) => truncate(String(p), 100));
+    return {
+      in: where,
+      path: parts.join("."),
+      pointer: parts.length ? `/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
+      code: issue.code,
+      message: truncate(issue.message, 300),
+    };
+  });
+}
+
+/**
+ * The `defaultHook` of every OpenAPIHono router: a request that fails its route's schemas
+ * gets a problem with one entry per bad value: 400 for path, query, header and cookie
+ * parameters, 422 for a well-formed body whose content is invalid.
+ */
+export function validationHook(
+  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
+): void {
+  if (result.success) return;
+  const where = TARGETS[result.target] ?? "body";
+  const errors = fieldErrors(result.error, where);
+  if (where === "body") {
+    throw new ProblemError(422, "validation_failed", { detail: "The request body is invalid; see errors.", errors });
+  }
+  throw new ProblemError(400, "invalid_parameters", { detail: `Invalid ${where} parameters; see errors.`, errors });
+}

@@ -1,0 +1,37 @@
+import { testDeps, type TestDeps } from "../testing/deps.ts";
+import type { JobRegistry } from "../jobs/registry.ts";
+import { createApp, type App, type CreateAppOptions } from "./app.ts";
+import { mintOperatorToken } from "./operator-auth.ts";
+
+/**
+ * The core app over real test dependencies (fresh migrated database, local storage and
+ * secrets in a temp folder, captured logs), for HTTP tests that call it in-process with
+ * `app.request(...)`.
+ */
+export interface TestApp {
+  app: App;
+  deps: TestDeps;
+  /** A valid operator token for this app's configuration. */
+  operatorToken(opts?: { sub?: string; ttlSeconds?: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function testApp(
+  opts: CreateAppOptions & { env?: Record<string, string | undefined>; registry?: JobRegistry } = {},
+): Promise<TestApp> {
+  const { env, registry, ...appOptions } = opts;
+  const deps = await testDeps({ ...(env ? { env } : {}), ...(registry ? { registry } : {}) });
+  const app = createApp(deps, appOptions);
+  return {
+    app,
+    deps,
+    operatorToken: (o = {}) =>
+      mintOperatorToken(deps.config, { sub: o.sub ?? "ops@giftloop.test", ttlSeconds: o.ttlSeconds ?? 600 }),
+    close: () => deps.close(),
+  };
+}
+
+/** Headers for an authenticated JSON request. */
+export function bearer(token: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${token}`, ...extra };
+}
