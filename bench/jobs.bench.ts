@@ -16,7 +16,7 @@ import { startMoto } from "../sandbox/src/moto.ts";
 import { percentile, progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
 
-const N = 20_000;
+const N = Number(process.env.BENCH_JOBS ?? 20_000);
 const noop = defineJob({ type: "bench.noop", schema: z.object({ i: z.number() }), maxAttempts: 3, async handler() {} });
 
 async function count(deps: Deps, status: string): Promise<number> {
@@ -26,14 +26,19 @@ async function count(deps: Deps, status: string): Promise<number> {
 
 async function waitFor(deps: Deps, n: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let last = 0;
   while ((await count(deps, "succeeded")) < n) {
+    if (Date.now() - last > 5000) {
+      last = Date.now();
+      progress(`${await count(deps, "succeeded")} of ${n} done`);
+    }
     if (Date.now() > end) throw new Error(`only ${await count(deps, "succeeded")} of ${n} jobs finished in time`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 async function throughput(deps: Deps, label: string): Promise<{ jobsPerS: number; enqueueMs: number }> {
-  const worker = startWorker(deps, { concurrency: 200, batchSize: 200, pollIntervalMs: 10 });
+  const worker = startWorker(deps, { concurrency: deps.config.JOB_CONCURRENCY, batchSize: 200, pollIntervalMs: 10 });
   const t0 = performance.now();
   for (let start = 0; start < N; start += 1000) {
     await deps.db.prisma.$transaction((tx) =>
@@ -55,7 +60,7 @@ async function throughput(deps: Deps, label: string): Promise<{ jobsPerS: number
 /** Offers `rate` jobs/s, one enqueue (one transaction) each, and measures created→started. */
 async function latencyAt(deps: Deps, label: string, rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
   await deps.db.sql.query("TRUNCATE job");
-  const worker = startWorker(deps, { concurrency: 64, batchSize: 100 });
+  const worker = startWorker(deps, { concurrency: deps.config.JOB_CONCURRENCY, batchSize: 100 });
   await new Promise((r) => setTimeout(r, 500)); // let pollers settle
   const total = rate * seconds;
   const t0 = performance.now();
@@ -105,15 +110,15 @@ export async function run(): Promise<void> {
   // db driver
   const dbPg = await freshPostgres("gl_bench_jobs");
   try {
-    const deps = await depsFor({ DATABASE_URL: dbPg.url, DATABASE_POOL_SIZE: "10", JOB_DRIVER: "db" });
+    const deps = await depsFor({ DATABASE_URL: dbPg.url, DATABASE_POOL_SIZE: "10", JOB_DRIVER: "db", JOB_CONCURRENCY: "200" });
     const floor = await rawFloor(dbPg.url);
     const tp = await throughput(deps, "db");
     const lat = await latencyAt(deps, "db", 500, 10);
     report({ metric: "jobs.db.throughput", value: tp.jobsPerS, unit: "jobs/s", target: ">= 2000" });
     report({ metric: "jobs.db.start_latency_p50_at_500", value: lat.p50, unit: "ms" });
     report({ metric: "jobs.db.start_latency_p99_at_500", value: lat.p99, unit: "ms", target: "<= 100" });
-    report({ metric: "jobs.raw_insert_floor", value: floor, unit: "ms for 20,000 rows" });
-    report({ metric: "jobs.db.enqueue_20k_ms", value: tp.enqueueMs, unit: "ms for 20,000 rows" });
+    report({ metric: "jobs.raw_insert_floor", value: floor, unit: `ms for ${N} rows` });
+    report({ metric: "jobs.db.enqueue_20k_ms", value: tp.enqueueMs, unit: `ms for ${N} rows` });
     report({ metric: "jobs.db.enqueue_ratio_to_floor", value: tp.enqueueMs / floor, unit: "x" });
     await deps.db.close();
   } finally {
@@ -135,7 +140,8 @@ export async function run(): Promise<void> {
       AWS_ENDPOINT_URL: moto.endpoint,
       SQS_QUEUE_URL: q.queueUrl,
       SQS_DLQ_URL: q.dlqUrl,
-      SQS_WAIT_SECONDS: "1",
+      SQS_WAIT_SECONDS: process.env.BENCH_SQS_WAIT ?? "1",
+      JOB_CONCURRENCY: process.env.BENCH_SQS_CONCURRENCY ?? "20",
     });
     const tp = await throughput(deps, "sqs");
     const lat = await latencyAt(deps, "sqs", 500, 10);

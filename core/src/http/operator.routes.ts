@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listDeadLetters, replayDeadLetter } from "../jobs/dead-letters.ts";
+import { JOB_STATUSES, jobStats, type JobStatus } from "../jobs/stats.ts";
 import type { Deps } from "../platform/deps.ts";
 import {
   operatorAuth,
@@ -107,8 +108,6 @@ const replayRoute = createRoute({
   },
 });
 
-const JOB_STATUSES = ["queued", "running", "published", "succeeded", "dead"] as const;
-type JobStatus = (typeof JOB_STATUSES)[number];
 
 const StatusCountsSchema = z
   .object(Object.fromEntries(JOB_STATUSES.map((s) => [s, z.number().int()])) as Record<JobStatus, z.ZodNumber>)
@@ -139,9 +138,6 @@ const jobStatsRoute = createRoute({
   },
 });
 
-function zeroCounts(): Record<JobStatus, number> {
-  return { queued: 0, running: 0, published: 0, succeeded: 0, dead: 0 };
-}
 
 export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   const router = createRouter<OperatorEnv>();
@@ -169,30 +165,7 @@ export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
     return c.json({ jobId: result.jobId }, 202);
   });
 
-  router.openapi(jobStatsRoute, async (c) => {
-    const rows = await deps.db.sql.query<{ type: string; status: string; count: number | string }>(
-      "SELECT type, status::text AS status, count(*)::int AS count FROM job GROUP BY type, status ORDER BY type, status",
-    );
-    const byStatus = zeroCounts();
-    const types = new Map<string, Record<JobStatus, number>>();
-    let total = 0;
-    for (const row of rows) {
-      const status = row.status as JobStatus;
-      const n = Number(row.count);
-      if (!(status in byStatus)) continue;
-      byStatus[status] += n;
-      total += n;
-      const perType = types.get(row.type) ?? zeroCounts();
-      perType[status] += n;
-      types.set(row.type, perType);
-    }
-    const byType = [...types].map(([type, counts]) => ({
-      type,
-      total: Object.values(counts).reduce((a, b) => a + b, 0),
-      byStatus: counts,
-    }));
-    return c.json({ total, byStatus, byType }, 200);
-  });
+  router.openapi(jobStatsRoute, async (c) => c.json(await jobStats(deps.db), 200));
 
   return router;
 }

@@ -259,7 +259,7 @@ export function startSqsWorker(
   }
 
   const pollers = Array.from({ length: Math.max(1, Math.ceil(opts.concurrency / 10)) }, () => receiveLoop());
-  const drainer = startDeadLetterDrainer(deps, sqs, { dlqUrl: opts.dlqUrl, queueUrl: opts.queueUrl, signal: stopping.signal, waitSeconds: opts.waitSeconds });
+  const drainer = startDeadLetterDrainer(deps, sqs, { dlqUrl: opts.dlqUrl, queueUrl: opts.queueUrl, signal: stopping.signal, waitSeconds: opts.waitSeconds, idleMs: 5_000 });
   const tasks = [heartbeat(), flusher(), drainer];
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -308,7 +308,7 @@ export function startSqsWorker(
 async function startDeadLetterDrainer(
   deps: Deps,
   sqs: SQSClient,
-  opts: { dlqUrl: string; queueUrl: string; signal: AbortSignal; waitSeconds: number },
+  opts: { dlqUrl: string; queueUrl: string; signal: AbortSignal; waitSeconds: number; idleMs: number },
 ): Promise<void> {
   const log = deps.log.child({ component: "sqs-dlq-drainer" });
   let maxReceiveCount = 0;
@@ -332,6 +332,8 @@ async function startDeadLetterDrainer(
         }),
         { abortSignal: opts.signal },
       );
+      // An empty dead-letter queue is the normal case: look again in a while, not at once.
+      if (!res.Messages?.length) await sleep(opts.idleMs, opts.signal);
       for (const m of res.Messages ?? []) {
         let body: SqsMessageBody | undefined;
         try {
