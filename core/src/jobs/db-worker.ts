@@ -1,7 +1,7 @@
 import type { Deps } from "../platform/deps.ts";
 import { recordDeadLetter } from "./dead-letters.ts";
-import { backoffDelayMs, type JobRegistry } from "./registry.ts";
-import { runHandler, type ClaimedJob, type Outcome } from "./run-handler.ts";
+import type { JobRegistry } from "./registry.ts";
+import { deadLetterOf, nextStep, runHandler, type ClaimedJob, type Outcome } from "./run-handler.ts";
 import { InFlight, sleep, workerId, type Worker } from "./worker.ts";
 
 export interface WorkerOptions {
@@ -65,33 +65,23 @@ export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOpt
   }
 
   async function settle(job: ClaimedJob, outcome: Outcome): Promise<void> {
-    if (outcome.ok) {
+    const step = nextStep(registry, job, outcome);
+    if (step.kind === "done") {
       completed.push(job.id);
       if (completed.length >= opts.batchSize) await flushCompleted();
       return;
     }
-    if (outcome.permanent || job.attempt >= job.maxAttempts) {
-      await deps.db.prisma.$transaction((tx) =>
-        recordDeadLetter(tx, {
-          jobId: job.id,
-          type: job.type,
-          payload: job.payload,
-          idempotencyKey: job.idempotencyKey,
-          attempts: job.attempt,
-          lastError: outcome.error,
-          source: "db",
-        }),
-      );
+    const error = outcome.ok ? "" : outcome.error;
+    if (step.kind === "dead") {
+      await deps.db.prisma.$transaction((tx) => recordDeadLetter(tx, deadLetterOf(job, error, "db")));
       log.error({ job: job.id, type: job.type, attempts: job.attempt }, "job dead-lettered");
       return;
     }
-    const def = registry.get(job.type);
-    const delay = def ? backoffDelayMs(def.backoff, job.attempt) : 60_000;
     await sql.query(
       `UPDATE job SET status = 'queued', last_error = $2, locked_by = NULL, locked_until = NULL,
          run_at = now() + make_interval(secs => $3)
        WHERE id = $1::uuid AND locked_by = $4`,
-      [job.id, outcome.error, delay / 1000, id],
+      [job.id, error, step.delayMs / 1000, id],
     );
   }
 

@@ -1,5 +1,6 @@
 import type { Deps } from "../platform/deps.ts";
-import { PermanentJobError, type JobContext, type JobDefinition } from "./registry.ts";
+import type { DeadLetterInput } from "./dead-letters.ts";
+import { backoffDelayMs, PermanentJobError, type JobContext, type JobDefinition, type JobRegistry } from "./registry.ts";
 import type { Tx } from "./queue.ts";
 
 export interface ClaimedJob {
@@ -66,4 +67,26 @@ export async function once<T>(
     if (inserted === 0) return { ran: false };
     return { ran: true, value: await effect(tx) };
   });
+}
+
+export type NextStep = { kind: "done" } | { kind: "dead" } | { kind: "retry"; delayMs: number };
+
+/** What a driver does after an attempt: both drivers share this rule. */
+export function nextStep(registry: JobRegistry, job: ClaimedJob, outcome: Outcome): NextStep {
+  if (outcome.ok) return { kind: "done" };
+  if (outcome.permanent || job.attempt >= job.maxAttempts) return { kind: "dead" };
+  const def = registry.get(job.type);
+  return { kind: "retry", delayMs: def ? backoffDelayMs(def.backoff, job.attempt) : 60_000 };
+}
+
+export function deadLetterOf(job: ClaimedJob, error: string, source: DeadLetterInput["source"]): DeadLetterInput {
+  return {
+    jobId: job.id,
+    type: job.type,
+    payload: job.payload,
+    idempotencyKey: job.idempotencyKey,
+    attempts: job.attempt,
+    lastError: error,
+    source,
+  };
 }

@@ -12,8 +12,8 @@ import {
 import type { Deps } from "../platform/deps.ts";
 import type { WorkerOptions } from "./db-worker.ts";
 import { recordDeadLetter } from "./dead-letters.ts";
-import { backoffDelayMs, type JobRegistry } from "./registry.ts";
-import { runHandler, type ClaimedJob, type Outcome } from "./run-handler.ts";
+import type { JobRegistry } from "./registry.ts";
+import { deadLetterOf, nextStep, runHandler, type ClaimedJob, type Outcome } from "./run-handler.ts";
 import type { SqsMessageBody } from "./sqs-relay.ts";
 import { InFlight, sleep, workerId, type Worker } from "./worker.ts";
 
@@ -60,17 +60,7 @@ export function startSqsWorker(
   }
 
   async function deadLetter(job: ClaimedJob, receipt: string, error: string): Promise<void> {
-    await deps.db.prisma.$transaction((tx) =>
-      recordDeadLetter(tx, {
-        jobId: job.id,
-        type: job.type,
-        payload: job.payload,
-        idempotencyKey: job.idempotencyKey,
-        attempts: job.attempt,
-        lastError: error,
-        source: "sqs",
-      }),
-    );
+    await deps.db.prisma.$transaction((tx) => recordDeadLetter(tx, deadLetterOf(job, error, "sqs")));
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: opts.dlqUrl,
@@ -93,22 +83,21 @@ export function startSqsWorker(
   }
 
   async function settle(job: ClaimedJob, receipt: string, outcome: Outcome): Promise<void> {
-    if (outcome.ok) {
+    const step = nextStep(registry, job, outcome);
+    if (step.kind === "done") {
       toDelete.push({ receipt, jobId: job.id });
       if (toDelete.length >= 10) await flushDeletes();
       return;
     }
-    if (outcome.permanent || job.attempt >= job.maxAttempts) {
-      await deadLetter(job, receipt, outcome.error);
+    if (step.kind === "dead") {
+      await deadLetter(job, receipt, outcome.ok ? "" : outcome.error);
       return;
     }
-    const def = registry.get(job.type);
-    const delayS = Math.round((def ? backoffDelayMs(def.backoff, job.attempt) : 60_000) / 1000);
     await sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: opts.queueUrl,
         ReceiptHandle: receipt,
-        VisibilityTimeout: Math.min(delayS, MAX_VISIBILITY_S),
+        VisibilityTimeout: Math.min(Math.round(step.delayMs / 1000), MAX_VISIBILITY_S),
       }),
     );
   }
