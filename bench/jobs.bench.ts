@@ -142,12 +142,19 @@ export async function run(): Promise<void> {
       SQS_DLQ_URL: q.dlqUrl,
       SQS_WAIT_SECONDS: process.env.BENCH_SQS_WAIT ?? "1",
       JOB_CONCURRENCY: process.env.BENCH_SQS_CONCURRENCY ?? "20",
+      // moto scans its whole queue on every receive: keep its backlog short.
+      SQS_RELAY_MAX_IN_FLIGHT: "200",
     });
     const tp = await throughput(deps, "sqs");
     const lat = await latencyAt(deps, "sqs", 500, 10);
     report({ metric: "jobs.sqs.throughput", value: tp.jobsPerS, unit: "jobs/s" });
     report({ metric: "jobs.sqs.start_latency_p50_at_500", value: lat.p50, unit: "ms" });
     report({ metric: "jobs.sqs.start_latency_p99_at_500", value: lat.p99, unit: "ms" });
+    // 500 jobs/s is past what moto serves (every SQS call costs it ~30 ms of CPU), so the
+    // figure above measures moto's backlog; at a load it sustains, this is the driver's own delay.
+    const easy = await latencyAt(deps, "sqs-50", 50, 10);
+    report({ metric: "jobs.sqs.start_latency_p50_at_50", value: easy.p50, unit: "ms" });
+    report({ metric: "jobs.sqs.start_latency_p99_at_50", value: easy.p99, unit: "ms" });
     await deps.db.close();
   } finally {
     await moto.stop();

@@ -60,6 +60,7 @@ export function startWorker(deps: Deps, overrides: Partial<WorkerOptions> = {}):
     queueUrl: config.SQS_QUEUE_URL!,
     pollIntervalMs: opts.pollIntervalMs,
     batchSize: opts.batchSize,
+    maxInFlight: config.SQS_RELAY_MAX_IN_FLIGHT,
   });
   const worker = startSqsWorker(deps, registry, sqs, {
     ...opts,

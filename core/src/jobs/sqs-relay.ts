@@ -18,12 +18,23 @@ export interface SqsMessageBody {
 export function startSqsRelay(
   deps: Deps,
   sqs: SQSClient,
-  opts: { queueUrl: string; pollIntervalMs: number; batchSize: number },
+  opts: { queueUrl: string; pollIntervalMs: number; batchSize: number; maxInFlight?: number },
 ) {
   const log = deps.log.child({ component: "sqs-relay" });
   const stopping = new AbortController();
 
+  /** With `maxInFlight`, publish only while fewer jobs than that are published but unfinished. */
+  async function room(): Promise<number> {
+    if (!opts.maxInFlight) return opts.batchSize;
+    const r = await deps.db.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM job WHERE status IN ('published', 'running')",
+    );
+    return Math.max(0, Math.min(opts.batchSize, opts.maxInFlight - r[0]!.n));
+  }
+
   async function publishBatch(): Promise<number> {
+    const limit = await room();
+    if (limit === 0) return 0;
     return deps.db.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRawUnsafe<
@@ -32,7 +43,7 @@ export function startSqsRelay(
           `SELECT id::text AS id, type, payload, idempotency_key, max_attempts FROM job
            WHERE status = 'queued' AND run_at <= now()
            ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          opts.batchSize,
+          limit,
         );
         if (rows.length === 0) return 0;
         const published: string[] = [];

@@ -38,6 +38,7 @@ export const configSchema = z
     SQS_QUEUE_URL: z.url().optional(),
     SQS_DLQ_URL: z.url().optional(),
     SQS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(10),
+    SQS_RELAY_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(0),
 
     AWS_REGION: z.string().min(1).default("us-east-1"),
     AWS_ENDPOINT_URL: z.url().optional(),
