@@ -186,6 +186,26 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
   }, 60_000);
 
   if (driver === "sqs") {
+    it("relays at most SQS_RELAY_MAX_IN_FLIGHT unfinished jobs to SQS", async () => {
+      const { SQSClient } = await import("@aws-sdk/client-sqs");
+      const { startSqsRelay } = await import("./sqs-relay.ts");
+      const q = await freshQueues(stack.awsEndpoint!, 5);
+      const sqs = new SQSClient({ region: "us-east-1", endpoint: stack.awsEndpoint! });
+      const prefix = uid("backlog");
+      await deps.db.sql.query("UPDATE job SET status = 'succeeded' WHERE status IN ('queued', 'published', 'running')");
+      await deps.db.prisma.$transaction((tx) =>
+        deps.jobs.enqueueMany(tx, effectJob, Array.from({ length: 12 }, (_, i) => ({ payload: { id: `${prefix}-${i}`, lingerMs: 0 }, key: `${prefix}-${i}` }))),
+      );
+      const relay = startSqsRelay(deps, sqs, { queueUrl: q.queueUrl, pollIntervalMs: 10, batchSize: 100, maxInFlight: 5 });
+      const published = async () =>
+        (await deps.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM job WHERE status = 'published' AND idempotency_key LIKE $1", [`${prefix}%`]))[0]!.n;
+      await waitUntil(async () => (await published()) === 5);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await published()).toBe(5);
+      await relay.stop();
+      sqs.destroy();
+    });
+
     it("records messages the SQS redrive policy moved to the dead-letter queue", async () => {
       const { ReceiveMessageCommand, SendMessageCommand, SQSClient } = await import("@aws-sdk/client-sqs");
       const q = await freshQueues(stack.awsEndpoint!, 2);
