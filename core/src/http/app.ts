@@ -18,6 +18,7 @@ import { mountApiDocs } from "./openapi.ts";
 import { operatorRoutes, OPERATOR_PREFIX } from "./operator.routes.ts";
 import { requestContext, type AppEnv } from "./request-context.ts";
 import { createRouter } from "./router.ts";
+import { buyerAdminRoutes, buyerRoutes } from "../buyers/buyers.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -61,7 +62,9 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.notFound(notFoundHandler);
 
   app.route("/", healthRoutes(deps, { checkTimeoutMs: opts.readinessTimeoutMs }));
+  app.route(`${OPERATOR_PREFIX}/buyers`, buyerAdminRoutes(deps));
   app.route(OPERATOR_PREFIX, operatorRoutes(deps));
+  app.route("/v1/buyer", buyerRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));

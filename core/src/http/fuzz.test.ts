@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { recordDeadLetter } from "../jobs/dead-letters.ts";
 import type { App } from "./app.ts";
 import { mintOperatorToken, operatorTokenSecret } from "./operator-auth.ts";
@@ -119,17 +120,23 @@ function fuzzRoutes(app: App): void {
 let t: TestApp;
 let tokens: string[];
 let deadLetterIds: string[];
+/** Every operation the app documents, so routes added later are fuzzed without editing this file. */
+let operations: Array<{ method: string; path: string }>;
 
 beforeAll(async () => {
   t = await testApp({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: "warn" }, routes: [fuzzRoutes] });
   const secret = operatorTokenSecret(t.deps.config);
   const now = Math.floor(Date.now() / 1000);
+  const doc = (await (await t.app.request("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+  operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })));
+  const buyer = await createBuyerOrg(t.deps.db, { name: "Fuzz buyer", email: "fuzz@buyer.test" }, { actor: "test" });
   tokens = [
     await t.operatorToken(),
     await t.operatorToken(),
     await sign({ sub: "buyer", role: "buyer", exp: now + 600 }, secret, "HS256"),
     await mintOperatorToken(t.deps.config, { sub: "old", ttlSeconds: 1, now: new Date(Date.now() - 60_000) }),
     await sign({ sub: "x", role: "operator", exp: now + 600 }, "wrong-secret-wrong-secret-wrong-secret", "HS256"),
+    buyer.apiKey.key,
   ];
   deadLetterIds = [];
   for (let i = 0; i < 30; i++) {
@@ -365,7 +372,8 @@ function contentType(g: Gen): string | undefined {
 
 /** A third of requests are fully random; the rest aim at the JSON route or the operator API. */
 function request(g: Gen): FuzzRequest {
-  const mode = g.int(3);
+  const mode = g.int(4);
+  if (mode === 3) return documentedRequest(g);
   if (mode === 1) {
     const headers: Record<string, string> = {};
     const ct = g.chance(0.8) ? g.pick(["application/json", "application/json; charset=utf-8", "application/vnd.giftloop+json"]) : contentType(g);
@@ -389,6 +397,22 @@ function request(g: Gen): FuzzRequest {
     return { method: g.pick(["GET", "DELETE"]), path: `/v1/operator/jobs/stats${g.chance(0.3) ? `?${query(g)}` : ""}`, headers };
   }
   return randomRequest(g);
+}
+
+/** A documented operation, with random path parameters, credentials and body. */
+function documentedRequest(g: Gen): FuzzRequest {
+  const op = g.pick(operations);
+  const path = op.path.replace(/\{[^}]+\}/g, () => (g.chance(0.5) ? randomUuidFrom(g) : segment(g)));
+  const method = g.chance(0.85) ? op.method : g.pick(["GET", "POST", "PUT", "DELETE", "PATCH"]);
+  const headers: Record<string, string> = {};
+  if (g.chance(0.9)) headers.authorization = `Bearer ${g.pick(tokens)}`;
+  const req: FuzzRequest = { method, path: g.chance(0.3) ? `${path}?${query(g)}` : path, headers };
+  if (method !== "GET" && method !== "HEAD" && g.chance(0.8)) {
+    req.body = body(g);
+    const ct = g.chance(0.8) ? "application/json" : contentType(g);
+    if (ct !== undefined) headers["content-type"] = ct;
+  }
+  return req;
 }
 
 function randomRequest(g: Gen): FuzzRequest {

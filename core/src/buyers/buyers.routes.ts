@@ -1,0 +1,138 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Deps } from "../platform/deps.ts";
+import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
+import { ProblemError, problemResponses } from "../http/problem.ts";
+import type { AppEnv } from "../http/request-context.ts";
+import { createRouter } from "../http/router.ts";
+import { buyerAuth, buyerSecurityScheme, BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
+import { createApiKey, createBuyerOrg, listApiKeys, revokeApiKey } from "./buyers.service.ts";
+
+const CreatedKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    key: z.string().openapi({ description: "The API key. Shown this once: store it now.", example: "gl_sk_ab12cd34_…" }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("CreatedApiKey");
+
+const ApiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("ApiKey");
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+
+const createBuyerRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Operator"],
+  summary: "Create a buyer organisation and its first API key",
+  security: [{ [OPERATOR_SECURITY_SCHEME]: [] }],
+  request: {
+    body: {
+      required: true,
+      ...json(
+        z.object({
+          name: z.string().trim().min(1).max(200),
+          email: z.email().max(320),
+          keyName: z.string().trim().min(1).max(100).optional(),
+        }),
+      ),
+    },
+  },
+  responses: {
+    201: {
+      description: "Created. The response holds the only copy of the API key.",
+      ...json(z.object({ id: z.uuid(), name: z.string(), email: z.string(), apiKey: CreatedKeySchema }).openapi("CreatedBuyer")),
+    },
+    ...problemResponses(400, 401, 403, 413, 415, 422),
+  },
+});
+
+/** Mounted at /v1/operator/buyers. */
+export function buyerAdminRoutes(deps: Deps): OpenAPIHono<AppEnv & { Variables: OperatorVariables }> {
+  const router = createRouter<AppEnv & { Variables: OperatorVariables }>();
+  router.use("*", operatorAuth(deps.config));
+  router.openapi(createBuyerRoute, async (c) => {
+    const body = c.req.valid("json");
+    const created = await createBuyerOrg(deps.db, body, { actor: `operator:${c.get("operator").sub}`, requestId: c.get("requestId") });
+    return c.json(created, 201);
+  });
+  return router;
+}
+
+const security = [{ [BUYER_SECURITY_SCHEME]: [] }];
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Buyer"],
+  summary: "The buyer organisation this API key belongs to",
+  security,
+  responses: {
+    200: { description: "The buyer.", ...json(z.object({ id: z.uuid(), name: z.string(), email: z.string() }).openapi("Buyer")) },
+    ...problemResponses(401),
+  },
+});
+
+const listKeysRoute = createRoute({
+  method: "get",
+  path: "/api-keys",
+  tags: ["Buyer"],
+  summary: "List this buyer's API keys (never the keys themselves)",
+  security,
+  responses: { 200: { description: "Keys.", ...json(z.object({ items: z.array(ApiKeySchema) })) }, ...problemResponses(401) },
+});
+
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/api-keys",
+  tags: ["Buyer"],
+  summary: "Create another API key",
+  security,
+  request: { body: { required: true, ...json(z.object({ name: z.string().trim().min(1).max(100) })) } },
+  responses: {
+    201: { description: "Created. The response holds the only copy of the key.", ...json(CreatedKeySchema) },
+    ...problemResponses(400, 401, 413, 415, 422),
+  },
+});
+
+const revokeKeyRoute = createRoute({
+  method: "delete",
+  path: "/api-keys/{id}",
+  tags: ["Buyer"],
+  summary: "Revoke an API key",
+  security,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: { 204: { description: "Revoked." }, ...problemResponses(400, 401, { 404: "No active key with this id." }) },
+});
+
+/** Mounted at /v1/buyer: the calling buyer's own organisation and keys. */
+export function buyerRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
+  const router = createRouter<BuyerEnv>();
+  router.openAPIRegistry.registerComponent("securitySchemes", BUYER_SECURITY_SCHEME, buyerSecurityScheme);
+  router.use("*", buyerAuth(deps));
+  router.openapi(meRoute, async (c) => {
+    const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: c.get("buyer").buyerOrgId } });
+    return c.json({ id: org.id, name: org.name, email: org.email }, 200);
+  });
+  router.openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(deps.db, c.get("buyer").buyerOrgId) }, 200));
+  router.openapi(createKeyRoute, async (c) => {
+    const key = await createApiKey(deps.db, c.get("buyer").buyerOrgId, c.req.valid("json").name);
+    return c.json(key, 201);
+  });
+  router.openapi(revokeKeyRoute, async (c) => {
+    const ok = await revokeApiKey(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id);
+    if (!ok) throw new ProblemError(404, "not_found", "This buyer has no active API key with that id.");
+    return c.body(null, 204);
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+import type { Database } from "../platform/db/connect.ts";
+import type { Tx } from "../jobs/queue.ts";
+import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-keys.ts";
+
+export interface BuyerContext {
+  buyerOrgId: string;
+  apiKeyId: string;
+}
+
+export interface CreatedKey {
+  id: string;
+  name: string;
+  prefix: string;
+  /** Shown once; never stored. */
+  key: string;
+  createdAt: string;
+}
+
+/** Creates a buyer organisation and its first API key. */
+export async function createBuyerOrg(
+  db: Database,
+  input: { name: string; email: string; keyName?: string },
+  audit: { actor: string; requestId?: string },
+): Promise<{ id: string; name: string; email: string; apiKey: CreatedKey }> {
+  return db.prisma.$transaction(async (tx) => {
+    const org = await tx.buyerOrg.create({ data: { name: input.name, email: input.email } });
+    const apiKey = await insertKey(tx, org.id, input.keyName ?? "Default");
+    await tx.auditLog.create({
+      data: { actor: audit.actor, action: "buyer_org.created", entity: "buyer_org", entityId: org.id, requestId: audit.requestId ?? null },
+    });
+    return { id: org.id, name: org.name, email: org.email, apiKey };
+  });
+}
+
+export async function createApiKey(db: Database, buyerOrgId: string, name: string): Promise<CreatedKey> {
+  return db.prisma.$transaction((tx) => insertKey(tx, buyerOrgId, name));
+}
+
+async function insertKey(tx: Tx, buyerOrgId: string, name: string): Promise<CreatedKey> {
+  const k = generateApiKey();
+  const row = await tx.buyerApiKey.create({ data: { buyerOrgId, name, prefix: k.prefix, keyHash: k.hash } });
+  return { id: row.id, name: row.name, prefix: row.prefix, key: k.plaintext, createdAt: row.createdAt.toISOString() };
+}
+
+export async function listApiKeys(db: Database, buyerOrgId: string) {
+  const rows = await db.prisma.buyerApiKey.findMany({ where: { buyerOrgId }, orderBy: { createdAt: "asc" } });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes one of the buyer's own keys; false when it has no such key. */
+export async function revokeApiKey(db: Database, buyerOrgId: string, keyId: string): Promise<boolean> {
+  const r = await db.prisma.buyerApiKey.updateMany({
+    where: { id: keyId, buyerOrgId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  return r.count === 1;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The buyer a key belongs to, or undefined for unknown, malformed or revoked keys. */
+export async function authenticateApiKey(db: Database, plaintext: string): Promise<BuyerContext | undefined> {
+  if (!looksLikeApiKey(plaintext)) return undefined;
+  const row = await db.prisma.buyerApiKey.findUnique({ where: { keyHash: hashApiKey(plaintext) } });
+  if (!row || row.revokedAt) return undefined;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Coarse on purpose: one write a minute per key, not one per request.
+    await db.prisma.buyerApiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { buyerOrgId: row.buyerOrgId, apiKeyId: row.id };
+}
