@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { freshQueues } from "./jobs/testing/harness.ts";
+import { stack, testDatabase } from "./testing/db.ts";
 
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -69,3 +71,52 @@ describe("npm start (the all-roles process on embedded defaults)", () => {
     expect(app.output()).toMatch(/Invalid configuration:[\s\S]*JOB_DRIVER/);
   }, 30_000);
 });
+
+if (stack.postgres && stack.awsEndpoint) {
+  describe("production roles (ROLE=api and ROLE=worker on PostgreSQL, SQS, S3)", () => {
+    it("runs the api and the worker as separate processes sharing the database and the queue", async () => {
+      const db = await testDatabase(); // migrated, as the release step would
+      const q = await freshQueues(stack.awsEndpoint!, 10);
+      const port = await freePort();
+      const env = {
+        NODE_ENV: "production",
+        DATABASE_URL: db.url!,
+        JOB_DRIVER: "sqs",
+        SQS_QUEUE_URL: q.queueUrl,
+        SQS_DLQ_URL: q.dlqUrl,
+        SQS_WAIT_SECONDS: "1",
+        AWS_ENDPOINT_URL: stack.awsEndpoint!,
+        STORAGE_DRIVER: "s3",
+        S3_BUCKET: "giftloop-roles-test",
+        SECRETS_LOCAL_KEY: Buffer.alloc(32, 7).toString("base64"),
+        OPERATOR_TOKEN_SECRET: "o".repeat(40),
+        SIGNING_SECRET: "s".repeat(40),
+        PORT: String(port),
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), "giftloop-roles-")),
+      };
+      const api = start({ ...env, ROLE: "api" });
+      const worker = start({ ...env, ROLE: "worker" });
+      try {
+        const ready = await waitForOk(`http://127.0.0.1:${port}/ready`);
+        expect(await ready.json()).toMatchObject({ checks: { database: { status: "ok" }, queue: { status: "ok" } } });
+        // The worker's scheduler enqueues the daily maintenance job; its relay publishes it to
+        // SQS and its consumer runs it.
+        const end = Date.now() + 30_000;
+        let status: string | undefined;
+        while (Date.now() < end && status !== "succeeded") {
+          status = (await db.sql.query<{ status: string }>("SELECT status::text FROM job WHERE type = 'jobs.prune_finished'"))[0]?.status;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(status).toBe("succeeded");
+        api.proc.kill("SIGTERM");
+        worker.proc.kill("SIGTERM");
+        expect(await api.exited).toBe(0);
+        expect(await worker.exited).toBe(0);
+      } finally {
+        api.proc.kill("SIGKILL");
+        worker.proc.kill("SIGKILL");
+        await db.close();
+      }
+    }, 90_000);
+  });
+}
