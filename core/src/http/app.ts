@@ -19,6 +19,7 @@ import { operatorRoutes, OPERATOR_PREFIX } from "./operator.routes.ts";
 import { requestContext, type AppEnv } from "./request-context.ts";
 import { createRouter } from "./router.ts";
 import { buyerAdminRoutes, buyerRoutes } from "../buyers/buyers.routes.ts";
+import { storefrontRoutes } from "../storefronts/storefronts.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -65,6 +66,7 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route(`${OPERATOR_PREFIX}/buyers`, buyerAdminRoutes(deps));
   app.route(OPERATOR_PREFIX, operatorRoutes(deps));
   app.route("/v1/buyer", buyerRoutes(deps));
+  app.route("/v1/storefronts", storefrontRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));

@@ -1,0 +1,127 @@
+import type { StorefrontView } from "../storefronts/storefront-view.ts";
+import type { NumberedRecipient, RowError } from "./recipients.ts";
+
+/**
+ * Prices an order from a storefront and its brand's shipping rules: each recipient costs
+ * their offer's storefront price plus the shipping rate for their country (or the brand's
+ * "*" rate when the country is not known yet; the recipient gives the address when
+ * redeeming). Integer minor units throughout; one currency per order.
+ */
+export interface ShippingRate {
+  country: string;
+  rateAmount: number;
+  currency: string;
+}
+
+export interface PricedRecipient extends NumberedRecipient {
+  offerId: string;
+  priceAmount: number;
+  shippingAmount: number;
+  amount: number;
+  sendAtDate: Date | null;
+}
+
+export interface Quote {
+  currency: string;
+  recipientCount: number;
+  lines: Array<{ offerId: string; name: string; quantity: number; unitAmount: number; amount: number }>;
+  shipping: Array<{ country: string; quantity: number; rateAmount: number; amount: number }>;
+  itemsAmount: number;
+  shippingAmount: number;
+  totalAmount: number;
+}
+
+export type Priced = { ok: true; quote: Quote; recipients: PricedRecipient[] } | { ok: false; errors: RowError[] };
+
+/** Shape errors and pricing errors of one submission, in row order, as one list. */
+export function allRowErrors(...lists: RowError[][]): RowError[] {
+  return lists.flat().sort((a, b) => a.row - b.row);
+}
+
+const MAX_SEND_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
+const SEND_AT_GRACE_MS = 5 * 60 * 1000;
+
+export function priceOrder(
+  view: StorefrontView,
+  rates: ShippingRate[],
+  input: { offerId?: string; recipients: NumberedRecipient[] },
+  now = new Date(),
+): Priced {
+  const errors: RowError[] = [];
+  const offers = new Map(view.offers.map((o) => [o.id, o]));
+  const rateOf = new Map(rates.map((r) => [r.country, r]));
+  const fallback = rateOf.get("*");
+  const shipsTo = [...rateOf.keys()].filter((c) => c !== "*").sort();
+  const priced: PricedRecipient[] = [];
+  let currency: string | undefined;
+
+  input.recipients.forEach((r) => {
+    const row = r.row;
+    const err = (field: string, code: string, message: string) => errors.push({ row, field, code, message });
+    const offerId = r.offerId ?? input.offerId;
+    const offer = offerId ? offers.get(offerId) : undefined;
+    if (!offerId) return err("offerId", "offer_required", "offerId is required (for the order or this recipient)");
+    if (!offer) return err("offerId", "offer_unavailable", "this offer is not on sale on this storefront");
+    if (!offer.orderable) return err("offerId", "out_of_stock", `"${offer.name}" is out of stock`);
+    const rate = r.country ? rateOf.get(r.country) ?? fallback : fallback;
+    if (!rate) {
+      return r.country
+        ? err("country", "country_not_shipped", `${view.brandName} does not ship to ${r.country} (ships to ${shipsTo.join(", ")})`)
+        : err("country", "country_required", `country is required: ${view.brandName} ships only to ${shipsTo.join(", ")}`);
+    }
+    if (rate.currency !== offer.price.currency) {
+      return err("offerId", "currency_mismatch", `shipping is priced in ${rate.currency}, the offer in ${offer.price.currency}`);
+    }
+    currency ??= offer.price.currency;
+    if (offer.price.currency !== currency) {
+      return err("offerId", "currency_mismatch", `all gifts in one order must be in one currency (${currency})`);
+    }
+    let sendAtDate: Date | null = null;
+    if (r.sendAt) {
+      sendAtDate = new Date(r.sendAt);
+      if (sendAtDate.getTime() < now.getTime() - SEND_AT_GRACE_MS) return err("sendAt", "send_at_past", "sendAt is in the past");
+      if (sendAtDate.getTime() > now.getTime() + MAX_SEND_AHEAD_MS) {
+        return err("sendAt", "send_at_too_far", "sendAt is more than a year ahead");
+      }
+    }
+    priced.push({
+      ...r,
+      offerId: offer.id,
+      priceAmount: offer.price.amount,
+      shippingAmount: rate.rateAmount,
+      amount: offer.price.amount + rate.rateAmount,
+      sendAtDate,
+    });
+  });
+  if (errors.length > 0) return { ok: false, errors };
+
+  const lines = new Map<string, Quote["lines"][number]>();
+  const shipping = new Map<string, Quote["shipping"][number]>();
+  for (const p of priced) {
+    const offer = offers.get(p.offerId)!;
+    const line = lines.get(p.offerId) ?? { offerId: p.offerId, name: offer.name, quantity: 0, unitAmount: p.priceAmount, amount: 0 };
+    line.quantity += 1;
+    line.amount += p.priceAmount;
+    lines.set(p.offerId, line);
+    const country = p.country && rateOf.has(p.country) ? p.country : "*";
+    const s = shipping.get(country) ?? { country, quantity: 0, rateAmount: p.shippingAmount, amount: 0 };
+    s.quantity += 1;
+    s.amount += p.shippingAmount;
+    shipping.set(country, s);
+  }
+  const itemsAmount = priced.reduce((a, p) => a + p.priceAmount, 0);
+  const shippingAmount = priced.reduce((a, p) => a + p.shippingAmount, 0);
+  return {
+    ok: true,
+    recipients: priced,
+    quote: {
+      currency: currency!,
+      recipientCount: priced.length,
+      lines: [...lines.values()],
+      shipping: [...shipping.values()],
+      itemsAmount,
+      shippingAmount,
+      totalAmount: itemsAmount + shippingAmount,
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * Recipients as a buyer gives them (inline JSON or CSV rows). Every row is checked and
+ * every problem is reported at once, with the row number (1-based, as a person counts
+ * rows in a spreadsheet's data) and the field.
+ */
+export const MAX_RECIPIENTS = 10_000;
+
+export const recipientSchema = z.object({
+  name: z.string().trim().min(1, "is required").max(200, "is longer than 200 characters"),
+  email: z.string().trim().toLowerCase().pipe(z.email("is not an email address").max(320)),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ().-]{6,20}$/, "is not a phone number")
+    .optional(),
+  message: z.string().trim().max(1000, "is longer than 1000 characters").optional(),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code")
+    .optional(),
+  sendAt: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z" }).optional(),
+  offerId: z.uuid("is not an offer id").optional(),
+});
+
+export type RecipientInput = z.input<typeof recipientSchema>;
+export type Recipient = z.output<typeof recipientSchema>;
+
+export interface RowError {
+  row: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+export type NumberedRecipient = Recipient & { row: number };
+
+export function parseRecipients(rows: unknown[]): { recipients: NumberedRecipient[]; errors: RowError[] } {
+  const recipients: NumberedRecipient[] = [];
+  const errors: RowError[] = [];
+  rows.forEach((raw, i) => {
+    const r = recipientSchema.safeParse(blankToUndefined(raw));
+    if (r.success) recipients.push({ ...r.data, row: i + 1 });
+    else {
+      for (const issue of r.error.issues) {
+        const field = issue.path.join(".") || "row";
+        errors.push({ row: i + 1, field, code: "invalid_field", message: `${field} ${issue.message}` });
+      }
+    }
+  });
+  return { recipients, errors };
+}
+
+/** CSV cells and forms send "" for "not given". */
+function blankToUndefined(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => !(typeof v === "string" && v.trim() === "")));
+}

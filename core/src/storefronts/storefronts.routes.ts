@@ -1,0 +1,131 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Deps } from "../platform/deps.ts";
+import { ProblemError, problemResponses } from "../http/problem.ts";
+import type { AppEnv } from "../http/request-context.ts";
+import { createRouter } from "../http/router.ts";
+import { allRowErrors, priceOrder } from "../orders/pricing.ts";
+import { MAX_RECIPIENTS, parseRecipients } from "../orders/recipients.ts";
+import { recipientsProblem } from "../orders/row-errors.ts";
+import { storefrontView } from "./storefront-view.ts";
+
+const Money = z.object({ amount: z.number().int(), currency: z.string().length(3) }).openapi("Money");
+
+const ChoiceSchema = z
+  .object({
+    variantId: z.uuid(),
+    productId: z.uuid(),
+    productTitle: z.string(),
+    variantTitle: z.string(),
+    options: z.array(z.object({ name: z.string(), value: z.string() })),
+    imageUrl: z.string().nullable(),
+    available: z.number().int().nullable().openapi({ description: "Units available; null = not tracked (unlimited)." }),
+  })
+  .openapi("Choice");
+
+const StorefrontSchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    brandName: z.string(),
+    primaryColor: z.string(),
+    accentColor: z.string(),
+    welcomeText: z.string(),
+    offers: z.array(
+      z
+        .object({
+          id: z.uuid(),
+          name: z.string(),
+          description: z.string(),
+          kind: z.enum(["single", "choice"]),
+          price: Money,
+          expiryDays: z.number().int(),
+          orderable: z.boolean(),
+          choices: z.array(ChoiceSchema),
+        })
+        .openapi("Offer"),
+    ),
+  })
+  .openapi("Storefront");
+
+const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "is not a storefront slug") });
+
+const RecipientBody = z
+  .object({
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().optional(),
+    message: z.string().optional(),
+    country: z.string().optional().openapi({ description: "ISO 3166-1 alpha-2; decides the shipping rate." }),
+    sendAt: z.string().optional().openapi({ description: "ISO 8601; when the gift email goes out (default: at payment)." }),
+    offerId: z.string().optional().openapi({ description: "Overrides the order's offerId for this recipient." }),
+  })
+  .partial()
+  .passthrough()
+  .openapi("RecipientInput", { description: "Checked row by row; every problem is reported at once." });
+
+export const OrderInput = z.object({
+  offerId: z.uuid().optional().openapi({ description: "The gift for every recipient without its own offerId." }),
+  recipients: z.array(RecipientBody).min(1).max(MAX_RECIPIENTS),
+});
+
+const QuoteSchema = z
+  .object({
+    currency: z.string(),
+    recipientCount: z.number().int(),
+    lines: z.array(z.object({ offerId: z.uuid(), name: z.string(), quantity: z.number().int(), unitAmount: z.number().int(), amount: z.number().int() })),
+    shipping: z.array(z.object({ country: z.string(), quantity: z.number().int(), rateAmount: z.number().int(), amount: z.number().int() })),
+    itemsAmount: z.number().int(),
+    shippingAmount: z.number().int(),
+    totalAmount: z.number().int(),
+  })
+  .openapi("Quote", { description: "Amounts in minor units of `currency`." });
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{slug}",
+  tags: ["Storefront"],
+  summary: "A brand's storefront: branding and the gift offers on sale now",
+  request: { params: slugParam },
+  responses: {
+    200: { description: "The storefront.", content: { "application/json": { schema: StorefrontSchema } } },
+    ...problemResponses(400, { 404: "No such storefront, or it is closed." }),
+  },
+});
+
+const quoteRoute = createRoute({
+  method: "post",
+  path: "/{slug}/quote",
+  tags: ["Storefront"],
+  summary: "Price an order (items, shipping, totals) without saving anything",
+  request: { params: slugParam, body: { required: true, content: { "application/json": { schema: OrderInput } } } },
+  responses: {
+    200: { description: "The quote.", content: { "application/json": { schema: QuoteSchema } } },
+    ...problemResponses(400, 404, 413, 415, { 422: "Invalid recipients (`invalid_recipients`, every row at once) or body." }),
+  },
+});
+
+/** Mounted at /v1/storefronts: public, read-only. */
+export function storefrontRoutes(deps: Deps): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+  const load = async (slug: string) => {
+    const view = await storefrontView(deps.db, slug);
+    if (!view) throw new ProblemError(404, "not_found", "No open storefront has this address.");
+    return view;
+  };
+  router.openapi(getRoute, async (c) => {
+    const view = await load(c.req.valid("param").slug);
+    const { id: _id, vendorId: _v, logoKey: _l, ...pub } = view;
+    return c.json(pub, 200);
+  });
+  router.openapi(quoteRoute, async (c) => {
+    const view = await load(c.req.valid("param").slug);
+    const body = c.req.valid("json");
+    const parsed = parseRecipients(body.recipients);
+    const rates = await deps.db.prisma.shippingRule.findMany({ where: { vendorId: view.vendorId } });
+    const priced = priceOrder(view, rates, { offerId: body.offerId, recipients: parsed.recipients });
+    const errors = allRowErrors(parsed.errors, priced.ok ? [] : priced.errors);
+    if (errors.length || !priced.ok) throw recipientsProblem(errors, "json");
+    return c.json(priced.quote, 200);
+  });
+  return router;
+}
