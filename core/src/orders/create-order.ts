@@ -1,0 +1,124 @@
+import type { Deps } from "../platform/deps.ts";
+import { isUniqueViolation } from "../platform/db/errors.ts";
+import type { BuyerContext } from "../buyers/buyers.service.ts";
+import { storefrontView } from "../storefronts/storefront-view.ts";
+import { allRowErrors, priceOrder, type PricedRecipient, type Quote } from "./pricing.ts";
+import { parseRecipients, type RowError } from "./recipients.ts";
+
+export interface CreateOrderInput {
+  storefront: string;
+  offerId?: string;
+  recipients: unknown[];
+  senderName?: string;
+  buyerReference?: string;
+  idempotencyKey?: string;
+}
+
+export type CreateOrderResult =
+  | { ok: true; orderId: string; quote: Quote; replayed: boolean }
+  | { ok: false; code: "storefront_not_found" }
+  | { ok: false; code: "invalid_recipients"; errors: RowError[] }
+  | { ok: false; code: "idempotency_mismatch" };
+
+/**
+ * Creates a gift order awaiting payment: the order and every recipient row in one
+ * transaction, or nothing at all when any row is invalid. With an idempotency key, a
+ * retried request returns the order the first one made (and a different body under the
+ * same key is refused).
+ */
+export async function createOrder(
+  deps: Pick<Deps, "db">,
+  buyer: BuyerContext,
+  input: CreateOrderInput,
+  now = new Date(),
+): Promise<CreateOrderResult> {
+  const view = await storefrontView(deps.db, input.storefront, now);
+  if (!view) return { ok: false, code: "storefront_not_found" };
+  const parsed = parseRecipients(input.recipients);
+  const rates = await deps.db.prisma.shippingRule.findMany({ where: { vendorId: view.vendorId } });
+  const priced = priceOrder(view, rates, { offerId: input.offerId, recipients: parsed.recipients }, now);
+  const errors = allRowErrors(parsed.errors, priced.ok ? [] : priced.errors);
+  if (errors.length || !priced.ok) return { ok: false, code: "invalid_recipients", errors };
+  const { quote, recipients } = priced;
+
+  if (input.idempotencyKey) {
+    const prior = await deps.db.prisma.giftOrder.findUnique({
+      where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey } },
+    });
+    if (prior) {
+      const same = prior.totalAmount === quote.totalAmount && prior.recipientCount === quote.recipientCount && prior.storefrontId === view.id;
+      return same ? { ok: true, orderId: prior.id, quote, replayed: true } : { ok: false, code: "idempotency_mismatch" };
+    }
+  }
+
+  const record = { buyer, input, quote, recipients, storefrontId: view.id };
+  let orderId: string;
+  try {
+    orderId = await insertOrder(deps, record);
+  } catch (err) {
+    // Two concurrent requests with one idempotency key: the loser answers with the winner's order.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const prior = await deps.db.prisma.giftOrder.findUnique({
+        where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey } },
+      });
+      if (prior) return { ok: true, orderId: prior.id, quote, replayed: true };
+    }
+    throw err;
+  }
+  return { ok: true, orderId, quote, replayed: false };
+}
+
+async function insertOrder(
+  deps: Pick<Deps, "db">,
+  { buyer, input, quote, recipients, storefrontId }: {
+    buyer: BuyerContext;
+    input: CreateOrderInput;
+    quote: Quote;
+    recipients: PricedRecipient[];
+    storefrontId: string;
+  },
+): Promise<string> {
+  return deps.db.prisma.$transaction(async (tx) => {
+    const order = await tx.giftOrder.create({
+      data: {
+        buyerOrgId: buyer.buyerOrgId,
+        storefrontId,        currency: quote.currency,
+        itemsAmount: quote.itemsAmount,
+        shippingAmount: quote.shippingAmount,
+        totalAmount: quote.totalAmount,
+        recipientCount: quote.recipientCount,
+        senderName: input.senderName ?? null,
+        buyerReference: input.buyerReference ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+      },
+    });
+    // One statement for any number of recipients (10,000 rows in one round trip).
+    await tx.$executeRawUnsafe(
+      `INSERT INTO order_recipient (id, order_id, row, offer_id, name, email, phone, message, country, send_at, amount)
+       SELECT gen_random_uuid(), $1::uuid, r.row, r.offer_id::uuid, r.name, r.email, r.phone, r.message, r.country,
+              r.send_at::timestamptz, r.amount
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
+         AS r(row, offer_id, name, email, phone, message, country, send_at, amount)`,
+      order.id,
+      recipients.map((r) => r.row),
+      recipients.map((r) => r.offerId),
+      recipients.map((r) => r.name),
+      recipients.map((r) => r.email),
+      recipients.map((r) => r.phone ?? null),
+      recipients.map((r) => r.message ?? null),
+      recipients.map((r) => r.country ?? null),
+      recipients.map((r) => r.sendAtDate?.toISOString() ?? null),
+      recipients.map((r) => r.amount),
+    );
+    await tx.auditLog.create({
+      data: {
+        actor: `buyer:${buyer.buyerOrgId}`,
+        action: "gift_order.created",
+        entity: "gift_order",
+        entityId: order.id,
+        data: { recipients: quote.recipientCount, total: quote.totalAmount, currency: quote.currency },
+      },
+    });
+    return order.id;
+  });
+}

@@ -1,0 +1,115 @@
+import type { OrderStatus } from "../platform/lifecycle/lifecycles.ts";
+import type { Database } from "../platform/db/connect.ts";
+
+/**
+ * A buyer's view of their orders: totals, status, and each recipient with their gift's
+ * state once the order is paid. Always scoped to one buyer: another buyer's order is
+ * simply not found.
+ */
+export interface RecipientView {
+  row: number;
+  name: string;
+  email: string;
+  offerId: string;
+  amount: number;
+  sendAt: string | null;
+  unit: {
+    id: string;
+    status: string;
+    sentAt: string | null;
+    expiresAt: string;
+    redeemedAt: string | null;
+    tracking: { carrier: string | null; number: string | null; url: string | null } | null;
+  } | null;
+}
+
+export interface OrderSummary {
+  id: string;
+  status: OrderStatus;
+  currency: string;
+  itemsAmount: number;
+  shippingAmount: number;
+  totalAmount: number;
+  refundedAmount: number;
+  recipientCount: number;
+  disputed: boolean;
+  buyerReference: string | null;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+type OrderRow = Awaited<ReturnType<Database["prisma"]["giftOrder"]["findFirstOrThrow"]>>;
+
+function summary(o: OrderRow): OrderSummary {
+  return {
+    id: o.id,
+    status: o.status,
+    currency: o.currency,
+    itemsAmount: o.itemsAmount,
+    shippingAmount: o.shippingAmount,
+    totalAmount: o.totalAmount,
+    refundedAmount: o.refundedAmount,
+    recipientCount: o.recipientCount,
+    disputed: o.disputedAt !== null,
+    buyerReference: o.buyerReference,
+    createdAt: o.createdAt.toISOString(),
+    paidAt: o.paidAt?.toISOString() ?? null,
+  };
+}
+
+export async function getOrderSummary(db: Database, buyerOrgId: string, orderId: string): Promise<OrderSummary | undefined> {
+  const o = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
+  return o ? summary(o) : undefined;
+}
+
+export async function listOrders(db: Database, buyerOrgId: string, opts: { limit: number; before?: Date }): Promise<OrderSummary[]> {
+  const rows = await db.prisma.giftOrder.findMany({
+    where: { buyerOrgId, ...(opts.before ? { createdAt: { lt: opts.before } } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: opts.limit,
+  });
+  return rows.map(summary);
+}
+
+export async function getOrder(
+  db: Database,
+  buyerOrgId: string,
+  orderId: string,
+  page: { afterRow: number; limit: number },
+): Promise<(OrderSummary & { recipients: RecipientView[]; nextAfterRow: number | null }) | undefined> {
+  const order = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
+  if (!order) return undefined;
+  const recipients = await db.prisma.orderRecipient.findMany({
+    where: { orderId, row: { gt: page.afterRow } },
+    orderBy: { row: "asc" },
+    take: page.limit,
+  });
+  const units = await db.prisma.fulfillmentUnit.findMany({ where: { recipientId: { in: recipients.map((r) => r.id) } } });
+  const unitOf = new Map(units.map((u) => [u.recipientId, u]));
+  const last = recipients.at(-1);
+  return {
+    ...summary(order),
+    nextAfterRow: last && last.row < order.recipientCount ? last.row : null,
+    recipients: recipients.map((r) => {
+      const u = unitOf.get(r.id);
+      return {
+        row: r.row,
+        name: r.name,
+        email: r.email,
+        offerId: r.offerId,
+        amount: r.amount,
+        sendAt: r.sendAt?.toISOString() ?? null,
+        unit: u
+          ? {
+              id: u.id,
+              status: u.status,
+              sentAt: u.sentAt?.toISOString() ?? null,
+              expiresAt: u.expiresAt.toISOString(),
+              redeemedAt: u.redeemedAt?.toISOString() ?? null,
+              tracking: u.trackingNumber ? { carrier: u.trackingCarrier, number: u.trackingNumber, url: u.trackingUrl } : null,
+            }
+          : null,
+      };
+    }),
+  };
+}

@@ -1,0 +1,206 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Deps } from "../platform/deps.ts";
+import { ProblemError, problemResponses } from "../http/problem.ts";
+import { createRouter } from "../http/router.ts";
+import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
+import { OrderInput } from "../storefronts/storefronts.routes.ts";
+import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
+import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
+import { parseRecipientsCsv } from "./recipients-csv.ts";
+import { recipientsProblem } from "./row-errors.ts";
+
+const security = [{ [BUYER_SECURITY_SCHEME]: [] }];
+const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(8)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .openapi({ description: "Makes the create safe to retry: the same key returns the same order." }),
+});
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "is not a storefront slug");
+
+const OrderSummarySchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(["awaiting_payment", "payment_failed", "paid", "canceled", "refunded"]),
+    currency: z.string(),
+    itemsAmount: z.number().int(),
+    shippingAmount: z.number().int(),
+    totalAmount: z.number().int(),
+    refundedAmount: z.number().int(),
+    recipientCount: z.number().int(),
+    disputed: z.boolean(),
+    buyerReference: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    paidAt: z.iso.datetime().nullable(),
+  })
+  .openapi("OrderSummary");
+
+const CreatedSchema = z.object({ order: OrderSummarySchema }).openapi("CreatedOrder");
+
+const createJsonRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Orders"],
+  summary: "Create a gift order for 1 to 10,000 recipients (awaiting payment)",
+  description: "Nothing is saved while any recipient row is invalid; all problems are reported at once.",
+  security,
+  request: {
+    headers: idempotencyHeader,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: OrderInput.extend({
+            storefront: slug.openapi({ description: "The storefront's slug." }),
+            senderName: z.string().trim().min(1).max(200).optional(),
+            buyerReference: z.string().trim().min(1).max(200).optional().openapi({ description: "Your PO or reference." }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: { description: "Created.", content: { "application/json": { schema: CreatedSchema } } },
+    200: { description: "Replayed: the order an earlier request with this Idempotency-Key created.", content: { "application/json": { schema: CreatedSchema } } },
+    ...problemResponses(400, 401, 404, 409, 413, 415, { 422: "Invalid recipients (every row at once) or body." }),
+  },
+});
+
+const createCsvRoute = createRoute({
+  method: "post",
+  path: "/csv",
+  tags: ["Orders"],
+  summary: "Create a gift order from a CSV file of recipients",
+  description:
+    "Columns (header row, any order): name, email, and optionally phone, message, country, send_at (ISO date or date-time), offer_id.",
+  security,
+  request: {
+    headers: idempotencyHeader,
+    query: z.object({
+      storefront: slug,
+      offerId: z.uuid().optional(),
+      senderName: z.string().trim().min(1).max(200).optional(),
+      buyerReference: z.string().trim().min(1).max(200).optional(),
+    }),
+    body: { required: true, content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } } },
+  },
+  responses: {
+    201: { description: "Created.", content: { "application/json": { schema: CreatedSchema } } },
+    200: { description: "Replayed (same Idempotency-Key).", content: { "application/json": { schema: CreatedSchema } } },
+    ...problemResponses(400, 401, 404, 409, 413, 415, { 422: "Invalid file or recipients (every row at once)." }),
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Orders"],
+  summary: "Your orders, newest first",
+  security,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      before: z.iso.datetime().optional().openapi({ description: "Cursor: createdAt of the last order of the previous page." }),
+    }),
+  },
+  responses: {
+    200: { description: "Orders.", content: { "application/json": { schema: z.object({ items: z.array(OrderSummarySchema) }) } } },
+    ...problemResponses(400, 401),
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["Orders"],
+  summary: "One order with each recipient's status (paged by row)",
+  security,
+  request: {
+    params: z.object({ id: z.uuid() }),
+    query: z.object({
+      afterRow: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The order.",
+      content: {
+        "application/json": {
+          schema: OrderSummarySchema.extend({
+            nextAfterRow: z.number().int().nullable(),
+            recipients: z.array(
+              z.object({
+                row: z.number().int(),
+                name: z.string(),
+                email: z.string(),
+                offerId: z.uuid(),
+                amount: z.number().int(),
+                sendAt: z.iso.datetime().nullable(),
+                unit: z
+                  .object({
+                    id: z.uuid(),
+                    status: z.string(),
+                    sentAt: z.iso.datetime().nullable(),
+                    expiresAt: z.iso.datetime(),
+                    redeemedAt: z.iso.datetime().nullable(),
+                    tracking: z.object({ carrier: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }).nullable(),
+                  })
+                  .nullable(),
+              }),
+            ),
+          }).openapi("Order"),
+        },
+      },
+    },
+    ...problemResponses(400, 401, { 404: "No order of yours has this id." }),
+  },
+});
+
+/** Mounted at /v1/orders: the calling buyer's orders only. */
+export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
+  const router = createRouter<BuyerEnv>();
+  router.use("*", buyerAuth(deps));
+
+  async function respond(c: Parameters<Parameters<typeof router.openapi>[1]>[0], result: CreateOrderResult, source: "json" | "csv") {
+    if (!result.ok) {
+      if (result.code === "storefront_not_found") throw new ProblemError(404, "storefront_not_found", "No open storefront has this address.");
+      if (result.code === "idempotency_mismatch") {
+        throw new ProblemError(409, "idempotency_mismatch", "This Idempotency-Key was used for a different order.");
+      }
+      throw recipientsProblem(result.errors, source);
+    }
+    const order = await getOrderSummary(deps.db, c.get("buyer").buyerOrgId, result.orderId);
+    return c.json({ order: order! }, result.replayed ? 200 : 201);
+  }
+
+  router.openapi(createJsonRoute, async (c) => {
+    const body = c.req.valid("json");
+    const input: CreateOrderInput = { ...body, idempotencyKey: c.req.valid("header")["idempotency-key"] };
+    return respond(c, await createOrder(deps, c.get("buyer"), input), "json");
+  });
+
+  router.openapi(createCsvRoute, async (c) => {
+    const q = c.req.valid("query");
+    const csv = parseRecipientsCsv(await c.req.text());
+    if (!csv.ok) throw recipientsProblem(csv.errors, "csv");
+    const input: CreateOrderInput = { ...q, recipients: csv.rows, idempotencyKey: c.req.valid("header")["idempotency-key"] };
+    return respond(c, await createOrder(deps, c.get("buyer"), input), "csv");
+  });
+
+  router.openapi(listRoute, async (c) => {
+    const q = c.req.valid("query");
+    const items = await listOrders(deps.db, c.get("buyer").buyerOrgId, { limit: q.limit, ...(q.before ? { before: new Date(q.before) } : {}) });
+    return c.json({ items }, 200);
+  });
+
+  router.openapi(getRoute, async (c) => {
+    const order = await getOrder(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id, c.req.valid("query"));
+    if (!order) throw new ProblemError(404, "not_found", "No order of yours has this id.");
+    return c.json(order, 200);
+  });
+  return router;
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { seedVendor, type Seeded } from "../testing/seed.ts";
+
+let t: TestApp;
+let s: Seeded;
+let key: string;
+let otherKey: string;
+beforeAll(async () => {
+  t = await testApp();
+  s = await seedVendor(t.deps.db);
+  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" })).apiKey.key;
+  otherKey = (await createBuyerOrg(t.deps.db, { name: "Other", email: "o@other.test" }, { actor: "test" })).apiKey.key;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  t.app.request("/v1/orders", {
+    method: "POST",
+    headers: bearer(key, { "content-type": "application/json", ...headers }),
+    body: JSON.stringify(body),
+  });
+const postCsv = (csv: string, query: string, headers: Record<string, string> = {}) =>
+  t.app.request(`/v1/orders/csv?${query}`, { method: "POST", headers: bearer(key, { "content-type": "text/csv", ...headers }), body: csv });
+
+const people = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `Person ${i + 1}`, email: `p${i + 1}@example.test`, country: "US" }));
+
+describe("creating orders", () => {
+  it("creates an order awaiting payment with every recipient, priced like the quote", async () => {
+    const res = await post({ storefront: s.storefrontSlug, offerId: s.mugOfferId, recipients: people(3), buyerReference: "PO-42" });
+    expect(res.status).toBe(201);
+    const { order } = (await res.json()) as { order: { id: string; status: string; totalAmount: number; recipientCount: number } };
+    expect(order).toMatchObject({ status: "awaiting_payment", totalAmount: 3 * 3800, recipientCount: 3, buyerReference: "PO-42" });
+    const detail = await t.app.request(`/v1/orders/${order.id}`, { headers: bearer(key) });
+    const body = (await detail.json()) as { recipients: Array<{ row: number; email: string; amount: number; unit: unknown }> };
+    expect(body.recipients.map((r) => [r.row, r.email, r.amount, r.unit])).toEqual([
+      [1, "p1@example.test", 3800, null],
+      [2, "p2@example.test", 3800, null],
+      [3, "p3@example.test", 3800, null],
+    ]);
+  });
+
+  it("writes nothing when any row is invalid, and names every bad row", async () => {
+    const before = await t.deps.db.prisma.orderRecipient.count();
+    const recipients = [...people(3), { name: "X", email: "bad" }, { name: "", email: "y@example.test", country: "US" }];
+    const res = await post({ storefront: s.storefrontSlug, offerId: s.mugOfferId, recipients });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { rows: Array<{ row: number }>; detail: string };
+    expect([...new Set(body.rows.map((r) => r.row))]).toEqual([4, 5]);
+    expect(body.detail).toContain("nothing was saved");
+    expect(await t.deps.db.prisma.orderRecipient.count()).toBe(before);
+  });
+
+  it("is safe to retry with an Idempotency-Key, and refuses the key for another order", async () => {
+    const body = { storefront: s.storefrontSlug, offerId: s.mugOfferId, recipients: people(2) };
+    const headers = { "idempotency-key": "order-retry-0001" };
+    const [a, b] = await Promise.all([post(body, headers), post(body, headers)]);
+    const ids = await Promise.all([a, b].map(async (r) => ((await r.json()) as { order: { id: string } }).order.id));
+    expect(ids[0]).toBe(ids[1]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    const other = await post({ ...body, recipients: people(3) }, headers);
+    expect(other.status).toBe(409);
+  });
+
+  it("creates an order from a CSV file", async () => {
+    const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const csv = `Name,Email,Country,Message,Send date\nAda Lovelace,ada@example.test,US,"Thanks, Ada!",\nGrace Hopper,grace@example.test,CA,,${day}\n`;
+    const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(res.status).toBe(201);
+    const { order } = (await res.json()) as { order: { id: string; totalAmount: number } };
+    expect(order.totalAmount).toBe(3000 + 800 + 3000 + 1500);
+    const rows = await t.deps.db.prisma.orderRecipient.findMany({ where: { orderId: order.id }, orderBy: { row: "asc" } });
+    expect(rows.map((r) => [r.name, r.message, r.country, r.sendAt?.toISOString() ?? null])).toEqual([
+      ["Ada Lovelace", "Thanks, Ada!", "US", null],
+      ["Grace Hopper", null, "CA", `${day}T00:00:00.000Z`],
+    ]);
+  });
+
+  it("reports CSV problems with row numbers: unknown columns, bad cells, wrong cell counts", async () => {
+    const unknown = await postCsv("name,email,shoe size\nA,a@example.test,42\n", `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(await unknown.json())).toContain("shoe size");
+    const bad = await postCsv("name,email,country\nA,a@example.test,US\nB,not-an-email,US\nC,c@example.test\n", `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(bad.status).toBe(422);
+    const rows = ((await bad.json()) as { rows: Array<{ row: number; code: string }> }).rows;
+    expect(rows.map((r) => r.row)).toContain(3);
+  });
+
+  it("creates 10,000 recipients in one order", async () => {
+    const csv = ["name,email,country", ...people(10_000).map((p) => `${p.name},${p.email},US`)].join("\n");
+    const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(res.status).toBe(201);
+    const { order } = (await res.json()) as { order: { id: string; recipientCount: number } };
+    expect(order.recipientCount).toBe(10_000);
+    expect(await t.deps.db.prisma.orderRecipient.count({ where: { orderId: order.id } })).toBe(10_000);
+    const page = await t.app.request(`/v1/orders/${order.id}?afterRow=9990&limit=100`, { headers: bearer(key) });
+    const body = (await page.json()) as { recipients: Array<{ row: number }>; nextAfterRow: number | null };
+    expect(body.recipients.map((r) => r.row)).toEqual(Array.from({ length: 10 }, (_, i) => 9991 + i));
+    expect(body.nextAfterRow).toBeNull();
+  }, 60_000);
+
+  it("shows a buyer only their own orders", async () => {
+    const res = await post({ storefront: s.storefrontSlug, offerId: s.mugOfferId, recipients: people(1) });
+    const { order } = (await res.json()) as { order: { id: string } };
+    expect((await t.app.request(`/v1/orders/${order.id}`, { headers: bearer(otherKey) })).status).toBe(404);
+    const list = (await (await t.app.request("/v1/orders", { headers: bearer(otherKey) })).json()) as { items: unknown[] };
+    expect(list.items).toEqual([]);
+    expect((await t.app.request("/v1/orders", { headers: bearer(key) })).status).toBe(200);
+  });
+});
