@@ -91,6 +91,8 @@ if (stack.postgres && stack.awsEndpoint) {
         SECRETS_LOCAL_KEY: Buffer.alloc(32, 7).toString("base64"),
         OPERATOR_TOKEN_SECRET: "o".repeat(40),
         SIGNING_SECRET: "s".repeat(40),
+        STRIPE_SECRET_KEY: "sk_test_roles",
+        STRIPE_WEBHOOK_SECRET: "whsec_roles",
         PORT: String(port),
         DATA_DIR: mkdtempSync(path.join(tmpdir(), "giftloop-roles-")),
       };

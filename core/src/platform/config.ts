@@ -4,10 +4,6 @@ import { z } from "zod";
  * Every setting the product reads, parsed once at start-up. A wrong or missing setting
  * stops the process with a message naming it (see `loadConfig`).
  */
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
-
 const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded");
@@ -54,7 +50,10 @@ export const configSchema = z
     OPERATOR_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
 
-    PGLITE_SERVER: bool.default(true),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+    /** Sandbox only: where the Stripe SDK sends requests (the local Stripe stand-in). */
+    STRIPE_API_URL: z.url().optional(),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -69,6 +68,11 @@ export const configSchema = z
     need(prod && c.SECRETS_PROVIDER === "local" && !c.SECRETS_LOCAL_KEY, "SECRETS_LOCAL_KEY", "in production with SECRETS_PROVIDER=local");
     need(prod && !c.OPERATOR_TOKEN_SECRET, "OPERATOR_TOKEN_SECRET", "in production");
     need(prod && !c.SIGNING_SECRET, "SIGNING_SECRET", "in production");
+    need(prod && !c.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "in production");
+    need(prod && !c.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "in production");
+    if (prod && c.STRIPE_API_URL) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_API_URL"], message: "is for sandbox mode only; unset it in production" });
+    }
   });
 
 export type Config = z.infer<typeof configSchema> & { publicUrl: string };
