@@ -5,6 +5,7 @@ import { createRouter } from "../http/router.ts";
 import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
 import { OrderInput } from "../storefronts/storefronts.routes.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
+import { startCheckout } from "./checkout.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
 import { parseRecipientsCsv } from "./recipients-csv.ts";
 import { recipientsProblem } from "./row-errors.ts";
@@ -160,6 +161,29 @@ const getRoute = createRoute({
   },
 });
 
+const checkoutRoute = createRoute({
+  method: "post",
+  path: "/{id}/checkout",
+  tags: ["Orders"],
+  summary: "Pay for an order: returns the Stripe PaymentIntent's client secret",
+  description: "Confirm the payment with Stripe.js (or the Stripe API) using the client secret. Calling it again returns the same PaymentIntent.",
+  security,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: {
+      description: "The PaymentIntent to confirm.",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ paymentIntentId: z.string(), clientSecret: z.string(), amount: z.number().int(), currency: z.string() })
+            .openapi("Checkout"),
+        },
+      },
+    },
+    ...problemResponses(400, 401, { 404: "No order of yours has this id.", 409: "The order is paid, canceled or refunded (`not_payable`)." }),
+  },
+});
+
 /** Mounted at /v1/orders: the calling buyer's orders only. */
 export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   const router = createRouter<BuyerEnv>();
@@ -189,6 +213,16 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
     if (!csv.ok) throw recipientsProblem(csv.errors, "csv");
     const input: CreateOrderInput = { ...q, recipients: csv.rows, idempotencyKey: c.req.valid("header")["idempotency-key"] };
     return respond(c, await createOrder(deps, c.get("buyer"), input), "csv");
+  });
+
+  router.openapi(checkoutRoute, async (c) => {
+    const r = await startCheckout(deps, c.get("buyer"), c.req.valid("param").id);
+    if (!r.ok) {
+      if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
+      throw new ProblemError(409, "not_payable", "This order is not awaiting payment.");
+    }
+    const { ok: _ok, ...body } = r;
+    return c.json(body, 200);
   });
 
   router.openapi(listRoute, async (c) => {

@@ -7,6 +7,7 @@ import { createSecretBox } from "./secrets/secret-box.ts";
 import { createJobQueue } from "../jobs/create-queue.ts";
 import type { JobRegistry } from "../jobs/registry.ts";
 import { jobRegistry } from "../jobs/jobs.registry.ts";
+import { createStripePayments } from "../integrations/stripe/payments.ts";
 
 /** The one wiring module: picks every integration from configuration. */
 export async function buildDeps(
@@ -29,5 +30,6 @@ export async function buildDeps(
     jobs: createJobQueue(config, db, registry),
     storage: createStorage(config),
     secrets: createSecretBox(config),
+    payments: createStripePayments(config),
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from "./logger.ts";
 import type { FileStorage } from "./storage/storage.ts";
 import type { SecretBox } from "./secrets/secrets.ts";
 import type { JobQueue } from "../jobs/queue.ts";
+import type { Payments } from "../integrations/stripe/payments.ts";
 
 /**
  * Everything a use case, route or job handler may reach outside its own code. Built once
@@ -16,4 +17,5 @@ export interface Deps {
   jobs: JobQueue;
   storage: FileStorage;
   secrets: SecretBox;
+  payments: Payments;
 }
