@@ -21,6 +21,7 @@ import { createRouter } from "./router.ts";
 import { buyerAdminRoutes, buyerRoutes } from "../buyers/buyers.routes.ts";
 import { storefrontRoutes } from "../storefronts/storefronts.routes.ts";
 import { orderRoutes } from "../orders/orders.routes.ts";
+import { stripeWebhookRoutes } from "../payments/stripe-webhook.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -69,6 +70,7 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route("/v1/buyer", buyerRoutes(deps));
   app.route("/v1/storefronts", storefrontRoutes(deps));
   app.route("/v1/orders", orderRoutes(deps));
+  app.route("/", stripeWebhookRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { defineJob, PermanentJobError } from "../jobs/registry.ts";
+import type { Deps } from "../platform/deps.ts";
+import { TransitionError } from "../platform/lifecycle/lifecycle.ts";
+import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
+import { loadWebhook, markWebhookProcessed } from "../webhooks/event-log.ts";
+import type { Logger } from "../platform/logger.ts";
+
+/**
+ * Processes one recorded Stripe event. Each topic's handler is safe to run twice: it reads
+ * the current state and does nothing when the event's effect is already there.
+ */
+type StripeObject = Record<string, unknown> & { id: string };
+type Handler = (deps: Deps, object: StripeObject, log: Logger) => Promise<void>;
+
+const handlers: Record<string, Handler> = {
+  "payment_intent.payment_failed": paymentFailed,
+  "charge.dispute.created": disputeCreated,
+};
+
+/** Topics other modules handle register here (order split, refunds), keeping one job type. */
+export function onStripeEvent(topic: string, handler: Handler): void {
+  handlers[topic] = handler;
+}
+
+export const processStripeEvent = defineJob({
+  type: "stripe.process_event",
+  schema: z.object({ eventId: z.uuid() }),
+  maxAttempts: 10,
+  async handler({ eventId }, ctx) {
+    const event = await loadWebhook(ctx.deps, eventId);
+    if (!event) throw new PermanentJobError(`webhook event ${eventId} is gone`);
+    const handler = handlers[event.topic];
+    if (handler) {
+      const object = (event.payload as { data?: { object?: StripeObject } }).data?.object;
+      if (!object?.id) throw new PermanentJobError(`event ${event.externalId} has no data.object`);
+      await handler(ctx.deps, object, ctx.log);
+    } else {
+      ctx.log.debug({ topic: event.topic }, "stripe event not handled");
+    }
+    await markWebhookProcessed(ctx.deps, eventId);
+  },
+});
+
+async function orderOf(deps: Deps, object: StripeObject, key: "id" | "payment_intent") {
+  const pi = key === "id" ? object.id : String(object.payment_intent ?? "");
+  if (!pi) return undefined;
+  return deps.db.prisma.giftOrder.findUnique({ where: { stripePaymentIntentId: pi } });
+}
+
+async function paymentFailed(deps: Deps, pi: StripeObject, log: Logger): Promise<void> {
+  const order = await orderOf(deps, pi, "id");
+  if (!order || order.status !== "awaiting_payment") return; // unknown, or already moved on
+  try {
+    await deps.db.prisma.$transaction((tx) =>
+      orderLifecycle.transition(tx, {
+        id: order.id,
+        to: "payment_failed",
+        expectedVersion: order.version,
+        actor: "stripe",
+        reason: String((pi.last_payment_error as { message?: string } | null)?.message ?? "payment failed"),
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TransitionError && err.code === "stale") throw err; // retry reads fresh state
+    log.warn({ err, order: order.id }, "payment_failed not applied");
+  }
+}
+
+async function disputeCreated(deps: Deps, dispute: StripeObject, log: Logger): Promise<void> {
+  const order = await orderOf(deps, dispute, "payment_intent");
+  if (!order) return;
+  // Flag the order: no further gift emails go out; an operator reviews it.
+  await deps.db.prisma.giftOrder.updateMany({ where: { id: order.id, disputedAt: null }, data: { disputedAt: new Date() } });
+  await deps.db.prisma.auditLog.create({
+    data: { actor: "stripe", action: "gift_order.disputed", entity: "gift_order", entityId: order.id, data: { dispute: dispute.id } },
+  });
+  log.warn({ order: order.id, dispute: dispute.id }, "order disputed: further gifts held");
+}

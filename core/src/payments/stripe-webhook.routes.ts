@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import type { Deps } from "../platform/deps.ts";
+import { ProblemError } from "../http/problem.ts";
+import type { AppEnv } from "../http/request-context.ts";
+import { recordWebhook } from "../webhooks/event-log.ts";
+import { processStripeEvent } from "./stripe-events.jobs.ts";
+
+/**
+ * POST /webhooks/stripe: verify the signature over the raw body (400, nothing recorded, when
+ * it is missing or wrong), record the event keyed by Stripe's event id, answer 200 at once.
+ * The processing job does the work; a repeated delivery is a no-op.
+ */
+export function stripeWebhookRoutes(deps: Deps): Hono<AppEnv> {
+  const router = new Hono<AppEnv>();
+  router.post("/webhooks/stripe", async (c) => {
+    const signature = c.req.header("stripe-signature");
+    if (!signature) throw new ProblemError(400, "missing_signature", "The Stripe-Signature header is missing.");
+    const raw = await c.req.text();
+    let event: { id: string; type: string };
+    try {
+      event = deps.payments.verifyWebhook(raw, signature);
+    } catch (err) {
+      c.get("log").warn({ err: (err as Error).name }, "stripe webhook signature rejected");
+      throw new ProblemError(400, "invalid_signature", "The Stripe-Signature header does not match this payload.");
+    }
+    const recorded = await recordWebhook(
+      deps,
+      { provider: "stripe", externalId: event.id, topic: event.type, payload: JSON.parse(raw) },
+      processStripeEvent,
+    );
+    return c.json({ received: true, duplicate: recorded.duplicate }, 200);
+  });
+  return router;
+}

@@ -1,0 +1,119 @@
+import { serve, type ServerType } from "@hono/node-server";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
+import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { startWorker } from "../jobs/create-queue.ts";
+import { waitUntil } from "../jobs/testing/harness.ts";
+import type { Worker } from "../jobs/worker.ts";
+import { seedVendor, type Seeded } from "../testing/seed.ts";
+
+let standIn: StripeStandIn;
+let t: TestApp;
+let server: ServerType;
+let worker: Worker;
+let stripe: Stripe;
+let s: Seeded;
+let key: string;
+
+beforeAll(async () => {
+  standIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200] } });
+  t = await testApp({
+    env: { STRIPE_SECRET_KEY: "sk_test_core", STRIPE_WEBHOOK_SECRET: standIn.webhookSecret, STRIPE_API_URL: standIn.url, JOB_POLL_INTERVAL_MS: "10" },
+  });
+  server = await new Promise<ServerType>((resolve) => {
+    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
+  });
+  const port = (server.address() as { port: number }).port;
+  standIn.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
+  worker = startWorker(t.deps);
+  stripe = new Stripe("sk_test_core", { ...standIn.sdkConfig });
+  s = await seedVendor(t.deps.db);
+  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
+});
+afterAll(async () => {
+  await worker?.stop();
+  await new Promise((r) => server?.close(r));
+  await standIn?.stop();
+  await t?.close();
+});
+
+async function newOrder(n = 2): Promise<string> {
+  const res = await t.app.request("/v1/orders", {
+    method: "POST",
+    headers: bearer(key, { "content-type": "application/json" }),
+    body: JSON.stringify({
+      storefront: s.storefrontSlug,
+      offerId: s.mugOfferId,
+      recipients: Array.from({ length: n }, (_, i) => ({ name: `R${i}`, email: `r${i}@example.test`, country: "US" })),
+    }),
+  });
+  return ((await res.json()) as { order: { id: string } }).order.id;
+}
+
+async function checkout(orderId: string) {
+  const res = await t.app.request(`/v1/orders/${orderId}/checkout`, { method: "POST", headers: bearer(key) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { paymentIntentId: string; clientSecret: string; amount: number; currency: string };
+}
+
+describe("checkout and Stripe webhooks", () => {
+  it("creates one PaymentIntent for the order's total, with the order as transfer group", async () => {
+    const orderId = await newOrder(2);
+    const a = await checkout(orderId);
+    const b = await checkout(orderId);
+    expect(b.paymentIntentId).toBe(a.paymentIntentId);
+    expect(a).toMatchObject({ amount: 2 * 3800, currency: "USD" });
+    const pi = await stripe.paymentIntents.retrieve(a.paymentIntentId);
+    expect(pi).toMatchObject({ amount: 7600, currency: "usd", transfer_group: `order_${orderId}`, metadata: { giftloop_order_id: orderId } });
+  });
+
+  it("a declined card marks the order payment_failed through the signed webhook", async () => {
+    const orderId = await newOrder(1);
+    const { paymentIntentId } = await checkout(orderId);
+    await expect(stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_chargeDeclined" })).rejects.toThrow();
+    await waitUntil(async () => (await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).status === "payment_failed");
+    const events = await t.deps.db.prisma.webhookEvent.findMany({ where: { provider: "stripe", topic: "payment_intent.payment_failed" } });
+    expect(events.length).toBeGreaterThan(0);
+    // The buyer can try again with another card.
+    expect((await checkout(orderId)).paymentIntentId).toBe(paymentIntentId);
+  });
+
+  it("refuses a missing or wrong signature with 400 and records nothing", async () => {
+    const body = JSON.stringify({ id: "evt_forged", object: "event", type: "payment_intent.succeeded", data: { object: { id: "pi_x" } } });
+    const noSig = await t.app.request("/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(noSig.status).toBe(400);
+    const forged = await t.app.request("/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(body, "whsec_wrong") },
+      body,
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get("content-type")).toContain("application/problem+json");
+    expect(await t.deps.db.prisma.webhookEvent.count({ where: { externalId: "evt_forged" } })).toBe(0);
+  });
+
+  it("the same event delivered five times at once is recorded and processed once", async () => {
+    const orderId = await newOrder(1);
+    const { paymentIntentId } = await checkout(orderId);
+    const body = JSON.stringify({
+      id: "evt_dispute_5x",
+      object: "event",
+      type: "charge.dispute.created",
+      data: { object: { id: "dp_1", object: "dispute", payment_intent: paymentIntentId } },
+    });
+    const send = () =>
+      t.app.request("/webhooks/stripe", {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(body, standIn.webhookSecret) },
+        body,
+      });
+    const res = await Promise.all(Array.from({ length: 5 }, send));
+    expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await t.deps.db.prisma.webhookEvent.count({ where: { externalId: "evt_dispute_5x" } })).toBe(1);
+    await waitUntil(async () => (await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).disputedAt !== null);
+    await waitUntil(async () => (await t.deps.db.prisma.webhookEvent.findFirstOrThrow({ where: { externalId: "evt_dispute_5x" } })).processedAt !== null);
+    expect(await t.deps.db.prisma.auditLog.count({ where: { action: "gift_order.disputed", entityId: orderId } })).toBe(1);
+  });
+});
