@@ -92,6 +92,8 @@ if (stack.postgres && stack.awsEndpoint) {
         OPERATOR_TOKEN_SECRET: "o".repeat(40),
         SIGNING_SECRET: "s".repeat(40),
         STRIPE_SECRET_KEY: "sk_test_roles",
+        SMTP_URL: "smtp://127.0.0.1:2525",
+        CODE_HMAC_KEY: Buffer.alloc(32, 9).toString("base64"),
         STRIPE_WEBHOOK_SECRET: "whsec_roles",
         PORT: String(port),
         DATA_DIR: mkdtempSync(path.join(tmpdir(), "giftloop-roles-")),

@@ -1,11 +1,12 @@
 import { JobRegistry } from "./registry.ts";
 import { pruneFinishedJobs } from "./maintenance.jobs.ts";
 import { processStripeEvent } from "../payments/stripe-events.jobs.ts";
+import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
  * this list is the registry workers and enqueuers share.
  */
 export function jobRegistry(): JobRegistry {
-  return new JobRegistry([pruneFinishedJobs, processStripeEvent]);
+  return new JobRegistry([pruneFinishedJobs, processStripeEvent, giftEmailJob]);
 }

@@ -5,6 +5,7 @@ import { TransitionError } from "../platform/lifecycle/lifecycle.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { loadWebhook, markWebhookProcessed } from "../webhooks/event-log.ts";
 import type { Logger } from "../platform/logger.ts";
+import { splitOrder } from "../orders/split-order.ts";
 
 /**
  * Processes one recorded Stripe event. Each topic's handler is safe to run twice: it reads
@@ -14,6 +15,7 @@ type StripeObject = Record<string, unknown> & { id: string };
 type Handler = (deps: Deps, object: StripeObject, log: Logger) => Promise<void>;
 
 const handlers: Record<string, Handler> = {
+  "payment_intent.succeeded": paymentSucceeded,
   "payment_intent.payment_failed": paymentFailed,
   "charge.dispute.created": disputeCreated,
 };
@@ -46,6 +48,11 @@ async function orderOf(deps: Deps, object: StripeObject, key: "id" | "payment_in
   const pi = key === "id" ? object.id : String(object.payment_intent ?? "");
   if (!pi) return undefined;
   return deps.db.prisma.giftOrder.findUnique({ where: { stripePaymentIntentId: pi } });
+}
+
+async function paymentSucceeded(deps: Deps, pi: StripeObject, log: Logger): Promise<void> {
+  const result = await splitOrder(deps, { paymentIntentId: pi.id, amount: Number(pi.amount), currency: String(pi.currency) });
+  log.info({ paymentIntent: pi.id, ...result }, "payment succeeded");
 }
 
 async function paymentFailed(deps: Deps, pi: StripeObject, log: Logger): Promise<void> {

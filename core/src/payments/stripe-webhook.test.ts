@@ -117,3 +117,36 @@ describe("checkout and Stripe webhooks", () => {
     expect(await t.deps.db.prisma.auditLog.count({ where: { action: "gift_order.disputed", entityId: orderId } })).toBe(1);
   });
 });
+
+describe("payment succeeded", () => {
+  it("splits the paid order into one unit per recipient, each with its own code, and sends every gift email", async () => {
+    const orderId = await newOrder(3);
+    const { paymentIntentId } = await checkout(orderId);
+    await stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" });
+    await waitUntil(async () => (await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId, status: "sent" } })) === 3);
+    const order = await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } });
+    expect(order.status).toBe("paid");
+    const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId } });
+    expect(new Set(units.map((u) => u.codeHash)).size).toBe(3);
+    expect(units.every((u) => u.amount === 3800 && u.currency === "USD")).toBe(true);
+    const sent = (t.deps.email as unknown as { sent: Array<{ to: string; html: string; idempotencyKey: string }> }).sent;
+    const mine = sent.filter((m) => units.some((u) => m.idempotencyKey === `unit:${u.id}:gift-email`));
+    expect(mine.map((m) => m.to).sort()).toEqual(["r0@example.test", "r1@example.test", "r2@example.test"]);
+    expect(mine[0]!.html).toContain("/g/");
+    // The buyer sees each recipient's gift.
+    const view = (await (await t.app.request(`/v1/orders/${orderId}`, { headers: bearer(key) })).json()) as { status: string; recipients: Array<{ unit: { status: string } }> };
+    expect(view.status).toBe("paid");
+    expect(view.recipients.map((r) => r.unit.status)).toEqual(["sent", "sent", "sent"]);
+  });
+
+  it("the same payment event processed again creates nothing more", async () => {
+    const orderId = await newOrder(2);
+    const { paymentIntentId } = await checkout(orderId);
+    await stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" });
+    await waitUntil(async () => (await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId } })) === 2);
+    const { splitOrder } = await import("../orders/split-order.ts");
+    const again = await splitOrder(t.deps, { paymentIntentId, amount: 7600, currency: "usd" });
+    expect(again).toEqual({ split: false, reason: "already_split" });
+    expect(await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId } })).toBe(2);
+  });
+});

@@ -8,6 +8,9 @@ import { createJobQueue } from "../jobs/create-queue.ts";
 import type { JobRegistry } from "../jobs/registry.ts";
 import { jobRegistry } from "../jobs/jobs.registry.ts";
 import { createStripePayments } from "../integrations/stripe/payments.ts";
+import { createMemorySender } from "../integrations/email/email.ts";
+import { createSmtpSender } from "../integrations/email/smtp-sender.ts";
+import { localKey } from "./local-keys.ts";
 
 /** The one wiring module: picks every integration from configuration. */
 export async function buildDeps(
@@ -31,5 +34,20 @@ export async function buildDeps(
     storage: createStorage(config),
     secrets: createSecretBox(config),
     payments: createStripePayments(config),
+    // Without SMTP (development, tests) mail is kept in memory and logged, never lost silently.
+    email: config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.EMAIL_FROM }) : loggingMemorySender(log, config.EMAIL_FROM),
+    codeKey: config.CODE_HMAC_KEY ? Buffer.from(config.CODE_HMAC_KEY, "base64") : localKey(config, "code-hmac"),
+  };
+}
+
+function loggingMemorySender(log: Logger, from: string) {
+  const sender = createMemorySender({ from });
+  return {
+    sent: sender.sent,
+    async send(msg: Parameters<typeof sender.send>[0]) {
+      const r = await sender.send(msg);
+      log.info({ messageId: r.messageId }, "email kept in memory (SMTP_URL is not set)");
+      return r;
+    },
   };
 }

@@ -50,6 +50,10 @@ export const configSchema = z
     OPERATOR_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
 
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    EMAIL_FROM: z.string().min(3).default("Giftloop <gifts@giftloop.test>"),
+    CODE_HMAC_KEY: base64Key.optional(),
+    GIFT_LINK_BASE_URL: z.url().optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
     /** Sandbox only: where the Stripe SDK sends requests (the local Stripe stand-in). */
@@ -68,6 +72,8 @@ export const configSchema = z
     need(prod && c.SECRETS_PROVIDER === "local" && !c.SECRETS_LOCAL_KEY, "SECRETS_LOCAL_KEY", "in production with SECRETS_PROVIDER=local");
     need(prod && !c.OPERATOR_TOKEN_SECRET, "OPERATOR_TOKEN_SECRET", "in production");
     need(prod && !c.SIGNING_SECRET, "SIGNING_SECRET", "in production");
+    need(prod && !c.SMTP_URL, "SMTP_URL", "in production");
+    need(prod && !c.CODE_HMAC_KEY, "CODE_HMAC_KEY", "in production");
     need(prod && !c.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "in production");
     need(prod && !c.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "in production");
     if (prod && c.STRIPE_API_URL) {
@@ -75,7 +81,7 @@ export const configSchema = z
     }
   });
 
-export type Config = z.infer<typeof configSchema> & { publicUrl: string };
+export type Config = z.infer<typeof configSchema> & { publicUrl: string; giftLinkBaseUrl: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,7 +101,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const c = result.data;
-  return { ...c, publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` };
+  const publicUrl = c.PUBLIC_URL ?? `http://localhost:${c.PORT}`;
+  return { ...c, publicUrl, giftLinkBaseUrl: c.GIFT_LINK_BASE_URL ?? publicUrl };
 }
 
 /** For process entry points: parse, or print the problems and exit(1). */

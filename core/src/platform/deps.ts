@@ -5,6 +5,7 @@ import type { FileStorage } from "./storage/storage.ts";
 import type { SecretBox } from "./secrets/secrets.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Payments } from "../integrations/stripe/payments.ts";
+import type { EmailSender } from "../integrations/email/email.ts";
 
 /**
  * Everything a use case, route or job handler may reach outside its own code. Built once
@@ -18,4 +19,7 @@ export interface Deps {
   storage: FileStorage;
   secrets: SecretBox;
   payments: Payments;
+  email: EmailSender;
+  /** Key of the redemption-code lookup HMAC. */
+  codeKey: Buffer;
 }

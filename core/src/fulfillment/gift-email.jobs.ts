@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { defineJob } from "../jobs/registry.ts";
+import { renderGiftEmail } from "../integrations/email/gift-email.ts";
+import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
+import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
+import { qrPng } from "../redemption/codes/qr.ts";
+
+/**
+ * Sends one recipient's gift email (brand, message, button link, QR code) and marks the
+ * unit sent. Runs at the unit's send date. Held while the order is disputed. A retry after a
+ * send whose bookkeeping failed sends the same message again (same Message-ID, so mail
+ * systems can tell) rather than risk not sending it.
+ */
+export const giftEmailJob = defineJob({
+  type: "fulfillment.send_gift_email",
+  schema: z.object({ unitId: z.uuid() }),
+  maxAttempts: 8,
+  backoff: { baseMs: 30_000, maxMs: 60 * 60_000 },
+  async handler({ unitId }, ctx) {
+    const { db } = ctx.deps;
+    const unit = await db.prisma.fulfillmentUnit.findUnique({ where: { id: unitId }, include: { order: true } });
+    if (!unit || unit.status !== "issued") return; // gone, sent already, or canceled meanwhile
+    if (unit.order.disputedAt) {
+      ctx.log.warn({ unit: unitId }, "order disputed: gift email held");
+      return;
+    }
+    const storefront = await db.prisma.storefront.findUniqueOrThrow({ where: { id: unit.order.storefrontId }, include: { vendor: true } });
+    const code = await openCode(ctx.deps.secrets, unit.codeSealed, unit.id);
+    const giftUrl = giftLinkUrl(ctx.deps.config.giftLinkBaseUrl, code);
+    const email = renderGiftEmail({
+      brandName: storefront.vendor.name,
+      brandColor: storefront.accentColor,
+      recipientName: unit.recipientName,
+      ...(unit.order.senderName ? { senderName: unit.order.senderName } : {}),
+      ...(unit.message ? { message: unit.message } : {}),
+      giftUrl,
+      code,
+      qrPng: await qrPng(giftUrl, { size: 400 }),
+      expiresAt: unit.expiresAt,
+    });
+    await ctx.deps.email.send({
+      to: unit.recipientEmail,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      attachments: email.attachments,
+      idempotencyKey: `unit:${unit.id}:gift-email`,
+    });
+    await db.prisma.$transaction((tx) =>
+      unitLifecycle.transition(tx, {
+        id: unit.id,
+        to: "sent",
+        expectedVersion: unit.version,
+        actor: "system",
+        reason: "gift email sent",
+        set: { sent_at: new Date() },
+      }),
+    );
+  },
+});
