@@ -22,6 +22,7 @@ import { buyerAdminRoutes, buyerRoutes } from "../buyers/buyers.routes.ts";
 import { storefrontRoutes } from "../storefronts/storefronts.routes.ts";
 import { orderRoutes } from "../orders/orders.routes.ts";
 import { stripeWebhookRoutes } from "../payments/stripe-webhook.routes.ts";
+import { redeemRoutes } from "../redemption/redeem.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -71,6 +72,7 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route("/v1/storefronts", storefrontRoutes(deps));
   app.route("/v1/orders", orderRoutes(deps));
   app.route("/", stripeWebhookRoutes(deps));
+  app.route("/v1/redeem", redeemRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));

@@ -16,6 +16,8 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Behind a load balancer: take the client address from X-Forwarded-For (rate limits). */
+    TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 
     DATABASE_URL: z

@@ -1,0 +1,151 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Deps } from "../platform/deps.ts";
+import { ProblemError, problemResponses } from "../http/problem.ts";
+import type { AppEnv } from "../http/request-context.ts";
+import { createRouter } from "../http/router.ts";
+import { addressSchema } from "./address.ts";
+import { codeLookupHash, parseCode } from "./codes/codes.ts";
+import { createMemoryRedeemLimiters, type AttemptDecision } from "./codes/attempt-limiter.ts";
+import { giftView } from "./gift-view.ts";
+import { mintRecipientToken, RECIPIENT_TOKEN_TTL_SECONDS, verifyRecipientToken } from "./recipient-token.ts";
+import { redeemUnit } from "./redeem.ts";
+
+type RecipientEnv = AppEnv & { Variables: { unitId: string } };
+
+export const RECIPIENT_SECURITY_SCHEME = "recipientToken";
+
+function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown"; // in-process requests (tests) have no socket
+  }
+}
+
+function tooMany(d: AttemptDecision, code: string, detail: string): ProblemError {
+  return new ProblemError(429, code, { detail, headers: { "retry-after": String(d.retryAfterSeconds) } });
+}
+
+const sessionRoute = createRoute({
+  method: "post",
+  path: "/session",
+  tags: ["Recipient"],
+  summary: "Exchange a gift code for a short-lived recipient token",
+  description: "Codes are case-insensitive; spaces and dashes are ignored. Attempts are rate-limited per client address and locked per code after repeated failures.",
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ code: z.string().min(1).max(64) }) } } } },
+  responses: {
+    200: {
+      description: "The token for this gift.",
+      content: { "application/json": { schema: z.object({ token: z.string(), expiresIn: z.number().int() }).openapi("RecipientSession") } },
+    },
+    ...problemResponses(400, 413, 415, 422, { 404: "No gift has this code (`code_not_found`).", 429: "Too many attempts; see Retry-After." }),
+  },
+});
+
+const giftRoute = createRoute({
+  method: "get",
+  path: "/gift",
+  tags: ["Recipient"],
+  summary: "The gift: brand, message, the choices with options and stock, status and tracking",
+  security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
+  responses: { 200: { description: "The gift.", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("Gift") } } }, ...problemResponses(401) },
+});
+
+const redeemRoute = createRoute({
+  method: "post",
+  path: "/gift/redeem",
+  tags: ["Recipient"],
+  summary: "Redeem: choose a variant and give the shipping address (once)",
+  security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
+  request: {
+    body: { required: true, content: { "application/json": { schema: z.object({ variantId: z.uuid(), address: addressSchema }).openapi("Redemption") } } },
+  },
+  responses: {
+    200: { description: "Redeemed; the gift as it now stands.", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+    ...problemResponses(400, 401, 413, 415, {
+      409: "Already redeemed (`already_redeemed`) or the choice is out of stock (`out_of_stock`).",
+      410: "The gift expired or was canceled.",
+      422: "Invalid address, a variant that is not one of the choices, or a country the brand does not ship to.",
+    }),
+  },
+});
+
+/** Mounted at /v1/redeem: the recipient's side of a gift. */
+export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
+  const router = createRouter<RecipientEnv>();
+  router.openAPIRegistry.registerComponent("securitySchemes", RECIPIENT_SECURITY_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "The token from POST /v1/redeem/session (valid 30 minutes).",
+  });
+  const limiters = createMemoryRedeemLimiters();
+
+  const recipientAuth: MiddlewareHandler<RecipientEnv> = async (c, next) => {
+    const token = /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const unitId = token ? await verifyRecipientToken(deps.config, token) : undefined;
+    if (!unitId) {
+      throw new ProblemError(401, "invalid_recipient_token", {
+        detail: "Open your gift link again, or enter your code.",
+        headers: { "www-authenticate": 'Bearer realm="giftloop-recipient"' },
+      });
+    }
+    c.set("unitId", unitId);
+    await next();
+  };
+  router.use("/gift", recipientAuth);
+  router.use("/gift/*", recipientAuth);
+
+  router.openapi(sessionRoute, async (c) => {
+    const ip = clientAddress(c, deps.config.TRUST_PROXY);
+    const perIp = await limiters.perIp.check(ip);
+    if (!perIp.allowed) throw tooMany(perIp, "too_many_attempts", "Too many attempts from this address. Try again later.");
+    const parsed = parseCode(c.req.valid("json").code);
+    if (!parsed.ok) {
+      throw new ProblemError(422, "invalid_code", {
+        detail: parsed.reason === "checksum" ? "This code has a typo: check each character." : "This is not a gift code.",
+      });
+    }
+    const hash = codeLookupHash(parsed.code, deps.codeKey);
+    const perCode = await limiters.perCode.check(hash);
+    if (!perCode.allowed) throw tooMany(perCode, "code_locked", "This code is locked after repeated failed attempts. Try again later.");
+    const unit = await deps.db.prisma.fulfillmentUnit.findUnique({ where: { codeHash: hash }, select: { id: true } });
+    if (!unit) {
+      await limiters.perCode.fail(hash);
+      throw new ProblemError(404, "code_not_found", "No gift has this code.");
+    }
+    await limiters.perCode.succeed(hash);
+    return c.json({ token: await mintRecipientToken(deps.config, unit.id), expiresIn: RECIPIENT_TOKEN_TTL_SECONDS }, 200);
+  });
+
+  router.openapi(giftRoute, async (c) => {
+    const view = await giftView(deps.db, c.get("unitId"));
+    if (!view) throw new ProblemError(401, "invalid_recipient_token", "This gift no longer exists.");
+    return c.json(view as unknown as Record<string, unknown>, 200);
+  });
+
+  router.openapi(redeemRoute, async (c) => {
+    const body = c.req.valid("json");
+    const result = await redeemUnit(deps, c.get("unitId"), body);
+    if (!result.ok) {
+      const problems: Record<typeof result.code, [409 | 410 | 422 | 401, string]> = {
+        not_found: [401, "This gift no longer exists."],
+        already_redeemed: [409, "This gift was already redeemed."],
+        unavailable: [410, "This gift was canceled."],
+        expired: [410, "This gift has expired."],
+        not_a_choice: [422, "That item is not one of this gift's choices."],
+        country_not_shipped: [422, "The brand does not ship to that country."],
+        out_of_stock: [409, "That choice just ran out of stock; please pick another."],
+      };
+      const [status, detail] = problems[result.code];
+      throw new ProblemError(status, result.code, detail);
+    }
+    return c.json((await giftView(deps.db, c.get("unitId"))) as unknown as Record<string, unknown>, 200);
+  });
+  return router;
+}
