@@ -2,11 +2,20 @@ import { JobRegistry } from "./registry.ts";
 import { pruneFinishedJobs } from "./maintenance.jobs.ts";
 import { processStripeEvent } from "../payments/stripe-events.jobs.ts";
 import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
+import { expireUnitsJob, expirySummaryJob } from "../fulfillment/expiry.jobs.ts";
+import { createStripeRefundJob } from "../payments/refunds.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
  * this list is the registry workers and enqueuers share.
  */
 export function jobRegistry(): JobRegistry {
-  return new JobRegistry([pruneFinishedJobs, processStripeEvent, giftEmailJob]);
+  return new JobRegistry([
+    pruneFinishedJobs,
+    processStripeEvent,
+    giftEmailJob,
+    createStripeRefundJob,
+    expireUnitsJob,
+    expirySummaryJob,
+  ]);
 }

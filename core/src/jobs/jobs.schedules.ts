@@ -1,4 +1,5 @@
 import { pruneFinishedJobs } from "./maintenance.jobs.ts";
+import { expireUnitsJob } from "../fulfillment/expiry.jobs.ts";
 import type { Schedule } from "./scheduler.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -6,4 +7,5 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Every periodic job the worker role schedules. */
 export const schedules: Schedule[] = [
   { job: pruneFinishedJobs, everyMs: DAY, payload: { olderThanDays: 14 } } as Schedule,
+  { job: expireUnitsJob, everyMs: 15 * 60 * 1000, payload: {} } as Schedule,
 ];

@@ -6,6 +6,7 @@ import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer
 import { OrderInput } from "../storefronts/storefronts.routes.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
 import { startCheckout } from "./checkout.ts";
+import { cancelUnit } from "../fulfillment/cancel-unit.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
 import { parseRecipientsCsv } from "./recipients-csv.ts";
 import { recipientsProblem } from "./row-errors.ts";
@@ -184,6 +185,22 @@ const checkoutRoute = createRoute({
   },
 });
 
+const cancelUnitRoute = createRoute({
+  method: "post",
+  path: "/{id}/units/{unitId}/cancel",
+  tags: ["Orders"],
+  summary: "Cancel one recipient's gift before it is redeemed, refunding its share",
+  security,
+  request: { params: z.object({ id: z.uuid(), unitId: z.uuid() }) },
+  responses: {
+    200: {
+      description: "Canceled; the refund is on its way.",
+      content: { "application/json": { schema: z.object({ status: z.literal("canceled"), refund: z.object({ amount: z.number().int(), currency: z.string() }) }) } },
+    },
+    ...problemResponses(400, 401, { 404: "No such gift in your order.", 409: "Already redeemed, expired or canceled (`not_cancelable`)." }),
+  },
+});
+
 /** Mounted at /v1/orders: the calling buyer's orders only. */
 export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   const router = createRouter<BuyerEnv>();
@@ -223,6 +240,16 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
     }
     const { ok: _ok, ...body } = r;
     return c.json(body, 200);
+  });
+
+  router.openapi(cancelUnitRoute, async (c) => {
+    const p = c.req.valid("param");
+    const r = await cancelUnit(deps, c.get("buyer").buyerOrgId, p.id, p.unitId);
+    if (!r.ok) {
+      if (r.code === "not_found") throw new ProblemError(404, "not_found", "No such gift in your order.");
+      throw new ProblemError(409, "not_cancelable", "This gift was already redeemed, expired or canceled.");
+    }
+    return c.json({ status: "canceled" as const, refund: { amount: r.refundAmount, currency: r.currency } }, 200);
   });
 
   router.openapi(listRoute, async (c) => {

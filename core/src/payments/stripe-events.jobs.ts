@@ -6,6 +6,7 @@ import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { loadWebhook, markWebhookProcessed } from "../webhooks/event-log.ts";
 import type { Logger } from "../platform/logger.ts";
 import { splitOrder } from "../orders/split-order.ts";
+import { applyRefundOutcome } from "./refunds.ts";
 
 /**
  * Processes one recorded Stripe event. Each topic's handler is safe to run twice: it reads
@@ -18,7 +19,20 @@ const handlers: Record<string, Handler> = {
   "payment_intent.succeeded": paymentSucceeded,
   "payment_intent.payment_failed": paymentFailed,
   "charge.dispute.created": disputeCreated,
+  "refund.created": refundChanged,
+  "refund.updated": refundChanged,
+  "refund.failed": refundChanged,
+  "charge.refunded": chargeRefunded,
 };
+
+async function refundChanged(deps: Deps, refund: StripeObject): Promise<void> {
+  await applyRefundOutcome(deps, refund.id, String(refund.status));
+}
+
+async function chargeRefunded(deps: Deps, charge: StripeObject): Promise<void> {
+  const refunds = (charge.refunds as { data?: Array<{ id: string; status: string }> } | null)?.data ?? [];
+  for (const r of refunds) await applyRefundOutcome(deps, r.id, r.status);
+}
 
 /** Topics other modules handle register here (order split, refunds), keeping one job type. */
 export function onStripeEvent(topic: string, handler: Handler): void {

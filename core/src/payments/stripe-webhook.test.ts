@@ -150,3 +150,46 @@ describe("payment succeeded", () => {
     expect(await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId } })).toBe(2);
   });
 });
+
+describe("refunds: cancel and expiry", () => {
+  async function paidOrder(n: number) {
+    const orderId = await newOrder(n);
+    const { paymentIntentId } = await checkout(orderId);
+    await stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" });
+    await waitUntil(async () => (await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId, status: "sent" } })) === n);
+    const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId }, orderBy: { recipientName: "asc" } });
+    return { orderId, paymentIntentId, units };
+  }
+
+  it("a buyer cancels an unredeemed gift: its share is refunded once through Stripe, confirmed by webhook", async () => {
+    const { orderId, paymentIntentId, units } = await paidOrder(2);
+    const cancel = () => t.app.request(`/v1/orders/${orderId}/units/${units[0]!.id}/cancel`, { method: "POST", headers: bearer(key) });
+    const res = await cancel();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "canceled", refund: { amount: 3800, currency: "USD" } });
+    expect((await cancel()).status).toBe(409);
+    await waitUntil(async () => (await t.deps.db.prisma.refund.findFirst({ where: { unitId: units[0]!.id } }))?.status === "succeeded");
+    const order = await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } });
+    expect(order).toMatchObject({ status: "paid", refundedAmount: 3800 });
+    const refunds = await stripe.refunds.list({ payment_intent: paymentIntentId });
+    expect(refunds.data.map((r) => r.amount)).toEqual([3800]);
+  });
+
+  it("unredeemed gifts past their expiry expire, are refunded, and the buyer gets one summary", async () => {
+    const { orderId, units } = await paidOrder(2);
+    await t.deps.db.prisma.fulfillmentUnit.updateMany({ where: { orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const { expireUnitsJob } = await import("../fulfillment/expiry.jobs.ts");
+    await t.deps.jobs.enqueue(t.deps.db.prisma, expireUnitsJob, {}, { key: `test-expiry-${orderId}` });
+    await waitUntil(async () => (await t.deps.db.prisma.fulfillmentUnit.count({ where: { orderId, status: "expired" } })) === 2);
+    await waitUntil(async () => (await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).status === "refunded");
+    expect((await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).refundedAmount).toBe(7600);
+    // The summary waits ten minutes to gather the day's expiries; bring it forward.
+    await t.deps.db.sql.query("UPDATE job SET run_at = now() WHERE type = 'fulfillment.expiry_summary_email' AND payload->>'orderId' = $1", [orderId]);
+    const sent = (t.deps.email as unknown as { sent: Array<{ to: string; subject: string; idempotencyKey: string }> }).sent;
+    await waitUntil(async () => sent.some((m) => m.idempotencyKey.startsWith(`order:${orderId}:expiry-summary`)));
+    const summary = sent.filter((m) => m.idempotencyKey.startsWith(`order:${orderId}:expiry-summary`));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({ to: "ap@acme.test", subject: "2 unredeemed gifts expired: $76.00 refunded" });
+    expect(units).toHaveLength(2);
+  });
+});

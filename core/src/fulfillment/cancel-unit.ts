@@ -1,0 +1,33 @@
+import type { Deps } from "../platform/deps.ts";
+import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
+import { refundUnitShare } from "../payments/refunds.ts";
+
+export type CancelResult =
+  | { ok: true; refundAmount: number; currency: string }
+  | { ok: false; code: "not_found" | "not_cancelable" };
+
+/**
+ * A buyer cancels one recipient's gift before it is redeemed: the unit is canceled and its
+ * share (offer price + shipping) is refunded, in one transaction with the refund's job.
+ */
+export async function cancelUnit(
+  deps: Pick<Deps, "db" | "jobs">,
+  buyerOrgId: string,
+  orderId: string,
+  unitId: string,
+): Promise<CancelResult> {
+  return deps.db.prisma.$transaction(async (tx) => {
+    const [unit] = await tx.$queryRawUnsafe<Array<{ status: string; version: number; amount: number; currency: string }>>(
+      `SELECT u.status::text, u.version, u.amount, u.currency FROM fulfillment_unit u JOIN gift_order o ON o.id = u.order_id
+       WHERE u.id = $1::uuid AND u.order_id = $2::uuid AND o.buyer_org_id = $3::uuid FOR UPDATE OF u`,
+      unitId,
+      orderId,
+      buyerOrgId,
+    );
+    if (!unit) return { ok: false, code: "not_found" } as const;
+    if (unit.status !== "issued" && unit.status !== "sent") return { ok: false, code: "not_cancelable" } as const;
+    await unitLifecycle.transition(tx, { id: unitId, to: "canceled", expectedVersion: unit.version, actor: `buyer:${buyerOrgId}`, reason: "canceled by buyer" });
+    await refundUnitShare(deps, tx, { id: unitId, orderId, amount: unit.amount, currency: unit.currency }, "canceled by buyer");
+    return { ok: true, refundAmount: unit.amount, currency: unit.currency } as const;
+  });
+}

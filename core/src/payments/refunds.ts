@@ -1,0 +1,94 @@
+import { z } from "zod";
+import type { Tx } from "../jobs/queue.ts";
+import { defineJob } from "../jobs/registry.ts";
+import type { Deps } from "../platform/deps.ts";
+import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
+
+/**
+ * Refunds of a unit's share of its order. Recording the refund and enqueueing the Stripe
+ * call happen in the caller's transaction (with the unit's state change); the job calls
+ * Stripe with an idempotency key derived from the unit, so the buyer is refunded once
+ * however often the job runs. The outcome arrives by webhook (refund.updated / charge.refunded).
+ */
+export const createStripeRefundJob = defineJob({
+  type: "payments.create_refund",
+  schema: z.object({ refundId: z.uuid() }),
+  maxAttempts: 10,
+  backoff: { baseMs: 10_000, maxMs: 30 * 60_000 },
+  async handler({ refundId }, ctx) {
+    const refund = await ctx.deps.db.prisma.refund.findUnique({ where: { id: refundId }, include: { order: true } });
+    if (!refund || refund.stripeRefundId) return;
+    if (!refund.order.stripePaymentIntentId) throw new Error(`order ${refund.orderId} has no payment intent`);
+    const r = await ctx.deps.payments.createRefund({
+      paymentIntentId: refund.order.stripePaymentIntentId,
+      amount: refund.amount,
+      reason: "requested_by_customer",
+      metadata: { giftloop_refund_id: refund.id, giftloop_order_id: refund.orderId, ...(refund.unitId ? { giftloop_unit_id: refund.unitId } : {}) },
+      idempotencyKey: refund.idempotencyKey,
+    });
+    await ctx.deps.db.prisma.refund.update({ where: { id: refund.id }, data: { stripeRefundId: r.id } });
+    if (r.status === "succeeded" || r.status === "failed") await applyRefundOutcome(ctx.deps, r.id, r.status);
+  },
+});
+
+/** Records a refund for a unit's share and enqueues the Stripe call; once per unit. */
+export async function refundUnitShare(
+  deps: Pick<Deps, "jobs">,
+  tx: Tx,
+  unit: { id: string; orderId: string; amount: number; currency: string },
+  reason: string,
+): Promise<void> {
+  const key = `unit:${unit.id}:refund`;
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `INSERT INTO refund (id, order_id, unit_id, amount, currency, reason, idempotency_key, updated_at)
+     VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5, $6, now())
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text AS id`,
+    unit.orderId,
+    unit.id,
+    unit.amount,
+    unit.currency,
+    reason,
+    key,
+  );
+  if (rows[0]) await deps.jobs.enqueue(tx, createStripeRefundJob, { refundId: rows[0].id }, { key: `refund:${rows[0].id}` });
+}
+
+/**
+ * Applies Stripe's word on a refund: pending → succeeded adds it to the order's refunded
+ * amount (once: the status change is the guard), and a fully refunded order becomes refunded.
+ */
+export async function applyRefundOutcome(deps: Pick<Deps, "db">, stripeRefundId: string, status: string): Promise<void> {
+  const next = status === "succeeded" ? "succeeded" : status === "failed" ? "failed" : status === "canceled" ? "canceled" : undefined;
+  if (!next) return;
+  await deps.db.prisma.$transaction(async (tx) => {
+    const changed = await tx.$queryRawUnsafe<Array<{ order_id: string; amount: number }>>(
+      `UPDATE refund SET status = $2::"RefundStatus", updated_at = now()
+       WHERE stripe_refund_id = $1 AND status = 'pending' RETURNING order_id::text, amount`,
+      stripeRefundId,
+      next,
+    );
+    const r = changed[0];
+    if (!r) return;
+    if (next !== "succeeded") {
+      await tx.auditLog.create({
+        data: { actor: "stripe", action: `refund.${next}`, entity: "refund", entityId: stripeRefundId, data: { order: r.order_id } },
+      });
+      return;
+    }
+    const [o] = await tx.$queryRawUnsafe<Array<{ status: string; version: number; refunded_amount: number; total_amount: number }>>(
+      `UPDATE gift_order SET refunded_amount = refunded_amount + $2, updated_at = now() WHERE id = $1::uuid
+       RETURNING status::text, version, refunded_amount, total_amount`,
+      r.order_id,
+      r.amount,
+    );
+    if (o && o.status === "paid" && o.refunded_amount >= o.total_amount) {
+      await orderLifecycle.transition(tx, {
+        id: r.order_id,
+        to: "refunded",
+        expectedVersion: o.version,
+        actor: "stripe",
+        reason: "every share refunded",
+      });
+    }
+  });
+}
