@@ -19,7 +19,8 @@ if (embedded && runningServer(config)) {
   process.stderr.write(`Another giftloop process already uses ${config.DATA_DIR}; stop it first.\n`);
   process.exit(1);
 }
-const deps = await buildDeps(config);
+/** The running process's dependencies (for the sandbox launcher's demo data). */
+export const deps = await buildDeps(config);
 const { log } = deps;
 const runsApi = config.ROLE === "all" || config.ROLE === "api";
 const runsWorker = config.ROLE === "all" || config.ROLE === "worker";

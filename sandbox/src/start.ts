@@ -1,0 +1,35 @@
+/**
+ * `npm start`: the product in sandbox mode. Without real credentials it starts the local
+ * stand-ins (Stripe API with signed webhooks, an SMTP mailbox), points the product at them
+ * through the SDKs' own settings, starts every role in this process on the embedded
+ * defaults, and seeds a demo brand, storefront and buyer on first start. Setting
+ * STRIPE_SECRET_KEY or SMTP_URL uses the real service instead.
+ */
+import { startSmtpSink } from "./smtp/smtp-sink.ts";
+import { startStripeStandIn } from "./stripe/server.ts";
+
+const env = process.env;
+const port = Number(env.PORT || 3000);
+const lines: string[] = [];
+
+if (!env.STRIPE_SECRET_KEY) {
+  const stripe = await startStripeStandIn({ port: 0, webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe` });
+  env.STRIPE_SECRET_KEY = "sk_test_sandbox";
+  env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
+  env.STRIPE_API_URL = stripe.url;
+  lines.push(`  Stripe stand-in ${stripe.url}  (test cards: pm_card_visa succeeds, pm_card_chargeDeclined declines)`);
+}
+if (!env.SMTP_URL) {
+  const smtp = await startSmtpSink({ port: 0 });
+  env.SMTP_URL = smtp.url;
+  lines.push(`  SMTP mailbox    ${smtp.url}  (gift emails are caught here, never sent out)`);
+}
+
+const { deps } = await import("../../core/src/main.ts");
+if (deps.config.ROLE === "all" && !deps.config.DATABASE_URL) {
+  const { seedDemo } = await import("./demo-seed.ts");
+  const demo = await seedDemo(deps);
+  lines.push(`  Demo storefront ${deps.config.publicUrl}/v1/storefronts/${demo.storefrontSlug}`);
+  if (demo.buyerApiKey) lines.push(`  Demo buyer key  ${demo.buyerApiKey}  (shown once; kept in ${deps.config.DATA_DIR}/demo-buyer.key)`);
+}
+process.stderr.write(`  Sandbox mode:\n${lines.join("\n")}\n\n`);
