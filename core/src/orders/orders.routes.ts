@@ -6,6 +6,9 @@ import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer
 import { OrderInput } from "../storefronts/storefronts.routes.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
 import { startCheckout } from "./checkout.ts";
+import { giftLinksCsv } from "./gift-links.ts";
+import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
+import { qrPng, qrSvg } from "../redemption/codes/qr.ts";
 import { cancelUnit } from "../fulfillment/cancel-unit.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
 import { parseRecipientsCsv } from "./recipients-csv.ts";
@@ -201,6 +204,32 @@ const cancelUnitRoute = createRoute({
   },
 });
 
+const giftLinksRoute = createRoute({
+  method: "get",
+  path: "/{id}/gift-links.csv",
+  tags: ["Orders"],
+  summary: "Download a CSV of the recipients' gift links and codes",
+  security,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: { description: "CSV: row, name, email, status, code, gift_url, expires_at.", content: { "text/csv": { schema: z.string() } } },
+    ...problemResponses(400, 401, { 404: "No order of yours has this id." }),
+  },
+});
+
+const qrRoute = createRoute({
+  method: "get",
+  path: "/{id}/units/{unitId}/qr",
+  tags: ["Orders"],
+  summary: "A recipient's gift link as a QR code (SVG or PNG)",
+  security,
+  request: { params: z.object({ id: z.uuid(), unitId: z.uuid() }), query: z.object({ format: z.enum(["svg", "png"]).default("svg") }) },
+  responses: {
+    200: { description: "The QR code.", content: { "image/svg+xml": { schema: z.string() }, "image/png": { schema: z.string().openapi({ format: "binary" }) } } },
+    ...problemResponses(400, 401, { 404: "No such gift in your order." }),
+  },
+});
+
 /** Mounted at /v1/orders: the calling buyer's orders only. */
 export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   const router = createRouter<BuyerEnv>();
@@ -250,6 +279,26 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
       throw new ProblemError(409, "not_cancelable", "This gift was already redeemed, expired or canceled.");
     }
     return c.json({ status: "canceled" as const, refund: { amount: r.refundAmount, currency: r.currency } }, 200);
+  });
+
+  router.openapi(giftLinksRoute, async (c) => {
+    const csv = await giftLinksCsv(deps, c.get("buyer").buyerOrgId, c.req.valid("param").id);
+    if (csv === undefined) throw new ProblemError(404, "not_found", "No order of yours has this id.");
+    return c.body(csv, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="gift-links-${c.req.valid("param").id}.csv"`,
+      "cache-control": "no-store",
+    });
+  });
+
+  router.openapi(qrRoute, async (c) => {
+    const p = c.req.valid("param");
+    const unit = await deps.db.prisma.fulfillmentUnit.findFirst({ where: { id: p.unitId, orderId: p.id, order: { buyerOrgId: c.get("buyer").buyerOrgId } } });
+    if (!unit) throw new ProblemError(404, "not_found", "No such gift in your order.");
+    const url = giftLinkUrl(deps.config.giftLinkBaseUrl, await openCode(deps.secrets, unit.codeSealed, unit.id));
+    const headers = { "cache-control": "no-store" };
+    if (c.req.valid("query").format === "svg") return c.body(await qrSvg(url), 200, { ...headers, "content-type": "image/svg+xml" });
+    return c.body(new Uint8Array(await qrPng(url, { size: 512 })), 200, { ...headers, "content-type": "image/png" });
   });
 
   router.openapi(listRoute, async (c) => {

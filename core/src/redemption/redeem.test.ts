@@ -9,12 +9,14 @@ import { formatCode, openCode } from "./codes/codes.ts";
 let t: TestApp;
 let s: Seeded;
 let buyer: { buyerOrgId: string; apiKeyId: string };
+let buyerKey: string;
 
 beforeAll(async () => {
   t = await testApp({ env: { TRUST_PROXY: "true" } });
   s = await seedVendor(t.deps.db);
   const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
   buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
+  buyerKey = org.apiKey.key;
 });
 afterAll(async () => {
   await t?.close();
@@ -123,6 +125,26 @@ describe("recipient flow", () => {
     const limited = await session(unit!.code, fixedIp);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+
+  it("lets the buyer download their recipients' gift links as CSV and each link as a QR code", async () => {
+    const units = await paidUnits(2, s.mugOfferId);
+    const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: units[0]!.id } });
+    const auth = { authorization: `Bearer ${buyerKey}` };
+    const csv = await t.app.request(`/v1/orders/${unit.orderId}/gift-links.csv`, { headers: auth });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const text = await csv.text();
+    expect(text.split("\n")[0]).toBe("row,name,email,status,code,gift_url,expires_at");
+    for (const u of units) expect(text).toContain(`/g/${u.code}`);
+    const svg = await t.app.request(`/v1/orders/${unit.orderId}/units/${unit.id}/qr`, { headers: auth });
+    expect(svg.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await svg.text()).toContain("<svg");
+    const png = await t.app.request(`/v1/orders/${unit.orderId}/units/${unit.id}/qr?format=png`, { headers: auth });
+    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    const stranger = (await createBuyerOrg(t.deps.db, { name: "S", email: "s@s.test" }, { actor: "test" })).apiKey.key;
+    expect((await t.app.request(`/v1/orders/${unit.orderId}/gift-links.csv`, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
+    expect((await t.app.request(`/v1/orders/${unit.orderId}/units/${unit.id}/qr`, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
   });
 
   it("rejects requests without a valid recipient token", async () => {

@@ -1,0 +1,32 @@
+import { stringify } from "csv-stringify/sync";
+import type { Deps } from "../platform/deps.ts";
+import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
+
+/**
+ * The buyer's export of their recipients' gift links and codes (for sending them through
+ * their own channels). Codes are decrypted here, for this buyer's own order only.
+ */
+export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">, buyerOrgId: string, orderId: string): Promise<string | undefined> {
+  const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
+  if (!order) return undefined;
+  const rows = await deps.db.prisma.orderRecipient.findMany({ where: { orderId }, orderBy: { row: "asc" } });
+  const units = new Map(
+    (await deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId } })).map((u) => [u.recipientId, u]),
+  );
+  const records = await Promise.all(
+    rows.map(async (r) => {
+      const u = units.get(r.id);
+      const code = u ? await openCode(deps.secrets, u.codeSealed, u.id) : undefined;
+      return [
+        r.row,
+        r.name,
+        r.email,
+        u?.status ?? order.status,
+        code ? formatCode(code) : "",
+        code ? giftLinkUrl(deps.config.giftLinkBaseUrl, code) : "",
+        u?.expiresAt.toISOString() ?? "",
+      ];
+    }),
+  );
+  return stringify(records, { header: true, columns: ["row", "name", "email", "status", "code", "gift_url", "expires_at"] });
+}
