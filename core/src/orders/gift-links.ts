@@ -28,5 +28,13 @@ export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">
       ];
     }),
   );
-  return stringify(records, { header: true, columns: ["row", "name", "email", "status", "code", "gift_url", "expires_at"] });
+  return stringify(records.map((r) => r.map(defuse)), {
+    header: true,
+    columns: ["row", "name", "email", "status", "code", "gift_url", "expires_at"],
+  });
+}
+
+/** A cell a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection advice). */
+function defuse(v: string | number): string | number {
+  return typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }

@@ -11,7 +11,7 @@ import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 import { qrPng, qrSvg } from "../redemption/codes/qr.ts";
 import { cancelUnit } from "../fulfillment/cancel-unit.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
-import { parseRecipientsCsv } from "./recipients-csv.ts";
+import { decodeCsv, parseRecipientsCsv } from "./recipients-csv.ts";
 import { recipientsProblem } from "./row-errors.ts";
 
 const security = [{ [BUYER_SECURITY_SCHEME]: [] }];
@@ -255,7 +255,9 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(createCsvRoute, async (c) => {
     const q = c.req.valid("query");
-    const csv = parseRecipientsCsv(await c.req.text());
+    const decoded = decodeCsv(await c.req.arrayBuffer());
+    if (!decoded.ok) throw recipientsProblem(decoded.errors, "csv");
+    const csv = parseRecipientsCsv(decoded.text);
     if (!csv.ok) throw recipientsProblem(csv.errors, "csv");
     const input: CreateOrderInput = { ...q, recipients: csv.rows, idempotencyKey: c.req.valid("header")["idempotency-key"] };
     return respond(c, await createOrder(deps, c.get("buyer"), input), "csv");

@@ -89,6 +89,32 @@ describe("creating orders", () => {
     expect(rows.map((r) => r.row)).toContain(3);
   });
 
+  it("refuses bad files specifically and writes nothing: encoding, headers, size, duplicates, formulas", async () => {
+    const q = `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`;
+    const before = await t.deps.db.prisma.giftOrder.count();
+    const latin1 = Buffer.from("name,email,country\nJos\xe9,jose@example.test,US\n", "latin1");
+    const cases: Array<[string | Buffer, string]> = [
+      [latin1, "csv_encoding"],
+      ["email,country\na@example.test,US\n", "csv_missing_column"],
+      ["name,email\n", "csv_empty"],
+      [["name,email,country", ...people(10_001).map((p) => `${p.name},${p.email},US`)].join("\n"), "too_many_recipients"],
+      ["name,email,country\nA,dup@example.test,US\nB,DUP@example.test,US\n", "duplicate_email"],
+      ["name,email,country,message\n=cmd|' /C calc'!A0,f@example.test,US,hi\n", "invalid_field"],
+      ["name,email,country,message\nF,f@example.test,US,@SUM(1+1)\n", "invalid_field"],
+    ];
+    for (const [body, code] of cases) {
+      const res = await t.app.request(`/v1/orders/csv?${q}`, {
+        method: "POST",
+        headers: bearer(key, { "content-type": "text/csv" }),
+        body: typeof body === "string" ? body : new Uint8Array(body),
+      });
+      expect(res.status, code).toBe(422);
+      const problem = (await res.json()) as { rows: Array<{ code: string; message: string }> };
+      expect(problem.rows.map((r) => r.code), code).toContain(code);
+    }
+    expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
+  }, 60_000);
+
   it("creates 10,000 recipients in one order", async () => {
     const csv = ["name,email,country", ...people(10_000).map((p) => `${p.name},${p.email},US`)].join("\n");
     const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);

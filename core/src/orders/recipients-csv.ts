@@ -28,6 +28,18 @@ const REQUIRED = ["name", "email"];
 
 export type CsvResult = { ok: true; rows: Array<Record<string, string>> } | { ok: false; errors: RowError[] };
 
+/** From the uploaded bytes: UTF-8 only (a spreadsheet's "CSV UTF-8" export), BOM allowed. */
+export function decodeCsv(bytes: ArrayBuffer): { ok: true; text: string } | { ok: false; errors: RowError[] } {
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return {
+      ok: false,
+      errors: [{ row: 0, field: "file", code: "csv_encoding", message: "the file is not UTF-8 text; export it from your spreadsheet as \"CSV UTF-8\"" }],
+    };
+  }
+}
+
 export function parseRecipientsCsv(text: string): CsvResult {
   let header: string[] = [];
   let records: string[][];

@@ -7,15 +7,19 @@ import { z } from "zod";
  */
 export const MAX_RECIPIENTS = 10_000;
 
+/** Spreadsheet formula triggers (CSV injection): refused in free-text fields. */
+const noFormula = (field: z.ZodString) =>
+  field.refine((v) => !/^[=+\-@\t\r]/.test(v), "must not start with = + - @ (spreadsheet formulas are not accepted)");
+
 export const recipientSchema = z.object({
-  name: z.string().trim().min(1, "is required").max(200, "is longer than 200 characters"),
+  name: noFormula(z.string().trim().min(1, "is required").max(200, "is longer than 200 characters")),
   email: z.string().trim().toLowerCase().pipe(z.email("is not an email address").max(320)),
   phone: z
     .string()
     .trim()
     .regex(/^\+?[0-9 ().-]{6,20}$/, "is not a phone number")
     .optional(),
-  message: z.string().trim().max(1000, "is longer than 1000 characters").optional(),
+  message: noFormula(z.string().trim().max(1000, "is longer than 1000 characters")).optional(),
   country: z
     .string()
     .trim()
@@ -41,9 +45,24 @@ export type NumberedRecipient = Recipient & { row: number };
 export function parseRecipients(rows: unknown[]): { recipients: NumberedRecipient[]; errors: RowError[] } {
   const recipients: NumberedRecipient[] = [];
   const errors: RowError[] = [];
+  if (rows.length > MAX_RECIPIENTS) {
+    return {
+      recipients: [],
+      errors: [{ row: MAX_RECIPIENTS + 1, field: "row", code: "too_many_recipients", message: `an order has at most ${MAX_RECIPIENTS} recipients; this one has ${rows.length}` }],
+    };
+  }
+  const firstRowOf = new Map<string, number>();
   rows.forEach((raw, i) => {
     const r = recipientSchema.safeParse(blankToUndefined(raw));
-    if (r.success) recipients.push({ ...r.data, row: i + 1 });
+    if (r.success) {
+      const first = firstRowOf.get(r.data.email);
+      if (first !== undefined) {
+        errors.push({ row: i + 1, field: "email", code: "duplicate_email", message: `email ${r.data.email} is already on row ${first}` });
+        return;
+      }
+      firstRowOf.set(r.data.email, i + 1);
+      recipients.push({ ...r.data, row: i + 1 });
+    }
     else {
       for (const issue of r.error.issues) {
         const field = issue.path.join(".") || "row";
