@@ -3,7 +3,14 @@
  * (codes, HMACs, sealed codes, unit rows, email jobs) in one transaction on PostgreSQL,
  * against the raw floor of inserting the same 10,000 unit rows with one statement.
  */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import pg from "pg";
+import type { Deps } from "../core/src/platform/deps.ts";
+import { mintRecipientToken } from "../core/src/redemption/recipient-token.ts";
+import { stripeSignatureHeader } from "../sandbox/src/stripe/server.ts";
+import { load } from "./load.ts";
+import type { Seeded } from "../core/src/testing/seed.ts";
 import { parseConfig } from "../core/src/platform/config.ts";
 import { buildDeps } from "../core/src/platform/build-deps.ts";
 import { migrate } from "../core/src/platform/db/migrate.ts";
@@ -16,6 +23,111 @@ import { progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
 
 const N = 10_000;
+
+const SIGNING_SECRET = "bench-signing-secret-0123456789abcdef0123";
+const WEBHOOK_SECRET = "whsec_benchsecret";
+
+/** Starts a process (the api role, or the bare route) and resolves when it answers. */
+async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(readyUrl, { method: readyUrl.endsWith("/bare") ? "POST" : "GET" });
+      if (r.ok) return proc;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > end) throw new Error(`${script} did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Recipient GET gift / POST redeem at 200 concurrent clients; Stripe webhook ingest vs a bare route at 64. */
+async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrgId: string; apiKeyId: string }): Promise<void> {
+  const UNITS = 4000;
+  await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
+  const created = await createOrder(deps, buyer, {
+    storefront: s.storefrontSlug,
+    offerId: s.choiceOfferId,
+    recipients: Array.from({ length: UNITS }, (_, i) => ({ name: `Load ${i}`, email: `load${i}@bench.test`, country: "US" })),
+  });
+  if (!created.ok) throw new Error("load order not created");
+  await deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: "pi_bench_load" } });
+  await splitOrder(deps, { paymentIntentId: "pi_bench_load", amount: created.quote.totalAmount, currency: "usd" });
+  const units = await deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId: created.orderId }, select: { id: true } });
+  const tokenConfig = { SIGNING_SECRET, DATA_DIR: ".data/bench", NODE_ENV: "test" as const };
+  const tokens = await Promise.all(units.map((u) => mintRecipientToken(tokenConfig, u.id)));
+  const variantId = s.variants["hoodie:M/Navy"]!;
+
+  const apiPort = await freePort();
+  const api = await startProcess(
+    "core/src/main.ts",
+    {
+      ROLE: "api",
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      PORT: String(apiPort),
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: "20",
+      DATA_DIR: ".data/bench",
+      SIGNING_SECRET,
+      STRIPE_SECRET_KEY: "sk_test_bench",
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
+    `http://127.0.0.1:${apiPort}/ready`,
+  );
+  const barePort = await freePort();
+  const bare = await startProcess("bench/bare-server.ts", { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/bare`);
+  try {
+    const origin = `http://127.0.0.1:${apiPort}`;
+    await load({ origin, concurrency: 50, total: 1000, expectStatus: 200, make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }) }); // warm-up
+    progress("GET gift at 200 concurrent clients");
+    const get = await load({
+      origin, concurrency: 200, total: 10_000, expectStatus: 200,
+      make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }),
+    });
+    progress("POST redeem at 200 concurrent clients");
+    const body = JSON.stringify({ variantId, address: { name: "Load Test", line1: "1 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } });
+    const post = await load({
+      origin, concurrency: 200, total: UNITS, expectStatus: 200,
+      make: (i) => ({ method: "POST", path: "/v1/redeem/gift/redeem", headers: { authorization: `Bearer ${tokens[i]}`, "content-type": "application/json" }, body }),
+    });
+    progress("Stripe webhook ingest and the bare route at 64 concurrent senders");
+    const event = (i: number) =>
+      JSON.stringify({ id: `evt_bench_${i}`, object: "event", type: "payment_intent.created", created: 1, livemode: false, data: { object: { id: `pi_b_${i}`, object: "payment_intent" } } });
+    const WEBHOOKS = 10_000;
+    const bodies = Array.from({ length: WEBHOOKS }, (_, i) => event(i));
+    const ingest = await load({
+      origin, concurrency: 64, total: WEBHOOKS, expectStatus: 200,
+      make: (i) => ({ method: "POST", path: "/webhooks/stripe", headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(bodies[i]!, WEBHOOK_SECRET) }, body: bodies[i]! }),
+    });
+    const ceiling = await load({
+      origin: `http://127.0.0.1:${barePort}`, concurrency: 64, total: WEBHOOKS, expectStatus: 200,
+      make: (i) => ({ method: "POST", path: "/bare", headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(bodies[i]!, WEBHOOK_SECRET) }, body: bodies[i]! }),
+    });
+    report({ metric: "redeem.get_gift.p50", value: get.p50, unit: "ms" });
+    report({ metric: "redeem.get_gift.p99", value: get.p99, unit: "ms", target: "<= 25" });
+    report({ metric: "redeem.post_redeem.p50", value: post.p50, unit: "ms" });
+    report({ metric: "redeem.post_redeem.p99", value: post.p99, unit: "ms", target: "<= 60" });
+    report({ metric: "webhook.stripe.ingest_rps", value: ingest.rps, unit: "req/s" });
+    report({ metric: "webhook.stripe.ingest_p99", value: ingest.p99, unit: "ms", target: "<= 50" });
+    report({ metric: "webhook.bare_route_rps", value: ceiling.rps, unit: "req/s" });
+    report({ metric: "webhook.stripe.ratio_to_bare", value: ingest.rps / ceiling.rps, unit: "fraction", target: ">= 0.4" });
+  } finally {
+    api.kill("SIGTERM");
+    bare.kill("SIGTERM");
+  }
+}
 
 export async function run(): Promise<void> {
   const db = await freshPostgres("gl_bench_orders");
@@ -55,10 +167,12 @@ export async function run(): Promise<void> {
     const floorMs = performance.now() - t1;
     await client.query("ROLLBACK");
     await client.end();
-    await deps.db.close();
     report({ metric: "orders.split_10k.ms", value: splitMs, unit: "ms", target: "<= 1500" });
     report({ metric: "orders.split_10k.raw_floor_ms", value: floorMs, unit: "ms" });
     report({ metric: "orders.split_10k.ratio_to_floor", value: splitMs / floorMs, unit: "x", target: "<= 10" });
+
+    await httpFigures(deps, db.url, s, buyer);
+    await deps.db.close();
   } finally {
     await db.drop();
   }

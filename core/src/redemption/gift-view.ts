@@ -20,36 +20,63 @@ export interface GiftView {
   } | null;
 }
 
+/** Two queries (the hot path of every recipient page view): the unit with its context, then its choices. */
 export async function giftView(db: Database, unitId: string, now = new Date()): Promise<GiftView | undefined> {
-  const unit = await db.prisma.fulfillmentUnit.findUnique({ where: { id: unitId }, include: { order: true } });
-  if (!unit) return undefined;
-  const [storefront, offer, rules] = await Promise.all([
-    db.prisma.storefront.findUniqueOrThrow({ where: { id: unit.order.storefrontId }, include: { vendor: true } }),
-    db.prisma.giftOffer.findUniqueOrThrow({ where: { id: unit.offerId } }),
-    db.prisma.shippingRule.findMany({ where: { vendorId: unit.vendorId } }),
-  ]);
-  const frozen = new Set(unit.choices as string[]);
-  const all = (await choicesForOffers(db, [unit.offerId])).get(unit.offerId) ?? [];
+  const [u] = await db.sql.query<{
+    status: string;
+    recipient_name: string;
+    message: string | null;
+    expires_at: Date;
+    choices: string[];
+    chosen_variant_id: string | null;
+    shipping_address: unknown;
+    redeemed_at: Date | null;
+    tracking_carrier: string | null;
+    tracking_number: string | null;
+    tracking_url: string | null;
+    offer_id: string;
+    sender_name: string | null;
+    primary_color: string;
+    accent_color: string;
+    brand_name: string;
+    offer_name: string;
+    countries: string[];
+  }>(
+    `SELECT u.status::text, u.recipient_name, u.message, u.expires_at, u.choices, u.chosen_variant_id::text,
+            u.shipping_address, u.redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url, u.offer_id::text,
+            o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
+            ARRAY(SELECT r.country::text FROM shipping_rule r WHERE r.vendor_id = u.vendor_id ORDER BY r.country) AS countries
+     FROM fulfillment_unit u
+     JOIN gift_order o ON o.id = u.order_id
+     JOIN storefront s ON s.id = o.storefront_id
+     JOIN vendor v ON v.id = s.vendor_id
+     JOIN gift_offer g ON g.id = u.offer_id
+     WHERE u.id = $1::uuid`,
+    [unitId],
+  );
+  if (!u) return undefined;
+  const frozen = new Set(u.choices);
+  const all = (await choicesForOffers(db, [u.offer_id])).get(u.offer_id) ?? [];
   const choices = all.filter((c) => frozen.has(c.variantId));
-  const chosen = unit.chosenVariantId ? (all.find((c) => c.variantId === unit.chosenVariantId) ?? null) : null;
-  const countries = rules.map((r) => r.country);
-  const status = unit.status === "issued" || unit.status === "sent" ? (unit.expiresAt <= now ? "expired" : "available") : unit.status;
+  const chosen = u.chosen_variant_id ? (all.find((c) => c.variantId === u.chosen_variant_id) ?? null) : null;
+  const expiresAt = new Date(u.expires_at);
+  const status = u.status === "issued" || u.status === "sent" ? (expiresAt <= now ? "expired" : "available") : u.status;
   return {
     status,
-    brand: { name: storefront.vendor.name, primaryColor: storefront.primaryColor, accentColor: storefront.accentColor },
-    recipientName: unit.recipientName,
-    senderName: unit.order.senderName,
-    message: unit.message,
-    offerName: offer.name,
-    expiresAt: unit.expiresAt.toISOString(),
+    brand: { name: u.brand_name, primaryColor: u.primary_color, accentColor: u.accent_color },
+    recipientName: u.recipient_name,
+    senderName: u.sender_name,
+    message: u.message,
+    offerName: u.offer_name,
+    expiresAt: expiresAt.toISOString(),
     choices,
-    shipsTo: countries.includes("*") ? "anywhere" : countries.sort(),
-    redemption: unit.redeemedAt
+    shipsTo: u.countries.includes("*") ? "anywhere" : u.countries,
+    redemption: u.redeemed_at
       ? {
-          redeemedAt: unit.redeemedAt.toISOString(),
+          redeemedAt: new Date(u.redeemed_at).toISOString(),
           choice: chosen,
-          shippingAddress: unit.shippingAddress,
-          tracking: unit.trackingNumber ? { carrier: unit.trackingCarrier, number: unit.trackingNumber, url: unit.trackingUrl } : null,
+          shippingAddress: u.shipping_address,
+          tracking: u.tracking_number ? { carrier: u.tracking_carrier, number: u.tracking_number, url: u.tracking_url } : null,
         }
       : null,
   };

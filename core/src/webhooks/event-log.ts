@@ -27,30 +27,47 @@ export async function recordWebhook(
   event: InboundWebhook,
   processJob: JobDefinition<{ eventId: string }>,
 ): Promise<Recorded> {
-  return deps.db.prisma.$transaction(async (tx) => {
-    const inserted = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-      `INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload, headers)
+  // One statement, so one round trip and atomic by itself: the event row and its job row
+  // are written together or not at all (the hot path of every webhook delivery).
+  const rows = await deps.db.sql.query<{ id: string; created: boolean }>(
+    `WITH ev AS (
+       INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload, headers)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6::jsonb)
        ON CONFLICT (provider, external_id) DO NOTHING
-       RETURNING id::text AS id`,
+       RETURNING id
+     ), jb AS (
+       INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
+       SELECT gen_random_uuid(), $7, jsonb_build_object('eventId', ev.id::text), 'webhook:' || $1 || ':' || $2, $8, now()
+       FROM ev
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id
+     )
+     SELECT id::text AS id, true AS created FROM ev
+     UNION ALL
+     SELECT id::text, false FROM webhook_event WHERE provider = $1 AND external_id = $2 AND NOT EXISTS (SELECT 1 FROM ev)`,
+    [
       event.provider,
       event.externalId,
       event.topic,
       event.shopDomain ?? null,
       JSON.stringify(event.payload ?? null),
       JSON.stringify(event.headers ?? {}),
-    );
-    if (inserted[0]) {
-      await deps.jobs.enqueue(tx, processJob, { eventId: inserted[0].id }, { key: `webhook:${event.provider}:${event.externalId}` });
-      return { eventId: inserted[0].id, duplicate: false };
-    }
-    const existing = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      processJob.type,
+      processJob.maxAttempts,
+    ],
+  );
+  let row = rows[0];
+  if (!row) {
+    // A concurrent delivery inserted it after this statement's snapshot: read it afresh.
+    const again = await deps.db.sql.query<{ id: string }>(
       "SELECT id::text AS id FROM webhook_event WHERE provider = $1 AND external_id = $2",
-      event.provider,
-      event.externalId,
+      [event.provider, event.externalId],
     );
-    return { eventId: existing[0]!.id, duplicate: true };
-  });
+    if (!again[0]) throw new Error(`recording webhook ${event.provider}:${event.externalId} returned nothing`);
+    row = { id: again[0].id, created: false };
+  }
+  if (!deps.jobs.registry.get(processJob.type)) throw new Error(`job type ${processJob.type} is not registered`);
+  return { eventId: row.id, duplicate: !row.created };
 }
 
 export interface StoredWebhook {
