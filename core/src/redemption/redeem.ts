@@ -1,5 +1,6 @@
 import type { Deps } from "../platform/deps.ts";
-import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
+import { rawTx } from "../platform/lifecycle/lifecycle.ts";
+import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { Address } from "./address.ts";
 
 export type RedeemResult =
@@ -18,34 +19,32 @@ export async function redeemUnit(
   input: { variantId: string; address: Address },
   now = new Date(),
 ): Promise<RedeemResult> {
-  return deps.db.prisma.$transaction(async (tx) => {
-    const [unit] = await tx.$queryRawUnsafe<
-      Array<{ status: string; version: number; choices: string[]; expires_at: Date; vendor_id: string }>
-    >(
-      "SELECT status::text, version, choices, expires_at, vendor_id::text FROM fulfillment_unit WHERE id = $1::uuid FOR UPDATE",
-      unitId,
+  // A raw transaction: four statements on one connection (the hot path under a rush of
+  // recipients), no ORM round trips.
+  return deps.db.transaction(async (sqlTx) => {
+    const [unit] = await sqlTx.query<{ status: string; version: number; choices: string[]; expires_at: Date; ships: boolean }>(
+      `SELECT u.status::text, u.version, u.choices, u.expires_at,
+              EXISTS (SELECT 1 FROM shipping_rule r WHERE r.vendor_id = u.vendor_id AND r.country IN ($2, '*')) AS ships
+       FROM fulfillment_unit u WHERE u.id = $1::uuid FOR UPDATE`,
+      [unitId, input.address.country],
     );
     if (!unit) return { ok: false, code: "not_found" } as const;
     if (["redeemed", "pushed", "shipped", "delivered"].includes(unit.status)) return { ok: false, code: "already_redeemed" } as const;
     if (unit.status !== "issued" && unit.status !== "sent") return { ok: false, code: "unavailable" } as const;
     if (new Date(unit.expires_at) <= now) return { ok: false, code: "expired" } as const;
     if (!unit.choices.includes(input.variantId)) return { ok: false, code: "not_a_choice" } as const;
-    const rule = await tx.$queryRawUnsafe<Array<{ country: string }>>(
-      "SELECT country FROM shipping_rule WHERE vendor_id = $1::uuid AND country IN ($2, '*') LIMIT 1",
-      unit.vendor_id,
-      input.address.country,
-    );
-    if (!rule[0]) return { ok: false, code: "country_not_shipped" } as const;
-    const reserved = await tx.$executeRawUnsafe(
+    if (!unit.ships) return { ok: false, code: "country_not_shipped" } as const;
+    const reserved = await sqlTx.execute(
       `UPDATE variant SET inventory_reserved = inventory_reserved + 1
        WHERE id = $1::uuid AND deleted_at IS NULL AND (NOT inventory_tracked OR inventory_quantity - inventory_reserved > 0)`,
-      input.variantId,
+      [input.variantId],
     );
     if (reserved === 0) return { ok: false, code: "out_of_stock" } as const;
-    await unitLifecycle.transition(tx, {
+    await unitLifecycle.transition(rawTx(sqlTx), {
       id: unitId,
       to: "redeemed",
       expectedVersion: unit.version,
+      locked: { status: unit.status as UnitStatus },
       actor: "recipient",
       reason: "gift redeemed",
       set: { chosen_variant_id: input.variantId, shipping_address: JSON.stringify(input.address), redeemed_at: now },

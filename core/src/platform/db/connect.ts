@@ -11,8 +11,17 @@ import type { ScriptRunner } from "./migrate.ts";
  * The database: PostgreSQL when a URL is given, otherwise PGlite (Postgres in WASM,
  * in-process) in a local folder or in memory. Same SQL, same migrations.
  */
+/** A raw SQL transaction (the hot paths' alternative to Prisma's interactive transactions). */
+export interface SqlTx {
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement; returns the number of rows it changed. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
+}
+
 export interface Database {
   kind: "postgres" | "pglite";
+  /** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   prisma: PrismaClient;
   /** Raw access for migrations and hot paths (batched job claims, bulk inserts). */
   sql: ScriptRunner;
@@ -59,6 +68,13 @@ function wrapPglite(db: PGlite): Database {
     kind: "pglite",
     prisma,
     sql,
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query: async <T,>(text: string, params: unknown[] = []) => (await tx.query<T>(text, params)).rows,
+          execute: async (text: string, params: unknown[] = []) => (await tx.query(text, params)).affectedRows ?? 0,
+        }),
+      ),
     pglite: db,
     async close() {
       await prisma.$disconnect();
@@ -104,6 +120,23 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
     kind: "postgres",
     prisma,
     sql,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          query: async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[],
+          execute: async (text: string, params: unknown[] = []) => (await client.query(text, params)).rowCount ?? 0,
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});

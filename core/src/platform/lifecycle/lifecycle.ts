@@ -1,4 +1,18 @@
-import type { Tx } from "../../jobs/queue.ts";
+import type { SqlTx } from "../db/connect.ts";
+
+/** What a transition needs of a transaction: Prisma's interactive transaction or a raw one. */
+export interface RawTx {
+  $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A raw SQL transaction seen through the same two methods. */
+export function rawTx(tx: SqlTx): RawTx {
+  return {
+    $queryRawUnsafe: <T,>(sql: string, ...values: unknown[]) => tx.query(sql, values) as Promise<T>,
+    $executeRawUnsafe: (sql: string, ...values: unknown[]) => tx.execute(sql, values),
+  };
+}
 
 /**
  * Lifecycles as data: each stateful entity (order, unit, payout) has a table of allowed
@@ -27,6 +41,8 @@ export interface TransitionInput<S extends string> {
   expectedVersion: number;
   actor: string;
   reason?: string;
+  /** The row's state as the caller read it under FOR UPDATE in this transaction (saves a read). */
+  locked?: { status: S };
   /** Extra columns to set in the same UPDATE, as SQL assignments with their own params. */
   set?: Record<string, unknown>;
 }
@@ -35,7 +51,7 @@ export interface Lifecycle<S extends string> {
   readonly entity: string;
   readonly transitions: Transitions<S>;
   canMove(from: S, to: S): boolean;
-  transition(tx: Tx, input: TransitionInput<S>): Promise<{ from: S; to: S; version: number }>;
+  transition(tx: RawTx, input: TransitionInput<S>): Promise<{ from: S; to: S; version: number }>;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -54,10 +70,12 @@ export function defineLifecycle<S extends string>(def: {
     transitions: def.transitions,
     canMove,
     async transition(tx, input) {
-      const rows = await tx.$queryRawUnsafe<Array<{ status: S; version: number }>>(
-        `SELECT status::text AS status, version FROM ${def.table} WHERE id = $1::uuid FOR UPDATE`,
-        input.id,
-      );
+      const rows = input.locked
+        ? [{ status: input.locked.status, version: input.expectedVersion }]
+        : await tx.$queryRawUnsafe<Array<{ status: S; version: number }>>(
+            `SELECT status::text AS status, version FROM ${def.table} WHERE id = $1::uuid FOR UPDATE`,
+            input.id,
+          );
       const row = rows[0];
       if (!row) throw new TransitionError("not_found", def.entity, input.id, `${def.entity} ${input.id} not found`);
       if (row.version !== input.expectedVersion) {
