@@ -2,6 +2,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
+import { startSmtpSink, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { startWorker } from "../jobs/create-queue.ts";
@@ -10,6 +11,7 @@ import type { Worker } from "../jobs/worker.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 
 let standIn: StripeStandIn;
+let smtp: SmtpSink;
 let t: TestApp;
 let server: ServerType;
 let worker: Worker;
@@ -19,8 +21,16 @@ let key: string;
 
 beforeAll(async () => {
   standIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200] } });
+  smtp = await startSmtpSink({ port: 0 });
   t = await testApp({
-    env: { STRIPE_SECRET_KEY: "sk_test_core", STRIPE_WEBHOOK_SECRET: standIn.webhookSecret, STRIPE_API_URL: standIn.url, JOB_POLL_INTERVAL_MS: "10" },
+    env: {
+      STRIPE_SECRET_KEY: "sk_test_core",
+      STRIPE_WEBHOOK_SECRET: standIn.webhookSecret,
+      STRIPE_API_URL: standIn.url,
+      SMTP_URL: smtp.url,
+      EMAIL_FROM: "Northwind via Giftloop <gifts@giftloop.test>",
+      JOB_POLL_INTERVAL_MS: "10",
+    },
   });
   server = await new Promise<ServerType>((resolve) => {
     const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
@@ -36,6 +46,7 @@ afterAll(async () => {
   await worker?.stop();
   await new Promise((r) => server?.close(r));
   await standIn?.stop();
+  await smtp?.stop();
   await t?.close();
 });
 
@@ -129,10 +140,11 @@ describe("payment succeeded", () => {
     const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId } });
     expect(new Set(units.map((u) => u.codeHash)).size).toBe(3);
     expect(units.every((u) => u.amount === 3800 && u.currency === "USD")).toBe(true);
-    const sent = (t.deps.email as unknown as { sent: Array<{ to: string; html: string; idempotencyKey: string }> }).sent;
-    const mine = sent.filter((m) => units.some((u) => m.idempotencyKey === `unit:${u.id}:gift-email`));
-    expect(mine.map((m) => m.to).sort()).toEqual(["r0@example.test", "r1@example.test", "r2@example.test"]);
+    // The real messages, as the SMTP server received them.
+    const mine = smtp.messages().filter((m) => units.some((u) => m.headers["x-giftloop-idempotency-key"] === `unit:${u.id}:gift-email`));
+    expect(mine.map((m) => m.to[0]).sort()).toEqual(["r0@example.test", "r1@example.test", "r2@example.test"]);
     expect(mine[0]!.html).toContain("/g/");
+    expect(mine[0]!.attachments.some((a) => a.contentType === "image/png" && a.cid)).toBe(true);
     // The buyer sees each recipient's gift.
     const view = (await (await t.app.request(`/v1/orders/${orderId}`, { headers: bearer(key) })).json()) as { status: string; recipients: Array<{ unit: { status: string } }> };
     expect(view.status).toBe("paid");
@@ -185,11 +197,11 @@ describe("refunds: cancel and expiry", () => {
     expect((await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).refundedAmount).toBe(7600);
     // The summary waits ten minutes to gather the day's expiries; bring it forward.
     await t.deps.db.sql.query("UPDATE job SET run_at = now() WHERE type = 'fulfillment.expiry_summary_email' AND payload->>'orderId' = $1", [orderId]);
-    const sent = (t.deps.email as unknown as { sent: Array<{ to: string; subject: string; idempotencyKey: string }> }).sent;
-    await waitUntil(async () => sent.some((m) => m.idempotencyKey.startsWith(`order:${orderId}:expiry-summary`)));
-    const summary = sent.filter((m) => m.idempotencyKey.startsWith(`order:${orderId}:expiry-summary`));
+    const isSummary = (m: { headers: Record<string, string> }) => m.headers["x-giftloop-idempotency-key"]?.startsWith(`order:${orderId}:expiry-summary`);
+    await waitUntil(async () => smtp.messages().some(isSummary));
+    const summary = smtp.messages().filter(isSummary);
     expect(summary).toHaveLength(1);
-    expect(summary[0]).toMatchObject({ to: "ap@acme.test", subject: "2 unredeemed gifts expired: $76.00 refunded" });
+    expect(summary[0]).toMatchObject({ to: ["ap@acme.test"], subject: "2 unredeemed gifts expired: $76.00 refunded" });
     expect(units).toHaveLength(2);
   });
 });
