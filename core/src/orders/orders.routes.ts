@@ -3,7 +3,7 @@ import type { Deps } from "../platform/deps.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
 import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
-import { OrderInput } from "../storefronts/storefronts.routes.ts";
+import { OrderInput, OrderMeta, StorefrontSlug } from "./order-input.schema.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
 import { startCheckout } from "./checkout.ts";
 import { giftLinksCsv } from "./gift-links.ts";
@@ -24,7 +24,6 @@ const idempotencyHeader = z.object({
     .optional()
     .openapi({ description: "Makes the create safe to retry: the same key returns the same order." }),
 });
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "is not a storefront slug");
 
 const OrderSummarySchema = z
   .object({
@@ -59,9 +58,8 @@ const createJsonRoute = createRoute({
       content: {
         "application/json": {
           schema: OrderInput.extend({
-            storefront: slug.openapi({ description: "The storefront's slug." }),
-            senderName: z.string().trim().min(1).max(200).optional(),
-            buyerReference: z.string().trim().min(1).max(200).optional().openapi({ description: "Your PO or reference." }),
+            storefront: StorefrontSlug.openapi({ description: "The storefront's slug." }),
+            ...OrderMeta,
           }),
         },
       },
@@ -85,10 +83,9 @@ const createCsvRoute = createRoute({
   request: {
     headers: idempotencyHeader,
     query: z.object({
-      storefront: slug,
+      storefront: StorefrontSlug,
       offerId: z.uuid().optional(),
-      senderName: z.string().trim().min(1).max(200).optional(),
-      buyerReference: z.string().trim().min(1).max(200).optional(),
+      ...OrderMeta,
     }),
     body: { required: true, content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } } },
   },

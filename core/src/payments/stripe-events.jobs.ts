@@ -34,11 +34,6 @@ async function chargeRefunded(deps: Deps, charge: StripeObject): Promise<void> {
   for (const r of refunds) await applyRefundOutcome(deps, r.id, r.status);
 }
 
-/** Topics other modules handle register here (order split, refunds), keeping one job type. */
-export function onStripeEvent(topic: string, handler: Handler): void {
-  handlers[topic] = handler;
-}
-
 export const processStripeEvent = defineJob({
   type: "stripe.process_event",
   schema: z.object({ eventId: z.uuid() }),

@@ -4,7 +4,8 @@ import { ProblemError, problemResponses } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { allRowErrors, priceOrder } from "../orders/pricing.ts";
-import { MAX_RECIPIENTS, parseRecipients } from "../orders/recipients.ts";
+import { parseRecipients } from "../orders/recipients.ts";
+import { OrderInput, StorefrontSlug } from "../orders/order-input.schema.ts";
 import { recipientsProblem } from "../orders/row-errors.ts";
 import { storefrontView } from "./storefront-view.ts";
 
@@ -47,26 +48,7 @@ const StorefrontSchema = z
   })
   .openapi("Storefront");
 
-const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "is not a storefront slug") });
-
-const RecipientBody = z
-  .object({
-    name: z.string(),
-    email: z.string(),
-    phone: z.string().optional(),
-    message: z.string().optional(),
-    country: z.string().optional().openapi({ description: "ISO 3166-1 alpha-2; decides the shipping rate." }),
-    sendAt: z.string().optional().openapi({ description: "ISO 8601; when the gift email goes out (default: at payment)." }),
-    offerId: z.string().optional().openapi({ description: "Overrides the order's offerId for this recipient." }),
-  })
-  .partial()
-  .passthrough()
-  .openapi("RecipientInput", { description: "Checked row by row; every problem is reported at once." });
-
-export const OrderInput = z.object({
-  offerId: z.uuid().optional().openapi({ description: "The gift for every recipient without its own offerId." }),
-  recipients: z.array(RecipientBody).min(1).max(MAX_RECIPIENTS),
-});
+const slugParam = z.object({ slug: StorefrontSlug });
 
 const QuoteSchema = z
   .object({

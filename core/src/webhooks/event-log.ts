@@ -27,6 +27,7 @@ export async function recordWebhook(
   event: InboundWebhook,
   processJob: JobDefinition<{ eventId: string }>,
 ): Promise<Recorded> {
+  if (!deps.jobs.registry.get(processJob.type)) throw new Error(`job type ${processJob.type} is not registered`);
   // One statement, so one round trip and atomic by itself: the event row and its job row
   // are written together or not at all (the hot path of every webhook delivery).
   const rows = await deps.db.sql.query<{ id: string; created: boolean }>(
@@ -66,7 +67,6 @@ export async function recordWebhook(
     if (!again[0]) throw new Error(`recording webhook ${event.provider}:${event.externalId} returned nothing`);
     row = { id: again[0].id, created: false };
   }
-  if (!deps.jobs.registry.get(processJob.type)) throw new Error(`job type ${processJob.type} is not registered`);
   return { eventId: row.id, duplicate: !row.created };
 }
 
