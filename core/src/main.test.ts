@@ -95,6 +95,8 @@ if (stack.postgres && stack.awsEndpoint) {
         SMTP_URL: "smtp://127.0.0.1:2525",
         CODE_HMAC_KEY: Buffer.alloc(32, 9).toString("base64"),
         STRIPE_WEBHOOK_SECRET: "whsec_roles",
+        SHOPIFY_API_SECRET: "shpss_roles",
+        SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
         PORT: String(port),
         DATA_DIR: mkdtempSync(path.join(tmpdir(), "giftloop-roles-")),
       };

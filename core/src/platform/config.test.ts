@@ -31,13 +31,17 @@ describe("configuration", () => {
 
   it("requires explicit secrets and PostgreSQL in production", () => {
     const p = problems({ NODE_ENV: "production" }).join("\n");
-    for (const key of ["DATABASE_URL", "SECRETS_LOCAL_KEY", "OPERATOR_TOKEN_SECRET", "SIGNING_SECRET"]) {
+    for (const key of ["DATABASE_URL", "SECRETS_LOCAL_KEY", "OPERATOR_TOKEN_SECRET", "SIGNING_SECRET", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"]) {
       expect(p).toContain(key);
     }
   });
 
   it("rejects a local key that is not 32 bytes", () => {
     expect(problems({ SECRETS_LOCAL_KEY: Buffer.alloc(16).toString("base64") }).join()).toMatch(/SECRETS_LOCAL_KEY: must be 32 bytes/);
+  });
+
+  it("refuses the Shopify stand-in in production", () => {
+    expect(problems({ NODE_ENV: "production", SHOPIFY_SANDBOX_URL: "http://127.0.0.1:9" }).join("\n")).toMatch(/SHOPIFY_SANDBOX_URL: is for sandbox mode only/);
   });
 
   it("treats empty strings as unset", () => {

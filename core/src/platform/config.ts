@@ -60,6 +60,18 @@ export const configSchema = z
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
     /** Sandbox only: where the Stripe SDK sends requests (the local Stripe stand-in). */
     STRIPE_API_URL: z.url().optional(),
+
+    /** The Shopify app's client id and secret (Partner dashboard / `shopify app env show`). */
+    SHOPIFY_API_KEY: z.string().min(1).default("giftloop-sandbox-app"),
+    SHOPIFY_API_SECRET: z.string().min(1).optional(),
+    /** Where Shopify reaches the app (the embedded admin pages, auth and webhooks). */
+    SHOPIFY_APP_URL: z.url().optional(),
+    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/, "must be a Shopify API version like 2026-10").default("2026-10"),
+    /**
+     * Sandbox only: the local Shopify stand-in. When set, requests the Shopify libraries make to
+     * `*.myshopify.com` are routed to it (never in production).
+     */
+    SHOPIFY_SANDBOX_URL: z.url().optional(),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -78,12 +90,22 @@ export const configSchema = z
     need(prod && !c.CODE_HMAC_KEY, "CODE_HMAC_KEY", "in production");
     need(prod && !c.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "in production");
     need(prod && !c.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "in production");
+    need(prod && !c.SHOPIFY_API_SECRET, "SHOPIFY_API_SECRET", "in production");
+    need(prod && !c.SHOPIFY_APP_URL, "SHOPIFY_APP_URL", "in production");
+    if (prod && c.SHOPIFY_SANDBOX_URL) {
+      ctx.addIssue({ code: "custom", path: ["SHOPIFY_SANDBOX_URL"], message: "is for sandbox mode only; unset it in production" });
+    }
     if (prod && c.STRIPE_API_URL) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_API_URL"], message: "is for sandbox mode only; unset it in production" });
     }
   });
 
-export type Config = z.infer<typeof configSchema> & { publicUrl: string; giftLinkBaseUrl: string };
+export type Config = z.infer<typeof configSchema> & {
+  publicUrl: string;
+  giftLinkBaseUrl: string;
+  /** The Shopify app's public URL (defaults to the core's public URL: one process serves both). */
+  shopifyAppUrl: string;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -104,7 +126,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const c = result.data;
   const publicUrl = c.PUBLIC_URL ?? `http://localhost:${c.PORT}`;
-  return { ...c, publicUrl, giftLinkBaseUrl: c.GIFT_LINK_BASE_URL ?? publicUrl };
+  return {
+    ...c,
+    publicUrl,
+    giftLinkBaseUrl: c.GIFT_LINK_BASE_URL ?? publicUrl,
+    shopifyAppUrl: c.SHOPIFY_APP_URL ?? publicUrl,
+  };
 }
 
 /** For process entry points: parse, or print the problems and exit(1). */
