@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Deps } from "../platform/deps.ts";
+
+/**
+ * The brand's app settings: where notifications go, the default gift expiry for new offers,
+ * whether Shopify may email recipients about the orders we create, and what the app keeps
+ * (shown on the Settings page with what happens on uninstall).
+ */
+export interface VendorSettings {
+  shopDomain: string;
+  name: string;
+  notificationEmail: string | null;
+  defaultExpiryDays: number;
+  shopifyNotifyCustomer: boolean;
+  currency: string;
+  installedAt: Date;
+  data: { products: number; offers: number; storefronts: number; units: number };
+}
+
+export const settingsInput = z.object({
+  notificationEmail: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((v) => (v === "" ? null : v))
+    .pipe(z.email({ message: "Enter a valid email address" }).nullable()),
+  defaultExpiryDays: z.coerce
+    .number({ message: "Enter a number of days" })
+    .int("Enter a whole number of days")
+    .min(7, "Gifts must stay redeemable for at least 7 days")
+    .max(730, "Gifts can stay redeemable for at most 730 days"),
+  shopifyNotifyCustomer: z.boolean().default(false),
+});
+export type SettingsInput = z.input<typeof settingsInput>;
+
+export type SettingsResult =
+  | { ok: true; settings: VendorSettings }
+  | { ok: false; errors: Partial<Record<keyof SettingsInput, string>> };
+
+export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): Promise<VendorSettings | undefined> {
+  const [r] = await deps.db.sql.query<{
+    shop_domain: string;
+    name: string;
+    email: string | null;
+    default_expiry_days: number;
+    shopify_notify_customer: boolean;
+    currency: string;
+    installed_at: string | Date;
+    products: number;
+    offers: number;
+    storefronts: number;
+    units: number;
+  }>(
+    `SELECT v.shop_domain, v.name, v.email, v.default_expiry_days, v.shopify_notify_customer, v.currency, v.installed_at,
+            (SELECT count(*)::int FROM product WHERE vendor_id = v.id AND deleted_at IS NULL) AS products,
+            (SELECT count(*)::int FROM gift_offer WHERE vendor_id = v.id) AS offers,
+            (SELECT count(*)::int FROM storefront WHERE vendor_id = v.id) AS storefronts,
+            (SELECT count(*)::int FROM fulfillment_unit WHERE vendor_id = v.id) AS units
+       FROM vendor v WHERE v.id = $1::uuid`,
+    [vendorId],
+  );
+  if (!r) return undefined;
+  return {
+    shopDomain: r.shop_domain,
+    name: r.name,
+    notificationEmail: r.email,
+    defaultExpiryDays: r.default_expiry_days,
+    shopifyNotifyCustomer: r.shopify_notify_customer,
+    currency: r.currency,
+    installedAt: new Date(r.installed_at),
+    data: { products: r.products, offers: r.offers, storefronts: r.storefronts, units: r.units },
+  };
+}
+
+/** Validates and saves; a bad field comes back as a message for that field, nothing written. */
+export async function updateVendorSettings(
+  deps: Pick<Deps, "db">,
+  vendorId: string,
+  input: SettingsInput,
+): Promise<SettingsResult> {
+  const parsed = settingsInput.safeParse(input);
+  if (!parsed.success) {
+    const errors: Partial<Record<keyof SettingsInput, string>> = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as keyof SettingsInput;
+      errors[key] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const v = parsed.data;
+  await deps.db.prisma.vendor.update({
+    where: { id: vendorId },
+    data: { email: v.notificationEmail, defaultExpiryDays: v.defaultExpiryDays, shopifyNotifyCustomer: v.shopifyNotifyCustomer },
+  });
+  return { ok: true, settings: (await vendorSettings(deps, vendorId))! };
+}
