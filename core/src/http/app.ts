@@ -23,6 +23,8 @@ import { storefrontRoutes } from "../storefronts/storefronts.routes.ts";
 import { orderRoutes } from "../orders/orders.routes.ts";
 import { stripeWebhookRoutes } from "../payments/stripe-webhook.routes.ts";
 import { redeemRoutes } from "../redemption/redeem.routes.ts";
+import { offerRoutes } from "../offers/offers.routes.ts";
+import { vendorStorefrontRoutes } from "../storefronts/vendor-storefront.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -73,6 +75,8 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route("/v1/orders", orderRoutes(deps));
   app.route("/", stripeWebhookRoutes(deps));
   app.route("/v1/redeem", redeemRoutes(deps));
+  app.route("/v1/vendor/offers", offerRoutes(deps));
+  app.route("/v1/vendor", vendorStorefrontRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));

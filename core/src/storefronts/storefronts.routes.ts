@@ -86,6 +86,18 @@ const quoteRoute = createRoute({
   },
 });
 
+const logoRoute = createRoute({
+  method: "get",
+  path: "/{slug}/logo",
+  tags: ["Storefront"],
+  summary: "The brand's logo (for storefront pages and gift emails)",
+  request: { params: slugParam },
+  responses: {
+    200: { description: "The image.", content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } } },
+    ...problemResponses(400, { 404: "No such storefront, or it has no logo." }),
+  },
+});
+
 /** Mounted at /v1/storefronts: public, read-only. */
 export function storefrontRoutes(deps: Deps): OpenAPIHono<AppEnv> {
   const router = createRouter();
@@ -98,6 +110,20 @@ export function storefrontRoutes(deps: Deps): OpenAPIHono<AppEnv> {
     const view = await load(c.req.valid("param").slug);
     const { id: _id, vendorId: _v, logoKey: _l, ...pub } = view;
     return c.json(pub, 200);
+  });
+  router.openapi(logoRoute, async (c) => {
+    const sf = await deps.db.prisma.storefront.findUnique({ where: { slug: c.req.valid("param").slug }, select: { logoKey: true, active: true } });
+    const file = sf?.active && sf.logoKey ? await deps.storage.get(sf.logoKey) : undefined;
+    if (!file) throw new ProblemError(404, "not_found", "This storefront has no logo.");
+    return new Response(new Uint8Array(file.body), {
+      status: 200,
+      headers: {
+        "content-type": file.contentType,
+        "cache-control": "public, max-age=300",
+        "x-content-type-options": "nosniff",
+        "content-security-policy": "default-src 'none'; sandbox",
+      },
+    }) as never;
   });
   router.openapi(quoteRoute, async (c) => {
     const view = await load(c.req.valid("param").slug);
