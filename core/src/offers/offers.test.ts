@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read as loose JSON in assertions */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
