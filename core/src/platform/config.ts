@@ -72,6 +72,11 @@ export const configSchema = z
      * `*.myshopify.com` are routed to it (never in production).
      */
     SHOPIFY_SANDBOX_URL: z.url().optional(),
+    /**
+     * Sandbox only: where the embedded app loads its App Bridge stand-in (the admin frame's
+     * script) instead of Shopify's CDN; the admin frame's origin may also frame the app.
+     */
+    SHOPIFY_APP_BRIDGE_URL: z.url().optional(),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -94,6 +99,9 @@ export const configSchema = z
     need(prod && !c.SHOPIFY_APP_URL, "SHOPIFY_APP_URL", "in production");
     if (prod && c.SHOPIFY_SANDBOX_URL) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_SANDBOX_URL"], message: "is for sandbox mode only; unset it in production" });
+    }
+    if (prod && c.SHOPIFY_APP_BRIDGE_URL) {
+      ctx.addIssue({ code: "custom", path: ["SHOPIFY_APP_BRIDGE_URL"], message: "is for sandbox mode only; unset it in production" });
     }
     if (prod && c.STRIPE_API_URL) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_API_URL"], message: "is for sandbox mode only; unset it in production" });
