@@ -31,8 +31,13 @@ if (config.ROLE === "all") {
 }
 
 let server: ServerType | undefined;
+let shopifyAppMounted = false;
 if (runsApi) {
-  const app = createApp(deps);
+  // The embedded Shopify app (Remix build) is served by the same HTTP app.
+  const { mountShopifyApp } = await import("../../shopify-app/server/mount.ts");
+  const shopifyApp = await mountShopifyApp(deps);
+  shopifyAppMounted = Boolean(shopifyApp);
+  const app = createApp(deps, shopifyApp ? { routes: [shopifyApp.routes], ownErrorPages: shopifyApp.ownErrorPages } : {});
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
   });
@@ -55,6 +60,7 @@ if (runsApi) {
       `  OpenAPI         ${u}/openapi.json`,
       `  Health          ${u}/health   ${u}/ready`,
       `  Operator token  npm run jobs -- token`,
+      shopifyAppMounted ? `  Shopify app     ${config.shopifyAppUrl}/app (embedded: opened inside Shopify admin)` : "  Shopify app     not built (npm run build)",
       "",
     ].join("\n") + "\n",
   );

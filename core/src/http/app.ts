@@ -35,6 +35,12 @@ export interface CreateAppOptions {
    * `(app) => app.route("/v1/vendors", vendorsRoutes(deps))`.
    */
   routes?: Array<(app: App) => void>;
+  /**
+   * Paths (exact, or prefixes of `prefix/...`) whose routes answer errors in their own format,
+   * left as they are instead of becoming problem documents: the embedded app's HTML pages and
+   * Remix data errors.
+   */
+  ownErrorPages?: string[];
   /** Per-check timeout of `GET /ready` (default 2000 ms). */
   readinessTimeoutMs?: number;
 }
@@ -51,7 +57,9 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   const app = createRouter();
 
   app.use("*", requestContext(deps));
-  app.use("*", completeProblems());
+  const problems = completeProblems();
+  const own = opts.ownErrorPages ?? [];
+  app.use("*", (c, next) => (own.some((p) => c.req.path === p || c.req.path.startsWith(`${p}/`)) ? next() : problems(c, next)));
   app.use("*", normalizeThrown());
   app.use("*", methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use(

@@ -1,0 +1,45 @@
+import type { Session } from "@shopify/shopify-api";
+import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
+import type { Deps } from "../../core/src/platform/deps.ts";
+import { installVendor, type VendorRecord } from "../../core/src/vendors/vendors.service.ts";
+// PENDING(catalog): import { startCatalogSync } from "../../core/src/catalog/start-sync.ts";
+const startCatalogSync = async (_deps: Deps, _vendorId: string) => undefined;
+
+const SHOP_QUERY = `#graphql
+  query GiftloopInstallShop { shop { name email currencyCode } }`;
+
+/**
+ * After Shopify authenticated a shop for the first time (or again after an uninstall):
+ * the vendor is created or reactivated, then a full catalog sync starts.
+ */
+export async function onShopInstalled(deps: Deps, session: Session, admin?: AdminApiContext): Promise<VendorRecord> {
+  const shopInfo = admin ? await readShop(deps, admin) : undefined;
+  const { vendor, outcome } = await installVendor(deps, {
+    shop: session.shop,
+    shopName: shopInfo?.name ?? null,
+    email: shopInfo?.email ?? null,
+    currency: shopInfo?.currencyCode ?? null,
+  });
+  if (outcome !== "unchanged" || !(await hasSynced(deps, vendor.id))) {
+    await startCatalogSync(deps, vendor.id);
+  }
+  deps.log.info({ shop: session.shop, vendorId: vendor.id, outcome }, "shop installed");
+  return vendor;
+}
+
+async function hasSynced(deps: Deps, vendorId: string): Promise<boolean> {
+  const rows = await deps.db.sql.query("SELECT 1 FROM catalog_sync WHERE vendor_id = $1 LIMIT 1", [vendorId]);
+  return rows.length > 0;
+}
+
+async function readShop(deps: Deps, admin: AdminApiContext) {
+  try {
+    const res = await admin.graphql(SHOP_QUERY);
+    const body = (await res.json()) as { data?: { shop?: { name: string; email: string; currencyCode: string } } };
+    return body.data?.shop;
+  } catch (err) {
+    // The vendor is still created (named after the shop); the name can be read again later.
+    deps.log.warn({ err }, "could not read the shop's details at install");
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The one module that builds the Shopify app (`@shopify/shopify-app-remix`) and the helpers
+ * every route uses to authenticate. It is built per process from the core's configuration
+ * and dependencies (passed to Remix as load context), never from module-level env reads.
+ */
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import type { Session } from "@shopify/shopify-api";
+import type { Deps } from "../../core/src/platform/deps.ts";
+import { shopifyApiSecret } from "../../core/src/http/vendor-auth.ts";
+import { sessionStorageFor } from "../../core/src/integrations/shopify/encrypted-session-storage.ts";
+import { onShopInstalled } from "./install.server.ts";
+
+/**
+ * Access scopes the features need (kept equal to `access_scopes.scopes` in shopify.app.toml;
+ * a test checks): the catalog mirror (products, inventory), creating redeemed gifts as
+ * orders, and reading their fulfillments and tracking.
+ */
+export const SCOPES = [
+  "read_products",
+  "read_inventory",
+  "read_locations",
+  "write_orders",
+  "read_orders",
+  "read_fulfillments",
+  "read_assigned_fulfillment_orders",
+  "read_merchant_managed_fulfillment_orders",
+] as const;
+
+export type ShopifyApp = ReturnType<typeof buildShopifyApp>;
+
+function apiVersionOf(v: string): ApiVersion {
+  const known = Object.values(ApiVersion) as string[];
+  if (!known.includes(v)) throw new Error(`SHOPIFY_API_VERSION ${v} is not known to @shopify/shopify-api (latest ${known.at(-1)})`);
+  return v as ApiVersion;
+}
+
+const LOG_LEVELS = { error: LogSeverity.Error, warn: LogSeverity.Warning, info: LogSeverity.Info, debug: LogSeverity.Debug } as const;
+
+function buildShopifyApp(deps: Deps) {
+  const { config } = deps;
+  const log = deps.log.child({ component: "shopify-app" });
+  return shopifyApp({
+    apiKey: config.SHOPIFY_API_KEY,
+    apiSecretKey: shopifyApiSecret(config),
+    appUrl: config.shopifyAppUrl,
+    apiVersion: apiVersionOf(config.SHOPIFY_API_VERSION),
+    scopes: [...SCOPES],
+    authPathPrefix: "/auth",
+    sessionStorage: sessionStorageFor(deps),
+    distribution: AppDistribution.AppStore,
+    isEmbeddedApp: true,
+    // Embedded auth: App Bridge session tokens, exchanged for an offline access token
+    // (no OAuth redirects inside the admin).
+    future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+    logger: {
+      level: config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace" ? LOG_LEVELS.debug : LOG_LEVELS.warn,
+      log: (severity, message) => {
+        if (severity === LogSeverity.Error) log.error(message);
+        else if (severity === LogSeverity.Warning) log.warn(message);
+        else if (severity === LogSeverity.Info) log.info(message);
+        else log.debug(message);
+      },
+    },
+    hooks: {
+      afterAuth: async ({ session, admin }) => {
+        await onShopInstalled(deps, session, admin);
+      },
+    },
+  });
+}
+
+const apps = new WeakMap<Deps, ShopifyApp>();
+
+/** The Shopify app of this process's dependencies (built on first use). */
+export function shopifyFor(deps: Deps): ShopifyApp {
+  let app = apps.get(deps);
+  if (!app) apps.set(deps, (app = buildShopifyApp(deps)));
+  return app;
+}
+
+export type { Session };
