@@ -11,6 +11,7 @@ import { createStripePayments } from "../integrations/stripe/payments.ts";
 import { createMemorySender } from "../integrations/email/email.ts";
 import { createSmtpSender } from "../integrations/email/smtp-sender.ts";
 import { localKey } from "./local-keys.ts";
+import { createShopifyIntegration } from "../integrations/shopify/shopify.ts";
 
 /** The one wiring module: picks every integration from configuration. */
 export async function buildDeps(
@@ -26,16 +27,18 @@ export async function buildDeps(
         : { dataDir: `${config.DATA_DIR}/pglite` },
     ));
   const registry = opts.registry ?? jobRegistry();
+  const secrets = createSecretBox(config);
   return {
     config,
     log,
     db,
     jobs: createJobQueue(config, db, registry),
     storage: createStorage(config),
-    secrets: createSecretBox(config),
+    secrets,
     payments: createStripePayments(config),
     // Without SMTP (development, tests) mail is kept in memory and logged, never lost silently.
     email: config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.EMAIL_FROM }) : loggingMemorySender(log, config.EMAIL_FROM),
+    shopify: createShopifyIntegration(config, { db, secrets, log }),
     codeKey: config.CODE_HMAC_KEY ? Buffer.from(config.CODE_HMAC_KEY, "base64") : localKey(config, "code-hmac"),
   };
 }

@@ -6,6 +6,7 @@ import type { SecretBox } from "./secrets/secrets.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Payments } from "../integrations/stripe/payments.ts";
 import type { EmailSender } from "../integrations/email/email.ts";
+import type { ShopifyIntegration } from "../integrations/shopify/shopify.ts";
 
 /**
  * Everything a use case, route or job handler may reach outside its own code. Built once
@@ -20,6 +21,7 @@ export interface Deps {
   secrets: SecretBox;
   payments: Payments;
   email: EmailSender;
+  shopify: ShopifyIntegration;
   /** Key of the redemption-code lookup HMAC. */
   codeKey: Buffer;
 }
