@@ -4,6 +4,8 @@ import { processStripeEvent } from "../payments/stripe-events.jobs.ts";
 import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
 import { expireUnitsJob, expirySummaryJob } from "../fulfillment/expiry.jobs.ts";
 import { createStripeRefundJob } from "../payments/refunds.ts";
+import { shopifyWebhookJob } from "../webhooks/shopify-webhooks.ts";
+import { importBulkSyncJob, pollBulkSyncJob, runBulkSyncJob } from "../catalog/catalog.sync.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
@@ -17,5 +19,9 @@ export function jobRegistry(): JobRegistry {
     createStripeRefundJob,
     expireUnitsJob,
     expirySummaryJob,
+    shopifyWebhookJob,
+    runBulkSyncJob,
+    pollBulkSyncJob,
+    importBulkSyncJob,
   ]);
 }

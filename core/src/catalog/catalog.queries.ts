@@ -1,0 +1,202 @@
+import type { Deps } from "../platform/deps.ts";
+import type { ImportError } from "./catalog.import.ts";
+
+/**
+ * Read side of the catalog for the admin Catalog page. Every statement is bound to the
+ * vendor: another vendor's product ids simply match nothing.
+ */
+
+export interface CatalogProduct {
+  id: string;
+  shopifyId: string;
+  title: string;
+  handle: string;
+  productType: string;
+  brand: string;
+  status: string;
+  tags: string[];
+  giftable: boolean;
+  imageUrl: string | null;
+  variantCount: number;
+  /** Units available to gift: on hand minus reserved, over tracked variants (untracked count as in stock). */
+  stock: number;
+  inStock: boolean;
+  minPrice: number | null;
+  maxPrice: number | null;
+  currency: string | null;
+}
+
+export interface ListProductsOptions {
+  /** Matches title, handle, SKU-free text (case-insensitive substring). */
+  query?: string;
+  giftable?: boolean;
+  inStock?: boolean;
+  productType?: string;
+  cursor?: string | null;
+  /** Page size, 1..100 (default 50). */
+  limit?: number;
+}
+
+export interface ProductPage {
+  items: CatalogProduct[];
+  nextCursor: string | null;
+  /** Products matching the filters (all pages). */
+  total: number;
+}
+
+export class CatalogQueryError extends Error {
+  override name = "CatalogQueryError";
+  constructor(
+    readonly code: "invalid_cursor" | "invalid_limit",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): { t: string; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { t?: unknown; id?: unknown };
+    if (typeof v.t === "string" && typeof v.id === "string" && UUID.test(v.id)) return { t: v.t, id: v.id };
+  } catch {
+    /* fall through */
+  }
+  throw new CatalogQueryError("invalid_cursor", "cursor is not one this API returned");
+}
+
+export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opts: ListProductsOptions = {}): Promise<ProductPage> {
+  const limit = opts.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CatalogQueryError("invalid_limit", "limit must be between 1 and 100");
+  const where: string[] = ["p.vendor_id = $1", "p.deleted_at IS NULL"];
+  const params: unknown[] = [vendorId];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll("?", `$${params.length}`));
+  };
+  if (opts.query?.trim()) add("(p.title ILIKE ? OR p.handle ILIKE ?)", `%${opts.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (opts.giftable !== undefined) add("p.giftable = ?", opts.giftable);
+  if (opts.productType) add("p.product_type = ?", opts.productType);
+  if (opts.inStock !== undefined) add(`(COALESCE(s.in_stock, false) = ?)`, opts.inStock);
+  const filtered = where.join(" AND ");
+  const stats = `
+    LEFT JOIN LATERAL (
+      SELECT count(*)::int AS variant_count,
+             COALESCE(sum(GREATEST(v.inventory_quantity - v.inventory_reserved, 0)) FILTER (WHERE v.inventory_tracked), 0)::int AS stock,
+             bool_or(NOT v.inventory_tracked OR v.inventory_quantity - v.inventory_reserved > 0) AS in_stock,
+             min(v.price_amount) AS min_price, max(v.price_amount) AS max_price, min(v.currency) AS currency
+      FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL
+    ) s ON true`;
+  const countRows = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM product p ${stats} WHERE ${filtered}`, params);
+  const pageParams = [...params];
+  let keyset = "";
+  if (opts.cursor) {
+    const c = decodeCursor(opts.cursor);
+    pageParams.push(c.t, c.id);
+    keyset = ` AND (lower(p.title), p.id) > ($${pageParams.length - 1}, $${pageParams.length}::uuid)`;
+  }
+  pageParams.push(limit + 1);
+  const rows = await deps.db.sql.query<{
+    id: string;
+    shopify_id: string;
+    title: string;
+    handle: string;
+    product_type: string;
+    brand: string;
+    status: string;
+    tags: string[];
+    giftable: boolean;
+    image_url: string | null;
+    variant_count: number;
+    stock: number;
+    in_stock: boolean | null;
+    min_price: number | null;
+    max_price: number | null;
+    currency: string | null;
+    sort_title: string;
+  }>(
+    `SELECT p.id::text AS id, p.shopify_id, p.title, p.handle, p.product_type, p.brand, p.status, p.tags, p.giftable,
+            (SELECT i.url FROM product_image i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_url,
+            COALESCE(s.variant_count, 0) AS variant_count, COALESCE(s.stock, 0) AS stock, s.in_stock,
+            s.min_price, s.max_price, s.currency, lower(p.title) AS sort_title
+     FROM product p ${stats}
+     WHERE ${filtered}${keyset}
+     ORDER BY lower(p.title), p.id
+     LIMIT $${pageParams.length}`,
+    pageParams,
+  );
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    total: countRows[0]?.n ?? 0,
+    nextCursor: more && last ? Buffer.from(JSON.stringify({ t: last.sort_title, id: last.id })).toString("base64url") : null,
+    items: page.map((r) => ({
+      id: r.id,
+      shopifyId: r.shopify_id,
+      title: r.title,
+      handle: r.handle,
+      productType: r.product_type,
+      brand: r.brand,
+      status: r.status,
+      tags: r.tags,
+      giftable: r.giftable,
+      imageUrl: r.image_url,
+      variantCount: r.variant_count,
+      stock: r.stock,
+      inStock: r.in_stock === true,
+      minPrice: r.min_price,
+      maxPrice: r.max_price,
+      currency: r.currency ? r.currency.trim() : null,
+    })),
+  };
+}
+
+/** Marks the vendor's products giftable or not; ids of other vendors (or unknown) are ignored. Returns how many changed. */
+export async function setProductsGiftable(deps: Pick<Deps, "db">, vendorId: string, productIds: string[], giftable: boolean): Promise<{ updated: number }> {
+  const ids = [...new Set(productIds)].filter((id) => UUID.test(id));
+  if (!ids.length) return { updated: 0 };
+  const updated = await deps.db.transaction((tx) =>
+    tx.execute(
+      `UPDATE product SET giftable = $3, updated_at = now() WHERE vendor_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL AND giftable <> $3`,
+      [vendorId, ids, giftable],
+    ),
+  );
+  return { updated };
+}
+
+export interface CatalogSyncView {
+  id: string;
+  status: "pending" | "running" | "completed" | "failed";
+  startedAt: Date;
+  finishedAt: Date | null;
+  /** Objects in Shopify's bulk result (products, variants and images); 0 until it is known. */
+  objectCount: number;
+  productsSynced: number;
+  variantsSynced: number;
+  /** 0..1 for a progress bar. */
+  progress: number;
+  errors: ImportError[];
+  errorMessage: string | null;
+}
+
+/** The vendor's most recent sync, or null before the first. */
+export async function latestSync(deps: Pick<Deps, "db">, vendorId: string): Promise<CatalogSyncView | null> {
+  const s = await deps.db.prisma.catalogSync.findFirst({ where: { vendorId }, orderBy: { startedAt: "desc" } });
+  if (!s) return null;
+  const imported = s.productsSynced + s.variantsSynced;
+  const progress = s.status === "completed" ? 1 : s.objectCount > 0 ? Math.min(0.99, imported / s.objectCount) : 0;
+  return {
+    id: s.id,
+    status: s.status,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    objectCount: s.objectCount,
+    productsSynced: s.productsSynced,
+    variantsSynced: s.variantsSynced,
+    progress,
+    errors: (s.errors ?? []) as unknown as ImportError[],
+    errorMessage: s.errorMessage,
+  };
+}

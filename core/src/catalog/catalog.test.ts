@@ -1,0 +1,268 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { RequestedTokenType } from "@shopify/shopify-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_SHOP, startShopifyStandIn, type ShopifyStandIn } from "../../../sandbox/src/shopify/server.ts";
+import { startDbWorker } from "../jobs/db-worker.ts";
+import type { Worker } from "../jobs/worker.ts";
+import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-routing.ts";
+import { seedVendor } from "../testing/seed.ts";
+import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { receiveShopifyWebhook, recordShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
+import { latestSync, listProducts, setProductsGiftable } from "./catalog.queries.ts";
+import { startCatalogSync } from "./catalog.sync.ts";
+
+const backend = process.env.TEST_PG_ADMIN_URL ? "postgres" : "pglite";
+
+let standIn: ShopifyStandIn;
+let deps: TestDeps;
+let worker: Worker;
+let receiver: http.Server;
+let receiverUrl: string;
+let vendorId: string;
+let seededProductIds: string[];
+
+async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function syncAndWait(opts: { pollAfterMs?: number } = {}) {
+  const { syncId } = await startCatalogSync(deps, vendorId, opts);
+  return waitFor("the sync to finish", async () => {
+    const s = await latestSync(deps, vendorId);
+    return s && s.id === syncId && (s.status === "completed" || s.status === "failed") ? s : undefined;
+  });
+}
+
+async function mirrorProduct(shopifyId: number) {
+  return deps.db.prisma.product.findFirst({
+    where: { vendorId, shopifyId: `gid://shopify/Product/${shopifyId}` },
+    include: { variants: { orderBy: { shopifyId: "asc" } }, options: { orderBy: { position: "asc" } }, images: { orderBy: { position: "asc" } } },
+  });
+}
+
+beforeAll(async () => {
+  standIn = await startShopifyStandIn({ retry: { delaysMs: [50, 100, 200], timeoutMs: 2000 } });
+  deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url } });
+  // The non-Remix intake path: verify, record, 200.
+  receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      receiveShopifyWebhook(deps, { rawBody: Buffer.concat(chunks), headers: req.headers })
+        .then((r) => {
+          res.writeHead(r.status, { "Content-Type": "application/json" });
+          res.end(JSON.stringify(r));
+        })
+        .catch(() => {
+          res.writeHead(500);
+          res.end();
+        });
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/shopify`;
+  standIn.setWebhookUrl(receiverUrl);
+  const seeded = await seedVendor(deps.db, { shop: DEMO_SHOP });
+  vendorId = seeded.vendorId;
+  seededProductIds = Object.values(seeded.products);
+  const { session } = await deps.shopify.api.auth.tokenExchange({
+    shop: DEMO_SHOP,
+    sessionToken: standIn.mintSessionToken(DEMO_SHOP),
+    requestedTokenType: RequestedTokenType.OfflineAccessToken,
+  });
+  await deps.shopify.sessionStorage.storeSession(session);
+  worker = startDbWorker(deps, deps.jobs.registry, { concurrency: 4, batchSize: 20, pollIntervalMs: 10, leaseSeconds: 30, shutdownGraceMs: 2000 });
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await standIn?.close();
+  await new Promise((r) => receiver?.close(r));
+  await deps?.close();
+  await uninstallShopifySandboxRouting();
+});
+
+describe(`catalog sync (${backend})`, () => {
+  it("bulk sync end to end: stand-in -> bulk operation -> finish webhook -> JSONL import -> mirror rows", async () => {
+    const sync = await syncAndWait({ pollAfterMs: 60_000 }); // only the webhook can finish it in time
+    expect(sync.status).toBe("completed");
+    expect(sync.errors).toEqual([]);
+    expect(sync.progress).toBe(1);
+    const shopProducts = standIn.products(DEMO_SHOP);
+    const variantTotal = shopProducts.reduce((n, p) => n + p.variants.length, 0);
+    expect(sync.productsSynced).toBe(shopProducts.length);
+    expect(sync.variantsSynced).toBe(variantTotal);
+    expect(sync.objectCount).toBe(shopProducts.length + variantTotal + shopProducts.reduce((n, p) => n + p.images.length, 0));
+    expect(standIn.deliveries.find((d) => d.topic === "bulk_operations/finish")?.status).toBe("delivered");
+
+    expect(await deps.db.prisma.product.count({ where: { vendorId, deletedAt: null } })).toBe(shopProducts.length);
+    expect(await deps.db.prisma.variant.count({ where: { vendorId, deletedAt: null } })).toBe(variantTotal);
+
+    // One product in detail: fields, prices in minor units, options, images, stock.
+    const src = shopProducts.find((p) => p.variants.length >= 3 && p.options.length === 2)!;
+    const row = (await mirrorProduct(src.id))!;
+    expect(row).toMatchObject({ title: src.title, handle: src.handle, productType: src.productType, brand: src.vendor, status: src.status.toLowerCase(), tags: src.tags });
+    expect(row.shopifyUpdatedAt?.toISOString()).toBe(src.updatedAt.toISOString());
+    expect(row.options.map((o) => [o.name, o.values])).toEqual(src.options.map((o) => [o.name, o.values]));
+    expect(row.images.map((i) => i.url)).toEqual(src.images.map((i) => `${standIn.url}${i.path}`));
+    expect(row.variants.map((v) => [v.priceAmount, v.inventoryQuantity, v.selectedOptions, v.currency])).toEqual(
+      [...src.variants].sort((a, b) => String(a.id).localeCompare(String(b.id))).map((v) => [v.price, v.inventoryQuantity, v.selectedOptions, "USD"]),
+    );
+    // The images are served by the stand-in (the offline browser can load them).
+    const img = await fetch(row.images[0]!.url);
+    expect(img.headers.get("content-type")).toBe("image/svg+xml");
+
+    // The seeded products are not in the shop: a full sync soft-deletes them.
+    const seeded = await deps.db.prisma.product.findMany({ where: { id: { in: seededProductIds } } });
+    expect(seeded.every((p) => p.deletedAt !== null)).toBe(true);
+  });
+
+  it("keeps the brand's giftable choices across a re-sync", async () => {
+    const page = await listProducts(deps, vendorId, { limit: 5 });
+    const ids = page.items.map((p) => p.id);
+    expect(await setProductsGiftable(deps, vendorId, ids, true)).toEqual({ updated: 5 });
+    const sync = await syncAndWait();
+    expect(sync.status).toBe("completed");
+    const giftable = await listProducts(deps, vendorId, { giftable: true, limit: 100 });
+    expect(giftable.items.map((p) => p.id).sort()).toEqual([...ids].sort());
+  });
+
+  it("webhooks keep the mirror current: products/update, create, delete, inventory_levels/update", async () => {
+    const src = standIn.products(DEMO_SHOP)[3]!;
+    const v = src.variants[0]!;
+    const res = await fetch(`${standIn.url}/_sandbox/shops/${DEMO_SHOP}/products/${src.id}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "Renamed Gift", variants: [{ id: v.id, price: "42.50" }] }),
+    });
+    expect(res.status).toBe(200);
+    await waitFor("products/update in the mirror", async () => (await mirrorProduct(src.id))?.title === "Renamed Gift");
+    const row = (await mirrorProduct(src.id))!;
+    expect(row.variants.find((x) => x.shopifyId === `gid://shopify/ProductVariant/${v.id}`)?.priceAmount).toBe(4250);
+
+    const created = standIn.createProduct(DEMO_SHOP, { title: "New Enamel Pin", price: "9.00" });
+    await waitFor("products/create in the mirror", () => mirrorProduct(created.id));
+    expect((await mirrorProduct(created.id))!.variants[0]!.priceAmount).toBe(900);
+
+    standIn.setInventory(DEMO_SHOP, v.inventoryItemId, 3);
+    await waitFor("inventory_levels/update in the mirror", async () =>
+      (await mirrorProduct(src.id))!.variants.find((x) => x.shopifyId === `gid://shopify/ProductVariant/${v.id}`)?.inventoryQuantity === 3,
+    );
+
+    standIn.deleteProduct(DEMO_SHOP, created.id);
+    await waitFor("products/delete in the mirror", async () => (await mirrorProduct(created.id))?.deletedAt != null);
+    expect((await mirrorProduct(created.id))!.variants.every((x) => x.deletedAt !== null)).toBe(true);
+  });
+
+  it("a stale products/update (older updated_at) changes nothing; a duplicate webhook id is a no-op", async () => {
+    const src = standIn.products(DEMO_SHOP)[4]!;
+    const before = (await mirrorProduct(src.id))!;
+    const stalePayload = {
+      id: src.id,
+      admin_graphql_api_id: `gid://shopify/Product/${src.id}`,
+      title: "Stale title",
+      handle: src.handle,
+      updated_at: new Date(src.updatedAt.getTime() - 60_000).toISOString(),
+      variants: [],
+      options: [],
+      images: [],
+    };
+    const d = standIn.emitWebhook(DEMO_SHOP, "products/update", stalePayload);
+    await standIn.whenDeliveriesSettled();
+    const event = await waitFor("the stale webhook to be processed", () =>
+      deps.db.prisma.webhookEvent.findFirst({ where: { provider: "shopify", externalId: d.webhookId, processedAt: { not: null } } }),
+    );
+    expect(event.topic).toBe("products/update");
+    const after = (await mirrorProduct(src.id))!;
+    expect(after.title).toBe(before.title);
+    expect(after.variants.map((v) => v.deletedAt)).toEqual(before.variants.map((v) => v.deletedAt));
+    expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
+
+    // The same X-Shopify-Webhook-Id again (Shopify's retry): recorded once, one job.
+    const again = await recordShopifyWebhook(deps, { webhookId: d.webhookId, topic: "products/update", shop: DEMO_SHOP, payload: stalePayload });
+    expect(again).toMatchObject({ ok: true, duplicate: true, eventId: event.id });
+    expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: d.webhookId } })).toBe(1);
+    const jobs = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM job WHERE idempotency_key = $1`, [`webhook:shopify:${d.webhookId}`]);
+    expect(jobs[0]!.n).toBeLessThanOrEqual(1);
+  });
+
+  it("skips broken JSONL lines, reports them on the sync, and keeps every good line", async () => {
+    // Line 1 is a product, line 2 its first variant; corrupt both plus one more variant.
+    standIn.corruptNextBulk(DEMO_SHOP, [1, 2, 7]);
+    const sync = await syncAndWait();
+    expect(sync.status).toBe("completed");
+    const lines = sync.errors.map((e) => e.line);
+    expect(lines).toContain(1);
+    expect(lines).toContain(2);
+    expect(lines).toContain(7);
+    expect(sync.errors.find((e) => e.line === 1)?.reason).toMatch(/invalid JSON/);
+    // The broken product line's product stays (its id was readable), and everything else imported.
+    const shopProducts = standIn.products(DEMO_SHOP);
+    expect(await deps.db.prisma.product.count({ where: { vendorId, deletedAt: null } })).toBe(shopProducts.length);
+    expect(sync.productsSynced).toBe(shopProducts.length - 1);
+  });
+
+  it("finishes by polling when no finish webhook arrives", async () => {
+    standIn.setWebhookUrl(null);
+    try {
+      const sync = await syncAndWait({ pollAfterMs: 100 });
+      expect(sync.status).toBe("completed");
+      expect(sync.productsSynced).toBe(standIn.products(DEMO_SHOP).length);
+    } finally {
+      standIn.setWebhookUrl(receiverUrl);
+    }
+  });
+
+  it("refuses a bad HMAC and a shop domain that is not *.myshopify.com; unknown topics are acknowledged and ignored", async () => {
+    const body = JSON.stringify({ id: 1 });
+    const headers = { "x-shopify-topic": "products/update", "x-shopify-shop-domain": DEMO_SHOP, "x-shopify-webhook-id": "wh-bad-hmac" };
+    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers: { ...headers, "x-shopify-hmac-sha256": standIn.sign(`${body}x`) } })).toEqual({ status: 401, problem: "invalid_hmac" });
+    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers })).toEqual({ status: 401, problem: "invalid_hmac" });
+    const evil = { ...headers, "x-shopify-shop-domain": "evil.example.com", "x-shopify-webhook-id": "wh-evil", "x-shopify-hmac-sha256": standIn.sign(body) };
+    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers: evil })).toEqual({ status: 400, problem: "invalid_shop_domain" });
+    expect(await recordShopifyWebhook(deps, { webhookId: "x", topic: "products/update", shop: "shop.myshopify.com.evil.com", payload: {} })).toEqual({ ok: false, problem: "invalid_shop_domain" });
+    expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: { in: ["wh-bad-hmac", "wh-evil"] } } })).toBe(0);
+
+    const d = standIn.emitWebhook(DEMO_SHOP, "shop/update", { id: 1, name: "Renamed shop" });
+    await standIn.whenDeliveriesSettled();
+    expect(standIn.deliveries.find((x) => x.webhookId === d.webhookId)?.status).toBe("delivered");
+    await waitFor("the unknown topic to be acknowledged", () =>
+      deps.db.prisma.webhookEvent.findFirst({ where: { externalId: d.webhookId, processedAt: { not: null } } }),
+    );
+    expect(deps.logs.lines.some((l) => l.topic === "shop/update" && String(l.msg).includes("no handler"))).toBe(true);
+  });
+
+  it("lists products vendor-scoped with filters and cursor pages; another vendor sees and changes nothing", async () => {
+    const all: string[] = [];
+    let cursor: string | null = null;
+    let total = 0;
+    do {
+      const page = await listProducts(deps, vendorId, { limit: 40, cursor });
+      total = page.total;
+      all.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(all.length).toBe(total);
+    expect(new Set(all).size).toBe(all.length);
+
+    const apparel = await listProducts(deps, vendorId, { productType: "Apparel", limit: 100 });
+    expect(apparel.items.length).toBeGreaterThan(0);
+    expect(apparel.items.every((p) => p.productType === "Apparel" && p.variantCount > 0 && p.imageUrl)).toBe(true);
+    const out = await listProducts(deps, vendorId, { inStock: false, limit: 100 });
+    expect(out.items.every((p) => !p.inStock && p.stock === 0)).toBe(true);
+    const search = await listProducts(deps, vendorId, { query: "renamed gift" });
+    expect(search.items.map((p) => p.title)).toEqual(["Renamed Gift"]);
+
+    const other = await deps.db.prisma.vendor.create({ data: { shopDomain: "other-brand.myshopify.com", name: "Other" } });
+    expect((await listProducts(deps, other.id)).items).toEqual([]);
+    expect(await setProductsGiftable(deps, other.id, all.slice(0, 10), true)).toEqual({ updated: 0 });
+    expect(await latestSync(deps, other.id)).toBeNull();
+  });
+});

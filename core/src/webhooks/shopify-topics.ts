@@ -1,0 +1,13 @@
+import { catalogWebhookHandlers } from "../catalog/catalog.webhooks.ts";
+import { ShopifyTopics } from "./shopify-topic-registry.ts";
+
+/**
+ * Every Shopify webhook topic the product handles, and which module handles it. Add a
+ * module's handlers here (app/uninstalled, GDPR topics, fulfillments/*). A topic that is
+ * delivered but not listed is recorded, acknowledged and ignored (with a warning in the log).
+ */
+export function shopifyTopics(): ShopifyTopics {
+  return new ShopifyTopics({
+    ...catalogWebhookHandlers,
+  });
+}
