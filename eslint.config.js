@@ -57,6 +57,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain browser scripts served by the sandbox admin frame (its App Bridge stand-in).
+    files: ["sandbox/src/admin-frame/client/**/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+  },
+  {
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs" },
   },

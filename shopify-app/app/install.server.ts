@@ -2,8 +2,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import type { Deps } from "../../core/src/platform/deps.ts";
 import { installVendor, type VendorRecord } from "../../core/src/vendors/vendors.service.ts";
-// PENDING(catalog): import { startCatalogSync } from "../../core/src/catalog/start-sync.ts";
-const startCatalogSync = async (_deps: Deps, _vendorId: string) => undefined;
+import { startCatalogSync } from "../../core/src/catalog/catalog.sync.ts";
 
 const SHOP_QUERY = `#graphql
   query GiftloopInstallShop { shop { name email currencyCode } }`;

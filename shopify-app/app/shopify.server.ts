@@ -13,23 +13,14 @@ import type { Session } from "@shopify/shopify-api";
 import type { Deps } from "../../core/src/platform/deps.ts";
 import { shopifyApiSecret } from "../../core/src/http/vendor-auth.ts";
 import { sessionStorageFor } from "../../core/src/integrations/shopify/encrypted-session-storage.ts";
+import { APP_SCOPES } from "../../core/src/integrations/shopify/shopify.ts";
 import { onShopInstalled } from "./install.server.ts";
 
 /**
- * Access scopes the features need (kept equal to `access_scopes.scopes` in shopify.app.toml;
- * a test checks): the catalog mirror (products, inventory), creating redeemed gifts as
- * orders, and reading their fulfillments and tracking.
+ * Access scopes: the Shopify integration's one list (catalog mirror, inventory, orders for
+ * redeemed gifts, fulfillments). shopify.app.toml's `access_scopes` must equal it (a test checks).
  */
-export const SCOPES = [
-  "read_products",
-  "read_inventory",
-  "read_locations",
-  "write_orders",
-  "read_orders",
-  "read_fulfillments",
-  "read_assigned_fulfillment_orders",
-  "read_merchant_managed_fulfillment_orders",
-] as const;
+export const SCOPES: readonly string[] = APP_SCOPES;
 
 export type ShopifyApp = ReturnType<typeof buildShopifyApp>;
 
