@@ -51,6 +51,7 @@ export async function run(): Promise<void> {
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "gl-bench-catalog-")),
       DATABASE_URL: db.url,
       SHOPIFY_SANDBOX_URL: standIn.url,
+      SHOPIFY_API_SECRET: standIn.apiSecret,
     });
     const deps = await buildDeps(config, { log: createLogger("warn") });
     await migrate(deps.db.sql);

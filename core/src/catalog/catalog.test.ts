@@ -49,7 +49,7 @@ async function mirrorProduct(shopifyId: number) {
 
 beforeAll(async () => {
   standIn = await startShopifyStandIn({ retry: { delaysMs: [50, 100, 200], timeoutMs: 2000 } });
-  deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url } });
+  deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url, SHOPIFY_API_SECRET: standIn.apiSecret } });
   // The non-Remix intake path: verify, record, 200.
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -13,7 +13,7 @@ let deps: TestDeps;
 
 beforeAll(async () => {
   standIn = await startShopifyStandIn({ throttle: false });
-  deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url } });
+  deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url, SHOPIFY_API_SECRET: standIn.apiSecret } });
 });
 afterAll(async () => {
   await deps?.close();

@@ -7,6 +7,7 @@ import type { SecretBox } from "../../platform/secrets/secrets.ts";
 import { loadOfflineSession, sessionStorageFor, type EncryptedSessionStorage } from "./encrypted-session-storage.ts";
 import { installShopifySandboxRouting } from "./sandbox-routing.ts";
 import { verifyShopifyHmac } from "./hmac.ts";
+import { shopifyApiSecret } from "../../http/vendor-auth.ts";
 
 /**
  * The Shopify integration: the only module that holds Shopify credentials or talks to
@@ -15,9 +16,6 @@ import { verifyShopifyHmac } from "./hmac.ts";
  * and webhook verification. In sandbox mode (`SHOPIFY_SANDBOX_URL`) the library's requests
  * are routed to the local stand-in; the library itself is unchanged.
  */
-
-/** Outside production, the app secret defaults to the sandbox app's (the stand-in's default). */
-export const SANDBOX_API_SECRET = "giftloop-sandbox-secret";
 
 export interface QueryCost {
   requestedQueryCost: number;
@@ -84,10 +82,13 @@ export function assertSupportedApiVersion(version: string): ApiVersion {
   return version as ApiVersion;
 }
 
+/**
+ * The app's client secret: one source for the whole core (session tokens, webhook HMACs,
+ * token exchange). Outside production it defaults to a generated local key; sandbox mode
+ * sets SHOPIFY_API_SECRET to the stand-in's secret.
+ */
 export function shopifyAppSecret(config: Config): string {
-  if (config.SHOPIFY_API_SECRET) return config.SHOPIFY_API_SECRET;
-  if (config.NODE_ENV === "production") throw new Error("SHOPIFY_API_SECRET is required in production");
-  return SANDBOX_API_SECRET;
+  return shopifyApiSecret(config);
 }
 
 export const APP_SCOPES = ["read_products", "read_inventory", "write_orders", "read_orders", "read_fulfillments"];
