@@ -7,6 +7,9 @@
  */
 import { startSmtpSink } from "./smtp/smtp-sink.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
+import { startShopifyStandIn } from "./shopify/server.ts";
+import { startAdminFrame } from "./admin-frame/server.ts";
+import { ensureAppBuild } from "../../shopify-app/server/build.ts";
 
 const env = process.env;
 const port = Number(env.PORT || 3000);
@@ -24,6 +27,27 @@ if (!env.SMTP_URL) {
   env.SMTP_URL = smtp.url;
   lines.push(`  SMTP mailbox    ${smtp.url}  (gift emails are caught here, never sent out)`);
 }
+
+if (!env.SHOPIFY_API_SECRET && !env.SHOPIFY_SANDBOX_URL) {
+  // Shopify stand-in (Admin API, token exchange, signed webhooks to the app) and the admin
+  // frame that embeds the app as Shopify admin does, with the App Bridge stand-in.
+  const shopify = await startShopifyStandIn({ port: 0, apiKey: env.SHOPIFY_API_KEY || undefined, webhookUrl: `http://127.0.0.1:${port}/webhooks/shopify` });
+  env.SHOPIFY_SANDBOX_URL = shopify.url;
+  env.SHOPIFY_API_KEY = shopify.apiKey;
+  env.SHOPIFY_API_SECRET = shopify.apiSecret;
+  const admin = await startAdminFrame({
+    appUrl: env.SHOPIFY_APP_URL || env.PUBLIC_URL || `http://localhost:${port}`,
+    apiKey: shopify.apiKey,
+    apiSecret: shopify.apiSecret,
+    shop: shopify.demoShop,
+    shopName: "Giftloop Demo",
+    port: Number(env.ADMIN_FRAME_PORT || port + 1),
+  });
+  env.SHOPIFY_APP_BRIDGE_URL = admin.appBridgeUrl;
+  lines.push(`  Shopify stand-in ${shopify.url}  (demo shop ${shopify.demoShop})`);
+  lines.push(`  Shopify admin   ${admin.adminUrl}  <- open this: the embedded app inside a local Shopify admin`);
+}
+if (await ensureAppBuild({ log: (m) => process.stderr.write(`  ${m}\n`) })) lines.push("  (the embedded app was built: shopify-app/build)");
 
 const { deps } = await import("../../core/src/main.ts");
 if (deps.config.ROLE === "all" && !deps.config.DATABASE_URL) {

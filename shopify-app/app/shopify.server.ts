@@ -59,7 +59,13 @@ function buildShopifyApp(deps: Deps) {
     },
     hooks: {
       afterAuth: async ({ session, admin }) => {
-        await onShopInstalled(deps, session, admin);
+        try {
+          await onShopInstalled(deps, session, admin);
+        } catch (err) {
+          // The library turns a failing hook into a bare 500: say why here.
+          log.error({ err, shop: session.shop }, "install after authentication failed");
+          throw err;
+        }
       },
     },
   });

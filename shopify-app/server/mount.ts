@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Context } from "hono";
 import type { Deps } from "../../core/src/platform/deps.ts";
+import { installShopifySandboxRouting } from "../../core/src/integrations/shopify/sandbox-routing.ts";
 
 export const APP_ROOT = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_BUILD_DIR = path.join(APP_ROOT, "build");
@@ -51,6 +52,9 @@ export async function mountShopifyApp(deps: Deps, opts: { buildDir?: string } = 
 }
 
 export function shopifyAppRoutes(deps: Deps, build: ServerBuild, clientDir: string): MountedShopifyApp {
+  // Sandbox mode: the library's calls to *.myshopify.com (token exchange, Admin API) go to the
+  // local stand-in; idempotent when the Shopify integration installed it already.
+  if (deps.config.SHOPIFY_SANDBOX_URL) installShopifySandboxRouting(deps.config.SHOPIFY_SANDBOX_URL, { NODE_ENV: deps.config.NODE_ENV });
   const handle = createRequestHandler(build, deps.config.NODE_ENV === "production" ? "production" : "development");
   const sandbox = sandboxRewrites(deps.config.SHOPIFY_APP_BRIDGE_URL);
   const log = deps.log.child({ component: "shopify-app" });

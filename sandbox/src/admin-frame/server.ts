@@ -187,7 +187,15 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
       res.end(String(err));
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    const listen = (port: number) => server.listen(port, opts.host ?? "127.0.0.1", resolve);
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      // A preferred port that is taken: any free one will do.
+      if (err.code === "EADDRINUSE" && opts.port) listen(0);
+      else reject(err);
+    });
+    listen(opts.port ?? 0);
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1"}:${port}`;
   return {
