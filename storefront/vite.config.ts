@@ -5,6 +5,9 @@ import { defineConfig } from "vite";
 // which the core api serves (DESIGN.md section 3).
 export default defineConfig({
   root: import.meta.dirname,
+  // Pages are served at /g/<code>, /redeem and /gift; their assets under /s/ so they never
+  // collide with the embedded app's.
+  base: "/s/",
   plugins: [react()],
   build: {
     outDir: "dist",

@@ -10,6 +10,7 @@ import { startStripeStandIn } from "./stripe/server.ts";
 import { startShopifyStandIn } from "./shopify/server.ts";
 import { startAdminFrame } from "./admin-frame/server.ts";
 import { ensureAppBuild } from "../../shopify-app/server/build.ts";
+import { ensureStorefrontBuild } from "../../storefront/build.ts";
 
 const env = process.env;
 const port = Number(env.PORT || 3000);
@@ -47,6 +48,7 @@ if (!env.SHOPIFY_API_SECRET && !env.SHOPIFY_SANDBOX_URL) {
   lines.push(`  Shopify stand-in ${shopify.url}  (demo shop ${shopify.demoShop})`);
   lines.push(`  Shopify admin   ${admin.adminUrl}  <- open this: the embedded app inside a local Shopify admin`);
 }
+if (await ensureStorefrontBuild((m) => process.stderr.write(`  ${m}\n`))) lines.push("  (the recipient storefront was built: storefront/dist)");
 if (await ensureAppBuild({ log: (m) => process.stderr.write(`  ${m}\n`) })) lines.push("  (the embedded app was built: shopify-app/build)");
 
 const { deps } = await import("../../core/src/main.ts");
@@ -54,6 +56,7 @@ if (deps.config.ROLE === "all" && !deps.config.DATABASE_URL) {
   const { seedDemo } = await import("./demo-seed.ts");
   const demo = await seedDemo(deps);
   lines.push(`  Demo storefront ${deps.config.publicUrl}/v1/storefronts/${demo.storefrontSlug}`);
+  lines.push(`  Recipients      ${deps.config.giftLinkBaseUrl}/redeem  (gift links in the emails open ${deps.config.giftLinkBaseUrl}/g/<code>)`);
   if (demo.buyerApiKey) lines.push(`  Demo buyer key  ${demo.buyerApiKey}  (shown once; kept in ${deps.config.DATA_DIR}/demo-buyer.key)`);
 }
 process.stderr.write(`  Sandbox mode:\n${lines.join("\n")}\n\n`);

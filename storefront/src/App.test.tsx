@@ -12,8 +12,8 @@ describe("App (landing page)", () => {
   });
 
   it("shows a code from a gift link normalised and grouped", () => {
-    const html = renderToString(<App initialCode="abcd efgh-jkmn" />);
-    expect(html).toContain('value="ABCD-EFGH-JKMN"');
+    const html = renderToString(<App initialCode="abcde fghjk-mnpqr" />);
+    expect(html).toContain('value="ABCDE-FGHJK-MNPQR"');
     expect(html).toContain('aria-invalid="false"');
   });
 

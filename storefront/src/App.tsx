@@ -2,11 +2,13 @@ import { GiftCodeForm, type GiftCodeFormProps } from "./GiftCodeForm.tsx";
 
 export interface AppProps {
   initialCode?: string;
+  /** Why the last code did not open a gift. */
+  problem?: string | null;
   onRedeem?: GiftCodeFormProps["onRedeem"];
 }
 
 /** Landing page of the recipient storefront: type a code to open a gift. */
-export function App({ initialCode, onRedeem }: AppProps) {
+export function App({ initialCode, onRedeem, problem }: AppProps) {
   return (
     <main className="landing">
       <section className="card" aria-labelledby="landing-title">
@@ -15,6 +17,11 @@ export function App({ initialCode, onRedeem }: AppProps) {
         <p className="lead">
           Enter your code to see your gift and message, choose your item, and tell us where to send it.
         </p>
+        {problem && (
+          <p className="banner error" role="alert">
+            {problem}
+          </p>
+        )}
         <GiftCodeForm
           {...(initialCode !== undefined ? { initialCode } : {})}
           {...(onRedeem !== undefined ? { onRedeem } : {})}

@@ -10,7 +10,7 @@ export interface GiftCodeFormProps {
   onRedeem?: (code: string) => void;
 }
 
-/** The recipient types (or pastes) a gift code; it is shown back normalised, in groups of four. */
+/** The recipient types (or pastes) a gift code; it is shown back normalised, in groups of five. */
 export function GiftCodeForm({ initialCode = "", action = "/redeem", onRedeem }: GiftCodeFormProps) {
   const [value, setValue] = useState(() => formatGiftCode(initialCode));
   const [touched, setTouched] = useState(false);
@@ -46,7 +46,7 @@ export function GiftCodeForm({ initialCode = "", action = "/redeem", onRedeem }:
         value={value}
         onChange={onChange}
         onBlur={() => setTouched(value !== "")}
-        placeholder="XXXX-XXXX-XXXX"
+        placeholder="XXXXX-XXXXX-XXXXX"
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}

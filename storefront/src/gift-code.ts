@@ -2,21 +2,21 @@
  * Gift redemption codes as a recipient types them. The code itself is issued by core's
  * redemption module (DESIGN.md section 6: at least 60 bits of entropy, unambiguous
  * alphabet); here we only make typing forgiving: any case, spaces and dashes anywhere,
- * and show it back in groups of four.
+ * and show it back in groups of five, as core formats it.
  *
- * The alphabet is Crockford's base32 (no I, L, O, U), 5 bits a character, so 12
- * characters carry 60 bits. Keep these two constants in step with core's code generator.
+ * The alphabet is Crockford's base32 (no I, L, O, U), 5 bits a character: core issues 14
+ * random characters (70 bits) plus one check character, 15 in all (core/src/redemption/codes). Keep these two constants in step with core's code generator.
  */
 export const GIFT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-export const GIFT_CODE_LENGTH = 12;
-const GROUP = 4;
+export const GIFT_CODE_LENGTH = 15;
+const GROUP = 5;
 
 /** Uppercases and removes whitespace and dashes (ASCII and Unicode dashes). */
 export function normalizeGiftCode(raw: string): string {
   return raw.toUpperCase().replace(/[\s\-\u2010-\u2015\u2212]+/g, "");
 }
 
-/** The normalised code in groups of four, e.g. `ABCD-EFGH-JKMN`. */
+/** The normalised code in groups of five, e.g. `ABCDE-FGHJK-MNPQR`. */
 export function formatGiftCode(raw: string): string {
   const code = normalizeGiftCode(raw);
   const groups: string[] = [];
