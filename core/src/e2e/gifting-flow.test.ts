@@ -46,6 +46,8 @@ beforeAll(async () => {
       SMTP_URL: smtp.url,
       JOB_POLL_INTERVAL_MS: "10",
       JOB_CONCURRENCY: "16",
+      // Links and the logo in emails use the public address (https, as in production).
+      PUBLIC_URL: "https://gifts.northwind.test",
     },
   });
   server = await new Promise<ServerType>((resolve) => {
@@ -123,6 +125,12 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
       offers: [{ offerId }],
     });
     expect(sf.status).toBe(200);
+    const png = Buffer.from(
+      "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005000201ff3f5fd10000000049454e44ae426082",
+      "hex",
+    );
+    const logo = await fetch(`${base}/v1/vendor/storefront/logo`, { method: "PUT", headers: { authorization: `Bearer ${brand}`, "content-type": "image/png" }, body: png });
+    expect(logo.status).toBe(204);
     const rules = await http("PUT", "/v1/vendor/shipping-rules", brand, { rules: [{ country: "US", rateAmount: SHIPPING_US }, { country: "CA", rateAmount: 1400 }] });
     expect(rules.status).toBe(200);
 
@@ -150,7 +158,8 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
     expect(new Set(emails.map((m) => m.to[0])).size).toBe(RECIPIENTS);
     const codes = new Set(emails.map((m) => linkIn(m)[1]));
     expect(codes.size).toBe(RECIPIENTS); // every recipient has their own code
-    expect(emails[0]!.html).toContain("Northwind");
+    expect(emails[0]!.html).toContain(`<img src="https://gifts.northwind.test/v1/storefronts/${s.storefrontSlug}/logo"`);
+    expect(linkIn(emails[0]!)[0]).toMatch(/^https:\/\/gifts\.northwind\.test\/g\//);
 
     const detail = await http("GET", `/v1/orders/${orderId}?limit=1000`, buyerKey);
     expect(detail.body.status).toBe("paid");

@@ -27,8 +27,11 @@ export const giftEmailJob = defineJob({
     const storefront = await db.prisma.storefront.findUniqueOrThrow({ where: { id: unit.order.storefrontId }, include: { vendor: true } });
     const code = await openCode(ctx.deps.secrets, unit.codeSealed, unit.id);
     const giftUrl = giftLinkUrl(ctx.deps.config.giftLinkBaseUrl, code);
+    // The public logo route (an https URL in production; mail clients ignore others).
+    const brandLogoUrl = storefront.logoKey ? `${ctx.deps.config.publicUrl}/v1/storefronts/${storefront.slug}/logo` : undefined;
     const email = renderGiftEmail({
       brandName: storefront.vendor.name,
+      ...(brandLogoUrl ? { brandLogoUrl } : {}),
       brandColor: storefront.accentColor,
       recipientName: unit.recipientName,
       ...(unit.order.senderName ? { senderName: unit.order.senderName } : {}),
