@@ -8,8 +8,9 @@ import { seedVendor } from "../testing/seed.ts";
 
 /**
  * Tenancy, structurally: every documented operation is called with tenant B's credentials
- * (buyer API key, recipient token) and tenant A's ids. Operations that take an id must answer
- * 401/403/404; operations that list must show nothing of A's.
+ * (buyer API key, recipient token, or brand B's Shopify session token for the vendor API) and
+ * tenant A's ids. Operations that take an id must answer 401/403/404; operations that list
+ * must show nothing of A's.
  */
 interface Tenant {
   key: string;
@@ -23,6 +24,9 @@ interface Tenant {
 let t: TestApp;
 let a: Tenant;
 let b: Tenant;
+/** Brand A's vendor-scoped ids, and brand B's session token. */
+let brandA: { offerIds: string[]; productIds: string[]; vendorId: string };
+let brandBToken: string;
 
 async function tenant(name: string, slug: string, offerId: string): Promise<Tenant> {
   const org = await createBuyerOrg(t.deps.db, { name, email: `${name}@buyer.test` }, { actor: "test" });
@@ -52,10 +56,19 @@ beforeAll(async () => {
   const s = await seedVendor(t.deps.db);
   a = await tenant("alpha", s.storefrontSlug, s.mugOfferId);
   b = await tenant("bravo", s.storefrontSlug, s.mugOfferId);
+  brandA = { offerIds: [s.mugOfferId, s.choiceOfferId], productIds: Object.values(s.products), vendorId: s.vendorId };
+  const other = await seedVendor(t.deps.db);
+  brandBToken = await t.vendorToken(`${other.storefrontSlug}.myshopify.com`);
 });
 afterAll(async () => {
   await t?.close();
 });
+
+/** Well-formed bodies where `{}` would fail validation before the tenancy check is reached. */
+const validBody: Record<string, unknown> = {
+  "PATCH /v1/vendor/offers/{id}": { version: 1, name: "Taken over" },
+  "POST /v1/vendor/offers/{id}/status": { status: "paused", version: 1 },
+};
 
 describe("tenancy", () => {
   it("no operation gives tenant B anything of tenant A's", async () => {
@@ -68,15 +81,18 @@ describe("tenancy", () => {
       for (const [method, op] of Object.entries(ops)) {
         const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
         if (schemes.includes("operatorToken")) continue; // platform operators see every tenant by design
-        const credentials = schemes.includes("recipientToken") ? b.recipientToken : b.key;
+        const vendorApi = schemes.includes("shopifySessionToken");
+        const credentials = vendorApi ? brandBToken : schemes.includes("recipientToken") ? b.recipientToken : b.key;
         const path = template
           .replace("/v1/buyer/api-keys/{id}", `/v1/buyer/api-keys/${a.keyId}`)
-          .replace(/\{(\w+)\}/g, (_, name: string) => idFor[name] ?? a.orderId);
+          .replace(/\{(\w+)\}/g, (_, name: string) =>
+            vendorApi ? (/product/.test(template) ? brandA.productIds[0]! : brandA.offerIds[1]!) : (idFor[name] ?? a.orderId),
+          );
         const hasIds = /\{/.test(template) && !template.includes("{slug}");
         const res = await t.app.request(path, {
           method: method.toUpperCase(),
           headers: bearer(credentials, { "content-type": "application/json" }),
-          ...(method === "get" ? {} : { body: "{}" }),
+          ...(method === "get" ? {} : { body: JSON.stringify(validBody[`${method.toUpperCase()} ${template}`] ?? {}) }),
         });
         let text = await res.text();
         // A problem's `instance` echoes the path the caller sent; that is not A's data.
@@ -85,13 +101,16 @@ describe("tenancy", () => {
           text = JSON.stringify(rest);
         }
         if (hasIds) expect([401, 403, 404], `${method.toUpperCase()} ${path} -> ${res.status}`).toContain(res.status);
-        for (const leak of [a.orderId, a.unitId, a.keyId, ...a.emails]) {
+        for (const leak of [a.orderId, a.unitId, a.keyId, ...a.emails, ...brandA.offerIds, brandA.vendorId]) {
           expect(text.includes(leak), `${method.toUpperCase()} ${path} leaks ${leak}`).toBe(false);
         }
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(10);
+    // Nothing of brand A's changed through the vendor API.
+    const offers = await t.deps.db.prisma.giftOffer.findMany({ where: { id: { in: brandA.offerIds } } });
+    expect(offers.map((o) => [o.status, o.version])).toEqual([["active", 1], ["active", 1]]);
     // Nothing of A's changed.
     const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: a.unitId } });
     expect(unit.status).toBe("issued");
