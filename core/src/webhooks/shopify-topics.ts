@@ -1,4 +1,6 @@
 import { catalogWebhookHandlers } from "../catalog/catalog.webhooks.ts";
+import { backflowWebhookHandlers } from "../fulfillment/backflow/backflow.ts";
+import { complianceWebhookHandlers } from "../compliance/compliance.webhooks.ts";
 import { ShopifyTopics } from "./shopify-topic-registry.ts";
 
 /**
@@ -9,5 +11,7 @@ import { ShopifyTopics } from "./shopify-topic-registry.ts";
 export function shopifyTopics(): ShopifyTopics {
   return new ShopifyTopics({
     ...catalogWebhookHandlers,
+    ...backflowWebhookHandlers,
+    ...complianceWebhookHandlers,
   });
 }
