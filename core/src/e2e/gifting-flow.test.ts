@@ -215,6 +215,7 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
     const detail = await http("GET", `/v1/orders/${orderId}?limit=1000`, buyerKey);
     const statuses = detail.body.recipients.map((r: any) => r.unit.status);
     expect(statuses.filter((x: string) => x === "expired")).toHaveLength(unredeemed);
+    expect(detail.body.units).toEqual({ expired: unredeemed, redeemed: SAMPLE });
     expect(statuses.filter((x: string) => x === "redeemed")).toHaveLength(SAMPLE);
     expect(detail.body.status).toBe("paid"); // partly redeemed, partly refunded
 

@@ -76,9 +76,14 @@ export async function getOrder(
   buyerOrgId: string,
   orderId: string,
   page: { afterRow: number; limit: number },
-): Promise<(OrderSummary & { recipients: RecipientView[]; nextAfterRow: number | null }) | undefined> {
+): Promise<(OrderSummary & { units: Record<string, number>; recipients: RecipientView[]; nextAfterRow: number | null }) | undefined> {
   const order = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
   if (!order) return undefined;
+  // The whole order at a glance (10,000 recipients do not fit on one page): gifts per status.
+  const counts = await db.sql.query<{ status: string; n: number }>(
+    "SELECT status::text, count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid GROUP BY status",
+    [orderId],
+  );
   const recipients = await db.prisma.orderRecipient.findMany({
     where: { orderId, row: { gt: page.afterRow } },
     orderBy: { row: "asc" },
@@ -89,6 +94,7 @@ export async function getOrder(
   const last = recipients.at(-1);
   return {
     ...summary(order),
+    units: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     nextAfterRow: last && last.row < order.recipientCount ? last.row : null,
     recipients: recipients.map((r) => {
       const u = unitOf.get(r.id);

@@ -133,6 +133,10 @@ const getRoute = createRoute({
       content: {
         "application/json": {
           schema: OrderSummarySchema.extend({
+            units: z.record(z.string(), z.number().int()).openapi({
+              description: "Gifts per status across the whole order (issued, sent, redeemed, pushed, shipped, delivered, expired, canceled); empty until paid.",
+              example: { sent: 480, redeemed: 15, expired: 5 },
+            }),
             nextAfterRow: z.number().int().nullable(),
             recipients: z.array(
               z.object({
