@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { SqlTx } from "../platform/db/connect.ts";
 import type { Deps } from "../platform/deps.ts";
+import { forgetUnitsInManifests } from "../fulfillment/manifests/manifests.service.ts";
 import { isEmptyMatch, personMatch, scrubPerson, REDACTED, type PersonMatch } from "./pii-scrub.ts";
 
 /**
@@ -235,6 +236,7 @@ export interface RedactOutcome {
   deadLetters: number;
   auditEntries: number;
   dataRequestFiles: number;
+  manifests: number;
 }
 
 /** Rewrites every JSON document in `table.column` that mentions the person; returns how many. */
@@ -267,18 +269,18 @@ export async function scrubJsonColumn(tx: SqlTx, table: string, column: string, 
  * ship and is flagged for the operator. One transaction for the database; files after it.
  */
 export async function redactCustomer(deps: Pick<Deps, "db" | "storage">, shop: string, ref: CustomerRef): Promise<RedactOutcome> {
-  const none: RedactOutcome = { known: false, units: 0, recipientRows: 0, webhookEvents: 0, jobs: 0, deadLetters: 0, auditEntries: 0, dataRequestFiles: 0 };
+  const none: RedactOutcome = { known: false, units: 0, recipientRows: 0, webhookEvents: 0, jobs: 0, deadLetters: 0, auditEntries: 0, dataRequestFiles: 0, manifests: 0 };
   const m = personMatch(ref);
   const vendorId = await vendorIdOf(deps, shop);
   if (!vendorId || isEmptyMatch(m)) return none;
   const args = [vendorId, m.email ?? null, m.phoneDigits ?? null];
   const out = await deps.db.transaction(async (tx) => {
-    const units = await tx.execute(
+    const unitRows = await tx.query<{ id: string }>(
       `UPDATE fulfillment_unit SET recipient_name = '${REDACTED}', recipient_email = 'redacted+' || id::text || '@redacted.invalid',
               recipient_phone = NULL, message = NULL, shipping_address = NULL,
               operator_flag = CASE WHEN status = 'redeemed' AND shopify_order_id IS NULL THEN '${REDACTED_UNIT_FLAG}' ELSE operator_flag END,
               updated_at = now()
-        WHERE ${UNIT_MATCH}`,
+        WHERE ${UNIT_MATCH} RETURNING id::text AS id`,
       args,
     );
     const recipientRows = await tx.execute(
@@ -290,7 +292,7 @@ export async function redactCustomer(deps: Pick<Deps, "db" | "storage">, shop: s
     const jobs = await scrubJsonColumn(tx, "job", "payload", m);
     const deadLetters = await scrubJsonColumn(tx, "dead_letter", "payload", m);
     const auditEntries = await scrubJsonColumn(tx, "audit_log", "data", m, "vendor_id = $1::uuid OR vendor_id IS NULL", [vendorId]);
-    return { units, recipientRows, webhookEvents, jobs, deadLetters, auditEntries };
+    return { unitIds: unitRows.map((u) => u.id), recipientRows, webhookEvents, jobs, deadLetters, auditEntries };
   });
   // Earlier data-request reports about this customer hold their data too.
   let dataRequestFiles = 0;
@@ -306,7 +308,10 @@ export async function redactCustomer(deps: Pick<Deps, "db" | "storage">, shop: s
       }
     }
   }
-  const outcome: RedactOutcome = { known: true, ...out, dataRequestFiles };
+  const { unitIds, ...counts } = out;
+  // Packing manifests printed their names and addresses.
+  const manifests = await forgetUnitsInManifests(deps, vendorId, unitIds);
+  const outcome: RedactOutcome = { known: true, units: unitIds.length, ...counts, dataRequestFiles, manifests };
   await deps.db.sql.query(
     `INSERT INTO audit_log (id, vendor_id, actor, action, entity, entity_id, data) VALUES (gen_random_uuid(), $1::uuid, $2, $3, 'customer', $4, $5::jsonb)`,
     [vendorId, ACTOR, CUSTOMER_REDACT_ACTION, ref.shopifyCustomerId ? String(ref.shopifyCustomerId) : null, JSON.stringify(outcome)],

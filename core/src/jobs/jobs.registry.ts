@@ -6,6 +6,7 @@ import { expireUnitsJob, expirySummaryJob } from "../fulfillment/expiry.jobs.ts"
 import { createStripeRefundJob } from "../payments/refunds.ts";
 import { shopifyWebhookJob } from "../webhooks/shopify-webhooks.ts";
 import { importBulkSyncJob, pollBulkSyncJob, runBulkSyncJob } from "../catalog/catalog.sync.ts";
+import { buildManifestJob } from "../fulfillment/manifests/manifests.service.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
@@ -23,5 +24,6 @@ export function jobRegistry(): JobRegistry {
     runBulkSyncJob,
     pollBulkSyncJob,
     importBulkSyncJob,
+    buildManifestJob,
   ]);
 }
