@@ -64,7 +64,13 @@ export async function ensureAppBuild(opts: { log?: (line: string) => void; timeo
     const remixCli = path.join(REPO, "node_modules", "@remix-run", "dev", "dist", "cli.js");
     await new Promise<void>((resolve, reject) => {
       // This process's Node (22), whatever `node` is first on PATH.
-      const p = spawn(process.execPath, [remixCli, "vite:build"], { cwd: APP_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      // NODE_ENV=production whatever the caller runs under (tests set "test", which would
+      // give the browser React's development build).
+      const p = spawn(process.execPath, [remixCli, "vite:build"], {
+        cwd: APP_ROOT,
+        env: { ...process.env, NODE_ENV: "production" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       p.stdout.on("data", (d) => (out += d));
       p.stderr.on("data", (d) => (out += d));

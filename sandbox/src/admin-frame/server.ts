@@ -101,6 +101,7 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(config.appName)} · ${escapeHtml(config.shopName)} · Shopify (sandbox)</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/admin.css">
 </head>
 <body>

@@ -131,13 +131,15 @@ export default function Home() {
                         </Text>
                       </BlockStack>
                     </InlineStack>
-                    {item.comingSoon ? (
-                      <Button disabled>{step.action}</Button>
-                    ) : (
-                      <Button url={step.url} variant={item.done ? "plain" : "secondary"}>
-                        {item.done ? "Review" : step.action}
-                      </Button>
-                    )}
+                    <div style={{ flexShrink: 0 }}>
+                      {item.comingSoon ? (
+                        <Button disabled>{step.action}</Button>
+                      ) : (
+                        <Button url={step.url} variant={item.done ? "plain" : "secondary"}>
+                          {item.done ? "Review" : step.action}
+                        </Button>
+                      )}
+                    </div>
                   </InlineStack>
                 </Box>
               );

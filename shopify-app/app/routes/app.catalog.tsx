@@ -252,7 +252,7 @@ export default function Catalog() {
                 {
                   key: "giftable",
                   label: "Giftable",
-                  shortcut: true,
+                  pinned: true,
                   filter: (
                     <ChoiceList
                       title="Giftable"
@@ -269,7 +269,7 @@ export default function Catalog() {
                 {
                   key: "stock",
                   label: "Stock",
-                  shortcut: true,
+                  pinned: true,
                   filter: (
                     <ChoiceList
                       title="Stock"
@@ -286,7 +286,7 @@ export default function Catalog() {
                 {
                   key: "type",
                   label: "Product type",
-                  shortcut: true,
+                  pinned: true,
                   filter: <TextField label="Product type" labelHidden autoComplete="off" value={type} onChange={setType} placeholder="e.g. Apparel" />,
                 },
               ]}

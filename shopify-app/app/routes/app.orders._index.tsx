@@ -146,7 +146,7 @@ export default function Orders() {
                       onChange={setStages}
                     />
                   ),
-                  shortcut: true,
+                  pinned: true,
                 },
               ]}
               appliedFilters={

@@ -83,6 +83,8 @@
   });
 
   function toast(p) {
+    // One toast at a time, as in Shopify admin: a new one replaces the last.
+    toasts.innerHTML = "";
     var el = document.createElement("div");
     el.className = "toast" + (p.isError ? " error" : "");
     el.setAttribute("role", "status");

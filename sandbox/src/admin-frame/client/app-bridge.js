@@ -170,9 +170,11 @@
   }
 
   // --- ui-* elements ----------------------------------------------------------------------
-  var style = document.createElement("style");
-  style.textContent = "ui-nav-menu,ui-title-bar,ui-save-bar,ui-modal{display:none!important}";
-  (document.head || document.documentElement).appendChild(style);
+  // A constructed style sheet, not a <style> element: the app hydrates the whole document,
+  // and React refuses nodes it did not render.
+  var sheet = new CSSStyleSheet();
+  sheet.replaceSync("ui-nav-menu,ui-title-bar,ui-save-bar,ui-modal{display:none!important}");
+  document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
 
   function define(name, cls) {
     if (!customElements.get(name)) customElements.define(name, cls);
