@@ -25,6 +25,9 @@ import { stripeWebhookRoutes } from "../payments/stripe-webhook.routes.ts";
 import { redeemRoutes } from "../redemption/redeem.routes.ts";
 import { offerRoutes } from "../offers/offers.routes.ts";
 import { vendorStorefrontRoutes } from "../storefronts/vendor-storefront.routes.ts";
+import { manifestRoutes } from "../fulfillment/manifests/manifests.routes.ts";
+import { dataRequestRoutes } from "../compliance/data-requests.routes.ts";
+import { extensionRoutes } from "../vendors/extension.routes.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -85,6 +88,9 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route("/v1/redeem", redeemRoutes(deps));
   app.route("/v1/vendor/offers", offerRoutes(deps));
   app.route("/v1/vendor", vendorStorefrontRoutes(deps));
+  app.route("/v1/vendor/manifests", manifestRoutes(deps));
+  app.route("/v1/vendor/data-requests", dataRequestRoutes(deps));
+  app.route("/v1/vendor", extensionRoutes(deps));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));
