@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { InvalidShopError } from "@shopify/shopify-api";
 import { depsOf } from "../context.server.ts";
 import { shopifyFor } from "../shopify.server.ts";
 import { recordShopifyWebhook } from "../../../core/src/webhooks/shopify-webhooks.ts";
@@ -20,7 +21,11 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
       log.warn({ status: err.status, topic: request.headers.get("x-shopify-topic") }, "shopify webhook rejected");
       return new Response(null, { status: err.status, statusText: err.statusText });
     }
-    // The library parses the body only after the HMAC check passed: a signed but malformed body.
+    // The HMAC check passed, then the library choked on the shop domain or the body.
+    if (err instanceof InvalidShopError) {
+      log.warn({ shop: request.headers.get("x-shopify-shop-domain") }, "shopify webhook for a shop domain that is not *.myshopify.com");
+      return new Response("The shop domain is not a myshopify.com domain.", { status: 400 });
+    }
     if (err instanceof SyntaxError) {
       log.warn({ topic: request.headers.get("x-shopify-topic") }, "shopify webhook with a body that is not JSON");
       return new Response("The body is not valid JSON.", { status: 400 });
