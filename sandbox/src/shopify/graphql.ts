@@ -24,6 +24,7 @@ import {
 import { decimal, type SImage, type SProduct, type SVariant } from "./catalog.ts";
 import { ADMIN_SDL } from "./schema.ts";
 import { gid, parseGid, sortedProductIds, type BulkOperation, type ShopState, type WebhookSubscription } from "./state.ts";
+import { lineItemView, orderMatcher, orderView, type OrderCreateInput, type OrderCreateOptions, type OrderUserError, type SOrder } from "./orders.ts";
 
 export const schema = buildSchema(ADMIN_SDL);
 
@@ -37,6 +38,8 @@ export interface GqlContext {
   cancelBulk(shop: ShopState, id: number): BulkOperation | undefined;
   subscribe(shop: ShopState, topic: string, uri: string): WebhookSubscription;
   bulkUrl(op: BulkOperation): string | null;
+  /** orderCreate: creates the order (and emits its webhooks) or answers userErrors. */
+  createOrder(shop: ShopState, input: OrderCreateInput, options: OrderCreateOptions | null | undefined): { order?: SOrder; userErrors: OrderUserError[] };
 }
 
 type Args = Record<string, unknown>;
@@ -308,10 +311,24 @@ function rootValue(ctx: GqlContext) {
         return n === shop.locationId ? { __typename: "Location", id, name: "Main warehouse" } : null;
       case "Shop":
         return n === shop.id ? shopView() : null;
+      case "Order": {
+        const o = shop.orders.get(n);
+        return o ? fullOrderView(o) : null;
+      }
       default:
         return null;
     }
   };
+  function fullOrderView(o: SOrder) {
+    return {
+      ...orderView(o),
+      lineItems: (args: PageArgs) =>
+        connection(o.lineItems, (li) => li.id, args, ctx, (li) => {
+          const hit = variantById(li.variantId);
+          return { ...lineItemView(li, o.currency), variant: () => (hit ? variantView(shop, hit[0], hit[1], ctx) : null) };
+        }),
+    };
+  }
   const shopView = () => ({
     __typename: "Shop",
     id: gid("Shop", shop.id),
@@ -366,7 +383,21 @@ function rootValue(ctx: GqlContext) {
       return op ? bulkView(op, ctx) : null;
     },
     webhookSubscriptions: (args: Args) => connection(shop.subscriptions, (s) => s.id, args as PageArgs, ctx, subscriptionView),
+    order: ({ id }: { id: string }) => {
+      const parsed = parseGid(id);
+      const o = parsed?.[0] === "Order" ? shop.orders.get(parsed[1]) : undefined;
+      return o ? fullOrderView(o) : null;
+    },
+    orders: (args: Args) => {
+      const match = orderMatcher(args.query as string | undefined);
+      const list = [...shop.orders.values()].filter(match).sort((a, b) => a.id - b.id);
+      return connection(list, (o) => o.id, args as PageArgs, ctx, fullOrderView);
+    },
     // mutations
+    orderCreate: (args: { order: OrderCreateInput; options?: OrderCreateOptions | null }) => {
+      const r = ctx.createOrder(shop, args.order, args.options);
+      return { order: r.order ? fullOrderView(r.order) : null, userErrors: r.userErrors };
+    },
     bulkOperationRunQuery: ({ query }: { query: string }) => {
       const r = ctx.runBulkQuery(shop, query);
       return { bulkOperation: r.op ? bulkView(r.op, ctx) : null, userErrors: r.userErrors };

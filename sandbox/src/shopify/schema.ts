@@ -33,8 +33,23 @@ enum WebhookSubscriptionTopic {
   FULFILLMENTS_UPDATE
   ORDERS_CREATE
   ORDERS_UPDATED
+  ORDERS_CANCELLED
   SHOP_UPDATE
 }
+
+enum CurrencyCode { USD EUR GBP CAD AUD NZD JPY CHF SEK NOK DKK PLN MXN BRL INR SGD HKD AED }
+enum CountryCode { US CA GB IE DE FR ES IT NL BE AT CH DK SE NO FI PL PT AU NZ JP MX BR IN CN HK SG AE QA }
+enum OrderDisplayFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
+enum OrderDisplayFulfillmentStatus { FULFILLED IN_PROGRESS ON_HOLD OPEN PARTIALLY_FULFILLED PENDING_FULFILLMENT REQUEST_DECLINED RESTOCKED SCHEDULED UNFULFILLED }
+enum OrderCreateFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
+enum OrderCreateInputsInventoryBehavior { BYPASS DECREMENT_IGNORING_POLICY DECREMENT_OBEYING_POLICY }
+enum OrderTransactionKind { AUTHORIZATION CAPTURE CHANGE EMV_AUTHORIZATION REFUND SALE SUGGESTED_REFUND VOID }
+enum OrderTransactionStatus { AWAITING_RESPONSE ERROR FAILURE PENDING SUCCESS UNKNOWN }
+enum OrderCancelReason { CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }
+enum FulfillmentStatus { CANCELLED ERROR FAILURE SUCCESS OPEN PENDING }
+enum FulfillmentDisplayStatus { ATTEMPTED_DELIVERY CANCELED CONFIRMED DELIVERED FAILURE FULFILLED IN_TRANSIT LABEL_PRINTED LABEL_PURCHASED MARKED_AS_FULFILLED OUT_FOR_DELIVERY PICKED_UP READY_FOR_PICKUP SUBMITTED }
+enum OrderCreateUserErrorCode { FULFILLMENT_SERVICE_INVALID INVALID INVENTORY_CLAIM_FAILED PROCESSED_AT_INVALID REDUNDANT_CUSTOMER_FIELDS SHOP_DORMANT TAX_LINE_RATE_MISSING }
+enum OrderSortKeys { CREATED_AT ID NUMBER PROCESSED_AT UPDATED_AT }
 
 type PageInfo {
   hasNextPage: Boolean!
@@ -253,6 +268,134 @@ type WebhookSubscriptionCreatePayload {
   userErrors: [UserError!]!
 }
 
+type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
+type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
+scalar Decimal
+
+type MailingAddress {
+  name: String
+  firstName: String
+  lastName: String
+  company: String
+  address1: String
+  address2: String
+  city: String
+  province: String
+  provinceCode: String
+  zip: String
+  country: String
+  countryCodeV2: CountryCode
+  phone: String
+  formatted: [String!]!
+}
+
+type Attribute { key: String! value: String }
+
+type LineItem implements Node {
+  id: ID!
+  title: String!
+  variantTitle: String
+  sku: String
+  quantity: Int!
+  originalUnitPriceSet: MoneyBag!
+  variant: ProductVariant
+}
+type LineItemEdge { cursor: String! node: LineItem! }
+type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
+
+type FulfillmentTrackingInfo { company: String number: String url: URL }
+
+type Fulfillment implements Node {
+  id: ID!
+  status: FulfillmentStatus!
+  displayStatus: FulfillmentDisplayStatus
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  trackingInfo(first: Int): [FulfillmentTrackingInfo!]!
+}
+
+type Order implements Node {
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  name: String!
+  email: String
+  note: String
+  tags: [String!]!
+  sourceIdentifier: String
+  sourceName: String
+  customAttributes: [Attribute!]!
+  displayFinancialStatus: OrderDisplayFinancialStatus
+  displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
+  currencyCode: CurrencyCode!
+  totalPriceSet: MoneyBag!
+  shippingAddress: MailingAddress
+  cancelledAt: DateTime
+  cancelReason: OrderCancelReason
+  test: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  lineItems(first: Int, after: String, last: Int, before: String): LineItemConnection!
+  fulfillments(first: Int): [Fulfillment!]!
+}
+type OrderEdge { cursor: String! node: Order! }
+type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
+
+input MailingAddressInput {
+  address1: String
+  address2: String
+  city: String
+  company: String
+  countryCode: CountryCode
+  firstName: String
+  lastName: String
+  phone: String
+  provinceCode: String
+  zip: String
+}
+input MoneyInput { amount: Decimal! currencyCode: CurrencyCode! }
+input MoneyBagInput { shopMoney: MoneyInput! presentmentMoney: MoneyInput }
+input OrderCreateLineItemInput {
+  variantId: ID
+  quantity: Int!
+  title: String
+  priceSet: MoneyBagInput
+  requiresShipping: Boolean
+  sku: String
+}
+input OrderCreateCustomAttributeInput { key: String! value: String! }
+input OrderCreateOrderTransactionInput {
+  amountSet: MoneyBagInput!
+  gateway: String
+  kind: OrderTransactionKind
+  status: OrderTransactionStatus
+  test: Boolean
+  processedAt: DateTime
+}
+input OrderCreateOrderInput {
+  currency: CurrencyCode
+  customAttributes: [OrderCreateCustomAttributeInput!]
+  email: String
+  financialStatus: OrderCreateFinancialStatus
+  lineItems: [OrderCreateLineItemInput!]
+  note: String
+  phone: String
+  poNumber: String
+  shippingAddress: MailingAddressInput
+  billingAddress: MailingAddressInput
+  sourceIdentifier: String
+  sourceName: String
+  tags: [String!]
+  test: Boolean
+  transactions: [OrderCreateOrderTransactionInput!]
+}
+input OrderCreateOptionsInput {
+  inventoryBehaviour: OrderCreateInputsInventoryBehavior
+  sendFulfillmentReceipt: Boolean
+  sendReceipt: Boolean
+}
+type OrderCreateUserError { field: [String!] message: String! code: OrderCreateUserErrorCode }
+type OrderCreatePayload { order: Order userErrors: [OrderCreateUserError!]! }
+
 type Query {
   shop: Shop!
   node(id: ID!): Node
@@ -267,11 +410,14 @@ type Query {
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   bulkOperation(id: ID!): BulkOperation
   webhookSubscriptions(first: Int, after: String, last: Int, before: String): WebhookSubscriptionConnection!
+  order(id: ID!): Order
+  orders(first: Int, after: String, last: Int, before: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
 }
 
 type Mutation {
   bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
   webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+  orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
 }
 `;

@@ -36,6 +36,16 @@
  *   POST /_sandbox/webhook_endpoint                        {url} app-level webhook URL (all topics)
  *   POST /_sandbox/throttle                                {maximumAvailable, restoreRate} or {enabled: false}
  *   GET  /_sandbox/deliveries                              webhook delivery records
+ * Orders (orderCreate, order(id:), orders(query: "tag:... source_identifier:...")):
+ *   GET  /_sandbox/shops/{shop}/orders                     orders created in the shop (REST shape)
+ *   GET  /_sandbox/shops/{shop}/orders.html                a page listing them with Fulfil / Deliver / Cancel buttons
+ *   POST /_sandbox/shops/{shop}/orders/{id}/fulfill        {carrier?, number?, url?} -> fulfillments/create
+ *   POST /_sandbox/shops/{shop}/orders/{id}/deliver        last fulfillment's shipment_status=delivered -> fulfillments/update
+ *   POST /_sandbox/shops/{shop}/orders/{id}/cancel         {reason?} -> orders/cancelled
+ * Fault injection (reliability tests; GraphQL requests only):
+ *   POST /_sandbox/faults  {rate, kinds: ["500"|"timeout"|"throttled"], hangMs?, mutationsOnly?} a fraction of
+ *        requests answer 500, hang then drop the connection (the work may or may not have been done), or THROTTLED;
+ *        {dropAfterCommit: n}: the next n mutations run, then the connection drops with no answer; {} clears all.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
@@ -45,12 +55,35 @@ import { demoCatalog, generateCatalog, parseDecimal, slug, escapeHtml, type SPro
 import { operationCost, prepare, run, SINGLE_QUERY_MAX_COST, type GqlContext } from "./graphql.ts";
 import { bulkFinishPayload, inventoryLevelPayload, productDeletePayload, productPayload } from "./payloads.ts";
 import { mintSessionToken, verifySessionToken, type MintSessionTokenOptions } from "./session-token.ts";
+import { createOrder as createShopOrder, fulfillOrder as fulfillShopOrder, fulfillmentPayload, orderPayload, type SOrder } from "./orders.ts";
 import { indexShop, sortedProductIds, type BulkOperation, type ShopState, type WebhookSubscription } from "./state.ts";
 import { DEFAULT_RETRY, shopifyHmac, WebhookEmitter, type RetryPolicy, type WebhookDelivery } from "./webhooks.ts";
 
 export { mintSessionToken, verifySessionToken, type MintSessionTokenOptions, type SessionTokenClaims } from "./session-token.ts";
 export { shopifyHmac, type RetryPolicy, type WebhookDelivery } from "./webhooks.ts";
 export { generateCatalog, decimal, parseDecimal, type SProduct, type SVariant } from "./catalog.ts";
+export type { SOrder, SFulfillment, SLineItem, SAddress } from "./orders.ts";
+
+/** Fault injection for reliability tests (GraphQL requests only). */
+export interface Faults {
+  /** Fraction (0..1) of requests that fail with one of `kinds`. */
+  rate?: number;
+  kinds?: Array<"500" | "timeout" | "throttled">;
+  /** How long a "timeout" request hangs before its connection is dropped (default 2000 ms). */
+  hangMs?: number;
+  /** Only mutations fail (default: every GraphQL request). */
+  mutationsOnly?: boolean;
+  /** The next n mutations are executed and committed, then their connection drops unanswered. */
+  dropAfterCommit?: number;
+  /** Random source (default Math.random). */
+  random?: () => number;
+}
+
+export interface TrackingInput {
+  carrier?: string | null;
+  number?: string | null;
+  url?: string | null;
+}
 
 export const DEMO_SHOP = "giftloop-demo.myshopify.com";
 /** The sandbox app's credentials (config defaults outside production). */
@@ -129,6 +162,18 @@ export interface ShopifyStandIn {
   /** Breaks these 1-based lines of the shop's next bulk result file. */
   corruptNextBulk(shop: string, lines: number[]): void;
   setThrottle(t: Throttle | false): void;
+  /** Fault injection for GraphQL requests (replaces the previous setting; {} clears). */
+  setFaults(f: Faults): void;
+  /** Counts of injected faults since start. */
+  readonly faultCounts: { "500": number; timeout: number; throttled: number; dropped: number };
+  /** Orders of a shop, oldest first (live objects: read only). */
+  orders(shop: string): SOrder[];
+  /** Fulfils the order with tracking -> fulfillments/create. */
+  fulfillOrder(shop: string, orderId: number | string, tracking?: TrackingInput): { fulfillmentId: number };
+  /** Marks the order's last fulfillment delivered -> fulfillments/update (shipment_status delivered). */
+  markDelivered(shop: string, orderId: number | string): void;
+  /** Cancels the order -> orders/cancelled. */
+  cancelOrder(shop: string, orderId: number | string, reason?: string): void;
   setWebhookUrl(url: string | null): void;
   /** Sends a signed webhook (tests of arbitrary topics/payloads). */
   emitWebhook(shop: string, topic: string, payload: unknown, opts?: { webhookId?: string; url?: string }): WebhookDelivery;
@@ -198,6 +243,8 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
       corruptNextBulk: [],
       byInventoryItem: new Map(),
       sorted: null,
+      orders: shops.get(seed.domain)?.orders ?? new Map(),
+      nextOrderNumber: shops.get(seed.domain)?.nextOrderNumber ?? 1001,
     };
     indexShop(shop);
     shops.set(seed.domain, shop);
@@ -304,7 +351,88 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
         return sub;
       },
       bulkUrl: (op) => (op.file ? `${baseUrl}/_bulk/${op.token}.jsonl` : null),
+      createOrder(s, input, options) {
+        const r = createShopOrder(s, s, input, options);
+        if (r.order) {
+          publish(s, "orders/create", orderPayload(r.order));
+          for (const v of r.changedVariants) publish(s, "inventory_levels/update", inventoryLevelPayload(s, v));
+        }
+        return r;
+      },
     };
+  }
+
+  // ------------------------------------------------------------ orders and fulfillments
+
+  function orderOf(domain: string, orderId: number | string): [ShopState, SOrder] {
+    const shop = shopOf(domain);
+    const n = typeof orderId === "number" ? orderId : Number(/(\d+)$/.exec(orderId)?.[1]);
+    const o = shop.orders.get(n);
+    if (!o) throw new HttpError(404, { errors: "Not Found" });
+    return [shop, o];
+  }
+
+  function fulfillOrder(domain: string, orderId: number | string, tracking: TrackingInput = {}) {
+    const [shop, o] = orderOf(domain, orderId);
+    if (o.cancelledAt) throw new HttpError(422, { errors: { base: ["Order is cancelled"] } });
+    const f = fulfillShopOrder(o, tracking);
+    publish(shop, "fulfillments/create", fulfillmentPayload(o, f, shop.locationId));
+    publish(shop, "orders/updated", orderPayload(o));
+    return { fulfillmentId: f.id };
+  }
+
+  function markDelivered(domain: string, orderId: number | string): void {
+    const [shop, o] = orderOf(domain, orderId);
+    const f = o.fulfillments[o.fulfillments.length - 1];
+    if (!f) throw new HttpError(422, { errors: { base: ["Order has no fulfillment"] } });
+    f.shipmentStatus = "delivered";
+    f.updatedAt = new Date(Math.max(Date.now(), f.updatedAt.getTime() + 1));
+    publish(shop, "fulfillments/update", fulfillmentPayload(o, f, shop.locationId));
+  }
+
+  function cancelOrder(domain: string, orderId: number | string, reason = "other"): void {
+    const [shop, o] = orderOf(domain, orderId);
+    if (!o.cancelledAt) {
+      o.cancelledAt = new Date();
+      o.cancelReason = reason.toUpperCase();
+      o.updatedAt = o.cancelledAt;
+    }
+    publish(shop, "orders/cancelled", { ...orderPayload(o), cancel_reason: reason.toLowerCase() });
+  }
+
+  function ordersPage(domain: string): string {
+    const shop = shopOf(domain);
+    const rows = [...shop.orders.values()]
+      .map((o) => {
+        const f = o.fulfillments[o.fulfillments.length - 1];
+        const state = o.cancelledAt ? "cancelled" : f ? (f.shipmentStatus ?? "fulfilled") : "unfulfilled";
+        const act = (path: string, label: string, body = "{}") =>
+          `<button onclick="act('${path}', ${escapeHtml(body)})">${label}</button>`;
+        const trackingBody = `{carrier:'UPS',number:'1Z${o.id}',url:'https://www.ups.com/track?tracknum=1Z${o.id}'}`;
+        return `<tr><td>${escapeHtml(o.name)}</td><td>${escapeHtml(o.tags.join(", "))}</td><td>${escapeHtml(o.lineItems.map((l) => `${l.quantity} × ${l.title} (${l.variantTitle})`).join("; "))}</td><td>${escapeHtml([o.shippingAddress?.firstName, o.shippingAddress?.lastName, o.shippingAddress?.city].filter(Boolean).join(" "))}</td><td>${state}</td><td>${act(`orders/${o.id}/fulfill`, "Fulfil", trackingBody)} ${act(`orders/${o.id}/deliver`, "Deliver")} ${act(`orders/${o.id}/cancel`, "Cancel")}</td></tr>`;
+      })
+      .join("");
+    return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(shop.name)} orders (Shopify stand-in)</title>
+<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style>
+<h1>${escapeHtml(shop.name)}: orders</h1><p>Orders the app created in the stand-in. Fulfil sends <code>fulfillments/create</code> with UPS tracking, Deliver <code>fulfillments/update</code>, Cancel <code>orders/cancelled</code>.</p>
+<table><tr><th>order</th><th>tags</th><th>items</th><th>ship to</th><th>status</th><th></th></tr>${rows || '<tr><td colspan="6">no orders yet</td></tr>'}</table>
+<script>async function act(p, body){await fetch('/_sandbox/shops/${shop.domain}/'+p,{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)});location.reload()}</script>`;
+  }
+
+  // ------------------------------------------------------------ fault injection
+
+  let faults: Faults = {};
+  const faultCounts = { "500": 0, timeout: 0, throttled: 0, dropped: 0 };
+
+  function pickFault(mutation: boolean): "500" | "timeout" | "throttled" | null {
+    const rate = faults.rate ?? 0;
+    const kinds = faults.kinds ?? [];
+    if (rate <= 0 || !kinds.length || (faults.mutationsOnly && !mutation)) return null;
+    const random = faults.random ?? Math.random;
+    if (random() >= rate) return null;
+    const kind = kinds[Math.floor(random() * kinds.length)] ?? kinds[0]!;
+    faultCounts[kind]++;
+    return kind;
   }
 
   // ------------------------------------------------------------ throttling
@@ -587,6 +715,32 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
       return { body: { throttle } };
     }
     if (a === "deliveries" && method === "GET") return { body: { deliveries: emitter.deliveries } };
+    if (a === "shops" && b && c === "orders" && d === undefined && method === "GET") {
+      return { body: { orders: [...shopOf(b).orders.values()].map(orderPayload) } };
+    }
+    const [, , , , e] = parts;
+    if (a === "shops" && b && c === "orders" && d && e === "fulfill" && method === "POST") {
+      const t = body as TrackingInput;
+      return { status: 201, body: fulfillOrder(b, d, { carrier: t.carrier ?? null, number: t.number ?? null, url: t.url ?? null }) };
+    }
+    if (a === "shops" && b && c === "orders" && d && e === "deliver" && method === "POST") {
+      markDelivered(b, d);
+      return { body: { delivered: true } };
+    }
+    if (a === "shops" && b && c === "orders" && d && e === "cancel" && method === "POST") {
+      cancelOrder(b, d, typeof body.reason === "string" ? body.reason : undefined);
+      return { body: { cancelled: true } };
+    }
+    if (a === "faults" && method === "POST") {
+      faults = {
+        ...(typeof body.rate === "number" ? { rate: body.rate } : {}),
+        ...(Array.isArray(body.kinds) ? { kinds: body.kinds as Faults["kinds"] } : {}),
+        ...(typeof body.hangMs === "number" ? { hangMs: body.hangMs } : {}),
+        ...(typeof body.mutationsOnly === "boolean" ? { mutationsOnly: body.mutationsOnly } : {}),
+        ...(typeof body.dropAfterCommit === "number" ? { dropAfterCommit: body.dropAfterCommit } : {}),
+      };
+      return { body: { faults, counts: faultCounts } };
+    }
     throw new HttpError(404, { errors: "Not Found" });
   }
 
@@ -611,7 +765,34 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
           throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
         }
         const body = parseJson(raw);
-        send(200, await graphql(shop, body), { "X-Shopify-API-Version": gql[1]! });
+        const mutation = /^\s*mutation\b/.test(typeof body.query === "string" ? body.query : "");
+        const fault = pickFault(mutation);
+        if (fault === "500") {
+          send(500, { errors: "Internal Server Error" });
+          return;
+        }
+        if (fault === "throttled") {
+          send(200, {
+            errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+            extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { ...throttleStatus(shop), currentlyAvailable: 0 } } },
+          });
+          return;
+        }
+        if (fault === "timeout") {
+          // The work may or may not have been done before the answer is lost.
+          if ((faults.random ?? Math.random)() < 0.5) await graphql(shop, body);
+          await new Promise((r) => setTimeout(r, faults.hangMs ?? 2000));
+          req.socket.destroy();
+          return;
+        }
+        const answer = await graphql(shop, body);
+        if (mutation && (faults.dropAfterCommit ?? 0) > 0) {
+          faults.dropAfterCommit = faults.dropAfterCommit! - 1;
+          faultCounts.dropped++;
+          req.socket.destroy();
+          return;
+        }
+        send(200, answer, { "X-Shopify-API-Version": gql[1]! });
         return;
       }
       if (path === "/admin/oauth/access_token" && method === "POST") {
@@ -641,6 +822,12 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
         const body = svg(img[1]!, img[2]!);
         res.writeHead(200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" });
         res.end(body);
+        return;
+      }
+      const page = /^\/_sandbox\/shops\/([^/]+)\/orders\.html$/.exec(path);
+      if (page && method === "GET") {
+        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+        res.end(ordersPage(decodeURIComponent(page[1]!)));
         return;
       }
       if (path.startsWith("/_sandbox/")) {
@@ -696,6 +883,14 @@ export async function startShopifyStandIn(opts: ShopifyStandInOptions = {}): Pro
       throttle = t;
       for (const s of shops.values()) s.bucket = { available: t ? t.maximumAvailable : 0, at: Date.now() };
     },
+    setFaults: (f) => {
+      faults = { ...f };
+    },
+    faultCounts,
+    orders: (shop) => [...shopOf(shop).orders.values()].sort((x, y) => x.id - y.id),
+    fulfillOrder,
+    markDelivered,
+    cancelOrder,
     setWebhookUrl: (u) => {
       appWebhookUrl = u;
     },

@@ -1,4 +1,5 @@
 import type { SProduct, SVariant } from "./catalog.ts";
+import type { SOrder } from "./orders.ts";
 
 /** One shop in the stand-in: its catalog, bulk operations, subscriptions, tokens and cost bucket. */
 export interface ShopState {
@@ -20,6 +21,10 @@ export interface ShopState {
   /** Variant lookups by inventory item (inventory_levels/update). */
   byInventoryItem: Map<number, SVariant>;
   sorted: number[] | null;
+  /** Orders created through orderCreate, by numeric id. */
+  orders: Map<number, SOrder>;
+  /** The next order's number (its name is `#<number>`). */
+  nextOrderNumber: number;
 }
 
 export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
