@@ -7,6 +7,8 @@ import { createStripeRefundJob } from "../payments/refunds.ts";
 import { shopifyWebhookJob } from "../webhooks/shopify-webhooks.ts";
 import { importBulkSyncJob, pollBulkSyncJob, runBulkSyncJob } from "../catalog/catalog.sync.ts";
 import { buildManifestJob } from "../fulfillment/manifests/manifests.service.ts";
+import { pushOrderJob, pushSweepJob } from "../fulfillment/push/push.jobs.ts";
+import { shippedEmailJob } from "../fulfillment/backflow/backflow.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
@@ -25,5 +27,8 @@ export function jobRegistry(): JobRegistry {
     pollBulkSyncJob,
     importBulkSyncJob,
     buildManifestJob,
+    pushOrderJob,
+    pushSweepJob,
+    shippedEmailJob,
   ]);
 }

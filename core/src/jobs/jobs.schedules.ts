@@ -1,5 +1,6 @@
 import { pruneFinishedJobs } from "./maintenance.jobs.ts";
 import { expireUnitsJob } from "../fulfillment/expiry.jobs.ts";
+import { pushSweepJob } from "../fulfillment/push/push.jobs.ts";
 import type { Schedule } from "./scheduler.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -8,4 +9,5 @@ const DAY = 24 * 60 * 60 * 1000;
 export const schedules: Schedule[] = [
   { job: pruneFinishedJobs, everyMs: DAY, payload: { olderThanDays: 14 } } as Schedule,
   { job: expireUnitsJob, everyMs: 15 * 60 * 1000, payload: {} } as Schedule,
+  { job: pushSweepJob, everyMs: 60 * 1000, payload: {} } as Schedule,
 ];

@@ -1,0 +1,295 @@
+import { HttpResponseError } from "@shopify/shopify-api";
+import { loadOfflineSession } from "../../integrations/shopify/encrypted-session-storage.ts";
+import { ShopifyGraphqlError, ShopNotInstalledError, throttledAdmin, type ShopifyAdmin } from "../../integrations/shopify/shopify.ts";
+import type { Tx } from "../../jobs/queue.ts";
+import type { Deps } from "../../platform/deps.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { unitLifecycle } from "../../platform/lifecycle/lifecycles.ts";
+import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
+import {
+  CREATE_UNIT_ORDER,
+  FIND_UNIT_ORDER,
+  GIFT_TAG,
+  unitSourceIdentifier,
+  unitTag,
+  type CreateUnitOrderData,
+  type FindUnitOrderData,
+  type FoundOrder,
+} from "./push.graphql.ts";
+
+/**
+ * Order push: one redeemed unit becomes one order in its vendor's Shopify store, exactly once.
+ *
+ * Steps (each safe to repeat):
+ *  1. load the unit, its vendor and the chosen variant; only a `redeemed` unit is pushed;
+ *  2. a vendor that uninstalled (or whose offline session is gone) is not pushed to: the unit
+ *     is flagged for the operator and stays `redeemed`;
+ *  3. look for an order that already carries our identifier (tag + sourceIdentifier): a
+ *     previous attempt may have created it and lost the answer (timeout, dropped connection,
+ *     crash before bookkeeping);
+ *  4. only if there is none, `orderCreate` (sent once: the client's own network retries are
+ *     off for it, since a retried create is exactly how duplicates happen);
+ *  5. in one transaction with the effect marker: store the order id, move the unit
+ *     redeemed -> pushed (optimistic lock), release the stock reservation (Shopify now
+ *     holds the claim).
+ * Shopify's answer decides what a failure is: userErrors (no stock, invalid address) are
+ * permanent and surfaced on the unit; 5xx, timeouts, THROTTLED and network errors are retried.
+ */
+
+export type PushPoint = "loaded" | "looked_up" | "before_create" | "created" | "recorded";
+
+export interface PushIo {
+  log: Logger;
+  signal?: AbortSignal;
+  /** Runs `effect` with `key` as its effect marker, once (the job's ctx.once). */
+  once<T>(effect: (tx: Tx) => Promise<T>, key: string): Promise<{ ran: boolean; value?: T }>;
+  /** Test seam: called at each step; throwing (or aborting) there simulates a crash. */
+  at?(point: PushPoint): void | Promise<void>;
+  /** Per-request timeout (default 20 s). */
+  requestTimeoutMs?: number;
+}
+
+export type PushOutcome =
+  | { kind: "pushed"; orderId: string; created: boolean }
+  | { kind: "already_pushed"; orderId: string | null }
+  | { kind: "not_pushable"; status: string }
+  | { kind: "held"; reason: string }
+  | { kind: "gone" };
+
+/** Retrying cannot help: the unit carries the reason (pushError) and the job is dead-lettered. */
+export class PushRefusedError extends Error {
+  override name = "PushRefusedError";
+}
+
+/** A failure that may pass (Shopify 5xx, timeout, throttling, network): retry with backoff. */
+export class PushTransientError extends Error {
+  override name = "PushTransientError";
+}
+
+/** The uninstall's flag (compliance/uninstall.ts clears it on reinstall, and the sweep pushes again). */
+export const HOLD_UNINSTALLED = PUSH_PAUSED_FLAG;
+
+interface UnitRow {
+  id: string;
+  status: string;
+  version: number;
+  order_id: string;
+  shopify_order_id: string | null;
+  chosen_variant_id: string | null;
+  shipping_address: Record<string, string | undefined> | null;
+  message: string | null;
+  recipient_name: string;
+  recipient_email: string;
+  recipient_phone: string | null;
+  operator_flag: string | null;
+  shop_domain: string;
+  vendor_status: string;
+  uninstalled_at: Date | null;
+  notify: boolean;
+  variant_shopify_id: string | null;
+  price_amount: number | null;
+  variant_currency: string | null;
+}
+
+const LOAD = `
+  SELECT u.id::text, u.status::text AS status, u.version, u.order_id::text, u.shopify_order_id, u.chosen_variant_id::text,
+         u.shipping_address, u.message, u.recipient_name, u.recipient_email, u.recipient_phone, u.operator_flag,
+         v.shop_domain, v.status::text AS vendor_status, v.uninstalled_at, v.shopify_notify_customer AS notify,
+         va.shopify_id AS variant_shopify_id, va.price_amount, va.currency AS variant_currency
+  FROM fulfillment_unit u
+  JOIN vendor v ON v.id = u.vendor_id
+  LEFT JOIN variant va ON va.id = u.chosen_variant_id
+  WHERE u.id = $1::uuid`;
+
+export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify">, unitId: string, io: PushIo): Promise<PushOutcome> {
+  const [unit] = await deps.db.sql.query<UnitRow>(LOAD, [unitId]);
+  if (!unit) return { kind: "gone" };
+  if (unit.status !== "redeemed") {
+    return ["pushed", "shipped", "delivered"].includes(unit.status)
+      ? { kind: "already_pushed", orderId: unit.shopify_order_id }
+      : { kind: "not_pushable", status: unit.status };
+  }
+  await io.at?.("loaded");
+  if (unit.vendor_status !== "active" || unit.uninstalled_at) return hold(deps, unit, io.log);
+  if (unit.operator_flag) {
+    io.log.warn({ unit: unit.id, flag: unit.operator_flag }, "unit is flagged for the operator; not pushed");
+    return { kind: "held", reason: unit.operator_flag };
+  }
+
+  let admin: ShopifyAdmin;
+  try {
+    admin = await adminForPush(deps, unit.shop_domain, io.log);
+  } catch (err) {
+    if (err instanceof ShopNotInstalledError) return hold(deps, unit, io.log);
+    throw err;
+  }
+  const signal = () => requestSignal(io);
+
+  let order: { id: string; name: string } | undefined;
+  let created = false;
+  try {
+    const found = await admin.request<FindUnitOrderData>(FIND_UNIT_ORDER, { query: `tag:'${unitTag(unitId)}'` }, { signal: signal() });
+    order = found.data.orders.nodes.find((o: FoundOrder) => o.sourceIdentifier === unitSourceIdentifier(unitId) && o.tags.includes(unitTag(unitId)));
+    await io.at?.("looked_up");
+    if (!order) {
+      const input = orderInput(unit);
+      if (typeof input === "string") return refuse(deps, unit, input);
+      await io.at?.("before_create");
+      const res = await admin.request<CreateUnitOrderData>(CREATE_UNIT_ORDER, input, { signal: signal() });
+      const payload = res.data.orderCreate;
+      const errors = payload?.userErrors ?? [];
+      if (errors.length || !payload?.order) {
+        const why = errors.map((e) => `${e.code ?? "INVALID"}: ${e.message}${e.field?.length ? ` (${e.field.join(".")})` : ""}`).join("; ");
+        return refuse(deps, unit, `Shopify refused the order: ${why || "no order returned"}`);
+      }
+      order = payload.order;
+      created = true;
+      await io.at?.("created");
+    }
+  } catch (err) {
+    if (err instanceof PushRefusedError) throw err;
+    const c = classify(err);
+    if (c.kind === "uninstalled") return hold(deps, unit, io.log);
+    if (c.kind === "permanent") return refuse(deps, unit, c.message);
+    await surface(deps, unit.id, `retrying: ${c.message}`);
+    throw new PushTransientError(c.message, { cause: err });
+  }
+
+  const r = await io.once(async (tx) => {
+    await unitLifecycle.transition(tx, {
+      id: unit.id,
+      to: "pushed",
+      expectedVersion: unit.version,
+      actor: "system",
+      reason: `Shopify order ${order.name}${created ? "" : " (found)"}`,
+      set: { shopify_order_id: order.id, push_error: null },
+    });
+    if (unit.chosen_variant_id) {
+      await tx.$executeRawUnsafe(`UPDATE variant SET inventory_reserved = GREATEST(inventory_reserved - 1, 0) WHERE id = $1::uuid`, unit.chosen_variant_id);
+    }
+  }, `push:${unit.id}:recorded`);
+  await io.at?.("recorded");
+  io.log.info({ unit: unit.id, order: order.id, name: order.name, created, recorded: r.ran }, created ? "gift order created in Shopify" : "gift order found in Shopify");
+  return { kind: "pushed", orderId: order.id, created };
+}
+
+/** The vendor's Admin client for pushes: the integration's session and throttling, but no automatic network retries. */
+async function adminForPush(deps: Pick<Deps, "db" | "secrets" | "shopify">, shop: string, log: Logger): Promise<ShopifyAdmin> {
+  const session = await loadOfflineSession(deps, shop);
+  if (!session) throw new ShopNotInstalledError(shop);
+  const client = new deps.shopify.api.clients.Graphql({ session });
+  return throttledAdmin(shop, (query, variables, signal) => client.request(query, { variables, retries: 0, ...(signal ? { signal } : {}) }), log);
+}
+
+function requestSignal(io: PushIo): AbortSignal {
+  const t = AbortSignal.timeout(io.requestTimeoutMs ?? 20_000);
+  return io.signal ? AbortSignal.any([io.signal, t]) : t;
+}
+
+type Classified = { kind: "transient"; message: string } | { kind: "permanent"; message: string } | { kind: "uninstalled" };
+
+const RETRYABLE_GRAPHQL = new Set(["THROTTLED", "INTERNAL_SERVER_ERROR", "TIMEOUT", "SERVICE_UNAVAILABLE"]);
+
+function classify(err: unknown): Classified {
+  if (err instanceof ShopNotInstalledError) return { kind: "uninstalled" };
+  if (err instanceof ShopifyGraphqlError) {
+    if (!err.code || RETRYABLE_GRAPHQL.has(err.code)) return { kind: "transient", message: `Shopify ${err.code ?? "error"}: ${err.message}` };
+    if (err.code === "ACCESS_DENIED") return { kind: "uninstalled" };
+    return { kind: "permanent", message: `Shopify rejected the request (${err.code}): ${err.message}` };
+  }
+  if (err instanceof HttpResponseError) {
+    const status = err.response.code;
+    if (status === 401 || status === 402 || status === 403 || status === 423) return { kind: "uninstalled" };
+    if (status >= 500 || status === 429 || status === 408) return { kind: "transient", message: `Shopify HTTP ${status}` };
+    return { kind: "permanent", message: `Shopify HTTP ${status}: ${err.message}` };
+  }
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { kind: "transient", message };
+}
+
+async function surface(deps: Pick<Deps, "db">, unitId: string, message: string): Promise<void> {
+  await deps.db.sql.execute(`UPDATE fulfillment_unit SET push_error = $2 WHERE id = $1::uuid AND status = 'redeemed'`, [unitId, message.slice(0, 1000)]);
+}
+
+async function refuse(deps: Pick<Deps, "db">, unit: UnitRow, reason: string): Promise<never> {
+  await surface(deps, unit.id, reason);
+  throw new PushRefusedError(reason);
+}
+
+async function hold(deps: Pick<Deps, "db">, unit: UnitRow, log: Logger): Promise<PushOutcome> {
+  await deps.db.sql.execute(`UPDATE fulfillment_unit SET operator_flag = $2, updated_at = now() WHERE id = $1::uuid AND operator_flag IS NULL AND status = 'redeemed'`, [
+    unit.id,
+    HOLD_UNINSTALLED,
+  ]);
+  log.warn({ unit: unit.id, shop: unit.shop_domain }, "vendor uninstalled: order push held, unit flagged for the operator");
+  return { kind: "held", reason: HOLD_UNINSTALLED };
+}
+
+const digitsCache = new Map<string, number>();
+export function minorToDecimal(amount: number, currency: string): string {
+  let d = digitsCache.get(currency);
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      d = 2;
+    }
+    digitsCache.set(currency, d);
+  }
+  const sign = amount < 0 ? "-" : "";
+  const abs = Math.abs(amount);
+  if (d === 0) return `${sign}${abs}`;
+  const s = String(abs).padStart(d + 1, "0");
+  return `${sign}${s.slice(0, -d)}.${s.slice(-d)}`;
+}
+
+function splitName(name: string): { firstName: string | null; lastName: string } {
+  const t = name.trim();
+  const i = t.lastIndexOf(" ");
+  return i > 0 ? { firstName: t.slice(0, i), lastName: t.slice(i + 1) } : { firstName: null, lastName: t };
+}
+
+/** The orderCreate variables for a unit, or why it cannot be pushed. */
+export function orderInput(unit: UnitRow): { order: Record<string, unknown>; options: Record<string, unknown> } | string {
+  const a = unit.shipping_address;
+  if (!unit.variant_shopify_id || unit.price_amount === null || !unit.variant_currency) return "the chosen variant is no longer in the catalog";
+  if (!a?.line1 || !a.country) return "the unit has no shipping address";
+  const notify = unit.notify;
+  const tags = [GIFT_TAG, unitTag(unit.id)];
+  return {
+    order: {
+      lineItems: [{ variantId: unit.variant_shopify_id, quantity: 1 }],
+      shippingAddress: {
+        ...splitName(a.name ?? unit.recipient_name),
+        ...(a.company ? { company: a.company } : {}),
+        address1: a.line1,
+        ...(a.line2 ? { address2: a.line2 } : {}),
+        city: a.city ?? null,
+        ...(a.region ? { provinceCode: a.region } : {}),
+        ...(a.postalCode ? { zip: a.postalCode } : {}),
+        countryCode: a.country,
+        ...((a.phone ?? unit.recipient_phone) ? { phone: a.phone ?? unit.recipient_phone } : {}),
+      },
+      ...(unit.message ? { note: unit.message } : {}),
+      ...(notify ? { email: unit.recipient_email } : {}),
+      tags,
+      sourceIdentifier: unitSourceIdentifier(unit.id),
+      sourceName: "giftloop",
+      customAttributes: [
+        { key: "giftloop_unit", value: unit.id },
+        { key: "giftloop_order", value: unit.order_id },
+      ],
+      currency: unit.variant_currency,
+      financialStatus: "PAID",
+      transactions: [
+        {
+          kind: "SALE",
+          status: "SUCCESS",
+          gateway: "Giftloop (paid by the platform)",
+          amountSet: { shopMoney: { amount: minorToDecimal(unit.price_amount, unit.variant_currency), currencyCode: unit.variant_currency } },
+        },
+      ],
+    },
+    options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: notify, sendFulfillmentReceipt: notify },
+  };
+}
