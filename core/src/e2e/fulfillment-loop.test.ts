@@ -1,0 +1,208 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read as loose JSON in assertions */
+import { serve, type ServerType } from "@hono/node-server";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startShopifyStandIn, type ShopifyStandIn } from "../../../sandbox/src/shopify/server.ts";
+import { startStripeStandIn, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
+import { startSmtpSink, type ParsedMessage, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { installShop, mirrorSeedInStandIn } from "../fulfillment/push/testing.ts";
+import { unitTag } from "../fulfillment/push/push.graphql.ts";
+import { testApp, type TestApp } from "../http/testing.ts";
+import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-routing.ts";
+import { startWorker } from "../jobs/create-queue.ts";
+import { waitUntil } from "../jobs/testing/harness.ts";
+import type { Worker } from "../jobs/worker.ts";
+import type { Deps } from "../platform/deps.ts";
+import { seedVendor, type Seeded } from "../testing/seed.ts";
+import { receiveShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
+
+/**
+ * The fulfillment loop end to end, offline, through HTTP and webhooks: a buyer orders gifts
+ * for 50 recipients and pays (Stripe stand-in); 10 recipients redeem through the links in
+ * their emails; 10 orders appear in the brand's Shopify store (stand-in), paid, tagged, with
+ * the message and address; the brand fulfils them there (the stand-in's control route, as
+ * the sandbox page does); Shopify's signed webhooks come back to /webhooks/shopify and the
+ * buyer sees each gift shipped with tracking, while each recipient gets one shipping email.
+ * The brand's install (offline token by token exchange) and catalog are set up directly;
+ * the install and sync flows have their own tests.
+ */
+const SHOP = "loop-brand.myshopify.com";
+const RECIPIENTS = 50;
+const REDEEM = 10;
+
+let shopify: ShopifyStandIn;
+let stripeStandIn: StripeStandIn;
+let smtp: SmtpSink;
+let t: TestApp;
+let server: ServerType;
+let worker: Worker;
+let stripe: Stripe;
+let s: Seeded;
+let base: string;
+let depsRef: Deps | undefined;
+
+beforeAll(async () => {
+  shopify = await startShopifyStandIn({ demoShop: false, shops: [{ domain: SHOP, products: 0 }], retry: { delaysMs: [50, 100, 200, 400] } });
+  stripeStandIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200, 400] } });
+  smtp = await startSmtpSink({ port: 0 });
+  t = await testApp({
+    env: {
+      STRIPE_SECRET_KEY: "sk_test_loop",
+      STRIPE_WEBHOOK_SECRET: stripeStandIn.webhookSecret,
+      STRIPE_API_URL: stripeStandIn.url,
+      SHOPIFY_SANDBOX_URL: shopify.url,
+      SHOPIFY_API_SECRET: shopify.apiSecret,
+      SMTP_URL: smtp.url,
+      JOB_POLL_INTERVAL_MS: "10",
+      JOB_CONCURRENCY: "16",
+      PUBLIC_URL: "https://gifts.loop.test",
+    },
+    // Shopify's webhook endpoint, as the embedded app serves it: HMAC, record, 200.
+    routes: [
+      (app) =>
+        app.post("/webhooks/shopify", async (c) => {
+          const r = await receiveShopifyWebhook(depsRef!, { rawBody: Buffer.from(await c.req.arrayBuffer()), headers: Object.fromEntries(c.req.raw.headers) });
+          return c.body(null, r.status);
+        }),
+    ],
+  });
+  depsRef = t.deps;
+  server = await new Promise<ServerType>((resolve) => {
+    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
+  });
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  stripeStandIn.setWebhookUrl(`${base}/webhooks/stripe`);
+  stripe = new Stripe("sk_test_loop", { ...stripeStandIn.sdkConfig });
+  await installShop(t.deps, shopify, SHOP);
+  s = await seedVendor(t.deps.db, { shop: SHOP, slug: "loop-brand" });
+  await mirrorSeedInStandIn(t.deps, shopify, SHOP, s);
+  shopify.setWebhookUrl(`${base}/webhooks/shopify`);
+  worker = startWorker(t.deps);
+}, 60_000);
+afterAll(async () => {
+  await worker?.stop();
+  await new Promise((r) => server?.close(r));
+  await shopify?.close();
+  await stripeStandIn?.stop();
+  await smtp?.stop();
+  await t?.close();
+  await uninstallShopifySandboxRouting();
+});
+
+async function http(method: string, url: string, token: string | undefined, body?: unknown) {
+  const res = await fetch(url.startsWith("http") ? url : `${base}${url}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+const linkIn = (m: ParsedMessage) => /https?:\/\/\S+\/g\/([A-Z0-9-]+)/.exec(m.text ?? "")!;
+const giftEmails = () => smtp.messages().filter((m) => m.to.some((a) => a.startsWith("loop-")) && linkIn(m));
+
+describe("fulfillment loop end to end over HTTP and webhooks", () => {
+  let buyerKey: string;
+  let orderId: string;
+  const redeemed: Array<{ email: string; unitId?: string }> = [];
+
+  it("a buyer orders for 50 recipients and pays; 50 gift emails arrive", async () => {
+    const op = await t.operatorToken();
+    const buyer = await http("POST", "/v1/operator/buyers", op, { name: "Loop Corp", email: "ap@loop.test" });
+    expect(buyer.status).toBe(201);
+    buyerKey = buyer.body.apiKey.key;
+    const brand = await t.vendorToken(SHOP);
+    const offer = await http("POST", "/v1/vendor/offers", brand, {
+      name: "Pick something nice",
+      kind: "choice",
+      priceAmount: 5000,
+      currency: "USD",
+      expiryDays: 60,
+      items: [{ productId: s.products.hoodie }, { productId: s.products.notebook }],
+      status: "active",
+    });
+    expect(offer.status).toBe(201);
+    const sf = await http("PUT", "/v1/vendor/storefront", brand, {
+      name: "Loop Brand",
+      slug: s.storefrontSlug,
+      primaryColor: "#1f2937",
+      accentColor: "#0e7490",
+      welcomeText: "Gifts that ship.",
+      offers: [{ offerId: offer.body.id }],
+    });
+    expect(sf.status, JSON.stringify(sf.body)).toBe(200);
+    const recipients = Array.from({ length: RECIPIENTS }, (_, i) => ({ name: `Loop Person ${i}`, email: `loop-${i}@example.test`, country: "US", message: `Happy holidays, #${i}!` }));
+    const order = await http("POST", "/v1/orders", buyerKey, { storefront: s.storefrontSlug, offerId: offer.body.id, recipients });
+    expect(order.status).toBe(201);
+    orderId = order.body.order.id;
+    const checkout = await http("POST", `/v1/orders/${orderId}/checkout`, buyerKey);
+    expect(checkout.status).toBe(200);
+    await stripe.paymentIntents.confirm(checkout.body.paymentIntentId, { payment_method: "pm_card_visa" });
+    await waitUntil(async () => giftEmails().length === RECIPIENTS, 60_000);
+  }, 90_000);
+
+  it("10 recipients redeem through their links; 10 paid, tagged orders appear in the brand's Shopify store", async () => {
+    for (const [i, mail] of giftEmails().slice(0, REDEEM).entries()) {
+      const session = await http("POST", "/v1/redeem/session", undefined, { code: linkIn(mail)[1] });
+      expect(session.status).toBe(200);
+      const gift = await http("GET", "/v1/redeem/gift", session.body.token);
+      const choice = gift.body.choices.find((c: { available: number | null }) => c.available === null || c.available > 0);
+      const r = await http("POST", "/v1/redeem/gift/redeem", session.body.token, {
+        variantId: choice.variantId,
+        address: { name: `Loop Person ${i}`, line1: `${200 + i} Oak Ave`, city: "Portland", region: "OR", postalCode: "97201", country: "US" },
+      });
+      expect(r.status).toBe(200);
+      redeemed.push({ email: mail.to[0]! });
+    }
+    await waitUntil(async () => {
+      const d = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+      return d.body.recipients.filter((r: any) => r.unit?.status === "pushed").length === REDEEM;
+    }, 30_000);
+    const detail = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+    for (const r of redeemed) r.unitId = detail.body.recipients.find((x: any) => x.email === r.email).unit.id;
+
+    const orders = (await http("GET", `${shopify.url}/_sandbox/shops/${SHOP}/orders`, undefined)).body.orders as any[];
+    expect(orders).toHaveLength(REDEEM);
+    for (const r of redeemed) {
+      const mine = orders.filter((o) => o.tags.split(", ").includes(unitTag(r.unitId!)));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ financial_status: "paid", source_identifier: `giftloop-unit-${r.unitId}`, shipping_address: { city: "Portland", country_code: "US" } });
+      expect(mine[0].note).toMatch(/^Happy holidays, #\d+!$/);
+      expect(mine[0].line_items).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it("the brand fulfils them in Shopify; the units become shipped with tracking and each recipient gets one shipping email", async () => {
+    const orders = (await http("GET", `${shopify.url}/_sandbox/shops/${SHOP}/orders`, undefined)).body.orders as any[];
+    for (const o of orders) {
+      const f = await http("POST", `${shopify.url}/_sandbox/shops/${SHOP}/orders/${o.id}/fulfill`, undefined, {
+        carrier: "UPS",
+        number: `1Z${o.id}`,
+        url: `https://www.ups.com/track?tracknum=1Z${o.id}`,
+      });
+      expect(f.status).toBe(201);
+    }
+    await waitUntil(async () => {
+      const d = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+      return d.body.recipients.filter((r: any) => r.unit?.status === "shipped").length === REDEEM;
+    }, 30_000);
+    const detail = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+    expect(detail.body.units).toMatchObject({ shipped: REDEEM });
+    for (const r of redeemed) {
+      const rec = detail.body.recipients.find((x: any) => x.email === r.email);
+      const o = orders.find((x) => x.tags.includes(unitTag(r.unitId!)));
+      expect(rec.unit.tracking).toEqual({ carrier: "UPS", number: `1Z${o.id}`, url: `https://www.ups.com/track?tracknum=1Z${o.id}` });
+    }
+    await waitUntil(async () => redeemed.every((r) => smtp.messages().some((m) => m.to.includes(r.email) && m.subject.includes("has shipped"))), 30_000);
+    await shopify.whenDeliveriesSettled();
+    for (const r of redeemed) {
+      const mails = smtp.messages().filter((m) => m.to.includes(r.email) && m.subject.includes("has shipped"));
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.text).toContain("UPS 1Z");
+    }
+    // Nobody who did not redeem got a shipping email, and no webhook was refused.
+    expect(smtp.messages().filter((m) => m.subject.includes("has shipped"))).toHaveLength(REDEEM);
+    expect(shopify.deliveries.filter((d) => d.status !== "delivered")).toHaveLength(0);
+  }, 60_000);
+});
