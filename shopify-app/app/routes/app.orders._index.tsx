@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
+  Banner,
+  Button,
   Card,
   ChoiceList,
   IndexFilters,
@@ -15,6 +17,7 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { requireVendor } from "../context.server.ts";
 import { listVendorOrders } from "../../../core/src/vendors/vendor-orders.ts";
+import { requestManifest } from "../../../core/src/fulfillment/manifests/manifests.service.ts";
 import { RouteErrorBoundary } from "../components/route-states.tsx";
 import { Empty } from "../components/empty.tsx";
 import { STATUS_FILTERS, statusesFor, UNIT_STATUS_LABELS } from "../components/unit-status.tsx";
@@ -32,6 +35,15 @@ export const loader = async (args: LoaderFunctionArgs) => {
   return { ...result, stages, query, filtered: stages.length > 0 || query !== "" };
 };
 
+/** The page's one action: ask for a packing manifest of every gift waiting to be packed (built by a job). */
+export const action = async (args: ActionFunctionArgs) => {
+  const { deps, vendorId, actor } = await requireVendor(args);
+  const form = await args.request.formData();
+  if (form.get("intent") !== "manifest") return Response.json({ error: "unknown action" }, { status: 400 });
+  const manifest = await requestManifest(deps, vendorId, {}, { actor });
+  return { manifestId: manifest.id };
+};
+
 export default function Orders() {
   const data = useLoaderData<typeof loader>();
   const navigate = useNavigate();
@@ -39,6 +51,7 @@ export default function Orders() {
   const [params, setParams] = useSearchParams();
   const { mode, setMode } = useSetIndexFiltersMode();
   const [query, setQuery] = useState(data.query);
+  const manifest = usePackingManifest();
 
   // Search as you type, without a request per key stroke.
   useEffect(() => {
@@ -120,8 +133,17 @@ export default function Orders() {
   ));
 
   return (
-    <Page title="Gift orders" subtitle="Orders from corporate buyers that include your gifts">
+    <Page
+      title="Gift orders"
+      subtitle="Orders from corporate buyers that include your gifts"
+      secondaryActions={[{ content: "Packing manifest", onAction: manifest.request, loading: manifest.busy, disabled: manifest.busy }]}
+    >
       <Layout>
+        {manifest.state ? (
+          <Layout.Section>
+            <PackingManifestBanner state={manifest.state} onDismiss={manifest.dismiss} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card padding="0">
             <IndexFilters
@@ -207,6 +229,60 @@ export default function Orders() {
       </Layout>
     </Page>
   );
+}
+
+type ManifestStatus = { status: "pending" | "ready" | "failed" | "deleted"; units: number | null; pages: number | null; truncated: boolean; downloadUrl: string | null };
+
+/**
+ * The packing manifest flow: POST this route's action, then poll the manifest's status route
+ * (`/app/orders/manifest/<id>`) until the job has built it, then offer its expiring link.
+ */
+function usePackingManifest() {
+  const create = useFetcher<typeof action>();
+  const status = useFetcher<ManifestStatus>();
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const created = create.data && "manifestId" in create.data ? create.data.manifestId : null;
+  const id = created && created !== dismissed ? created : null;
+  const current = status.data;
+  const { load } = status;
+  useEffect(() => {
+    if (!id || current?.status === "ready" || current?.status === "failed") return;
+    const t = setTimeout(() => load(`/app/orders/manifest/${id}`), current ? 1000 : 300);
+    return () => clearTimeout(t);
+  }, [id, current, load, status.state]);
+  return {
+    busy: create.state !== "idle" || (id !== null && current?.status !== "ready" && current?.status !== "failed"),
+    state: id ? (current ?? { status: "pending", units: null, pages: null, truncated: false, downloadUrl: null }) : null,
+    request: () => {
+      setDismissed(null);
+      create.submit({ intent: "manifest" }, { method: "post" });
+    },
+    dismiss: () => setDismissed(id),
+  };
+}
+
+function PackingManifestBanner({ state, onDismiss }: { state: ManifestStatus; onDismiss: () => void }) {
+  if (state.status === "ready" && state.downloadUrl) {
+    return (
+      <Banner tone="success" title="Packing manifest ready" onDismiss={onDismiss}>
+        <p>
+          {plural(state.units ?? 0, "gift")} to pack on {plural(state.pages ?? 0, "page")}
+          {state.truncated ? " (the first 1,000; ask again after packing these)" : ""}. The link works for 10 minutes.
+        </p>
+        <Button url={state.downloadUrl} target="_blank" variant="primary">
+          Download PDF
+        </Button>
+      </Banner>
+    );
+  }
+  if (state.status === "failed" || state.status === "deleted") {
+    return (
+      <Banner tone="critical" title="The packing manifest could not be built" onDismiss={onDismiss}>
+        <p>Please try again.</p>
+      </Banner>
+    );
+  }
+  return <Banner tone="info" title="Preparing the packing manifest…">Every redeemed gift that has not shipped yet, with a QR code per gift.</Banner>;
 }
 
 export function ErrorBoundary() {
