@@ -1,22 +1,15 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
+import type { ErrorHandler, MiddlewareHandler } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { Deps } from "../platform/deps.ts";
 import { downloadSigningKey } from "../platform/storage/create-storage.ts";
 import { filesRoutes } from "../platform/storage/files.routes.ts";
-import {
-  completeProblems,
-  errorHandler,
-  methodNotAllowedResponse,
-  normalizeThrown,
-  notFoundHandler,
-  payloadTooLarge,
-  rejectNulInUrl,
-} from "./errors.ts";
+import { completeProblems, errorHandler, limitBody, methodNotAllowedResponse, notFoundHandler, nulInUrl, urlHasNul } from "./errors.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { mountApiDocs } from "./openapi.ts";
 import { operatorRoutes, OPERATOR_PREFIX } from "./operator.routes.ts";
-import { requestContext, type AppEnv } from "./request-context.ts";
+import { beginRequest, endRequest, type AppEnv } from "./request-context.ts";
+import { truncate } from "./problem.ts";
 import { createRouter } from "./router.ts";
 import { buyerAdminRoutes, buyerRoutes } from "../buyers/buyers.routes.ts";
 import { storefrontRoutes } from "../storefronts/storefronts.routes.ts";
@@ -28,6 +21,7 @@ import { vendorStorefrontRoutes } from "../storefronts/vendor-storefront.routes.
 import { manifestRoutes } from "../fulfillment/manifests/manifests.routes.ts";
 import { dataRequestRoutes } from "../compliance/data-requests.routes.ts";
 import { extensionRoutes } from "../vendors/extension.routes.ts";
+import { storefrontPages } from "./storefront-pages.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -58,24 +52,9 @@ export interface CreateAppOptions {
  */
 export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   const app = createRouter();
-
-  app.use("*", requestContext(deps));
-  const problems = completeProblems();
-  const own = opts.ownErrorPages ?? [];
-  app.use("*", (c, next) => (own.some((p) => c.req.path === p || c.req.path.startsWith(`${p}/`)) ? next() : problems(c, next)));
-  app.use("*", normalizeThrown());
-  app.use("*", methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw payloadTooLarge();
-      },
-    }),
-  );
-  app.use("*", rejectNulInUrl());
-  app.onError(errorHandler(deps.log));
+  const onError = errorHandler(deps.log);
+  app.use("*", edge(app, deps, opts.ownErrorPages ?? [], onError));
+  app.onError(onError);
   app.notFound(notFoundHandler);
 
   app.route("/", healthRoutes(deps, { checkTimeoutMs: opts.readinessTimeoutMs }));
@@ -91,6 +70,7 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
   app.route("/v1/vendor/manifests", manifestRoutes(deps));
   app.route("/v1/vendor/data-requests", dataRequestRoutes(deps));
   app.route("/v1/vendor", extensionRoutes(deps));
+  app.route("/", storefrontPages(deps.config));
   if (deps.storage.driver === "local") {
     // Signed download links of the local storage driver (S3 serves its own presigned URLs).
     app.route("/", filesRoutes(deps.storage, downloadSigningKey(deps.config)));
@@ -99,4 +79,43 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
 
   mountApiDocs(app, deps.config);
   return app;
+}
+
+/**
+ * Everything every request passes through, as one middleware (each layer of Hono's
+ * middleware chain costs an async frame per request, and the hot routes run near the bare
+ * router's ceiling). In order: request id and logger; the body limit (413); NUL in the URL
+ * (400); the route. Then, only where the outcome calls for it: a thrown non-Error becomes a
+ * 500 problem; a 404 for a path that exists under another method becomes a 405 with Allow;
+ * an error response that is not a complete problem document is completed (except on
+ * `ownErrorPages`); finally the id is echoed and the request line is logged.
+ */
+function edge(app: App, deps: Deps, ownErrorPages: string[], onError: ErrorHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  const limit = limitBody(deps.config.BODY_LIMIT_BYTES);
+  const allow = methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse });
+  const problems = completeProblems();
+  const ownPage = (path: string) => ownErrorPages.some((p) => path === p || path.startsWith(`${p}/`));
+  const done = async () => {};
+  return async function edge(c, next) {
+    const started = performance.now();
+    const requestId = beginRequest(c, deps);
+    try {
+      await limit(c, async () => {
+        if (urlHasNul(c.req.url)) throw nulInUrl();
+        await next();
+      });
+    } catch (thrown) {
+      // Errors thrown by the route are answered where they are thrown; what reaches here is
+      // the limit's and the NUL check's problems, or something that is not an Error at all.
+      const err = thrown instanceof Error ? thrown : new Error(`non-Error thrown: ${truncate(String(thrown), 200)}`);
+      c.error = err;
+      c.res = await onError(err, c);
+    }
+    const status = c.res.status;
+    if (status >= 400) {
+      if (status === 404 && !c.error) await allow(c, done);
+      if (!ownPage(c.req.path)) await problems(c, done);
+    }
+    endRequest(c, deps, requestId, started);
+  };
 }

@@ -1,4 +1,5 @@
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../platform/logger.ts";
@@ -11,7 +12,7 @@ import {
   truncate,
   type FieldError,
 } from "./problem.ts";
-import type { AppEnv } from "./request-context.ts";
+import { requestHeader, type AppEnv } from "./request-context.ts";
 
 /**
  * How every failure becomes a problem response: expected ones (ProblemError, Hono's own
@@ -114,10 +115,43 @@ export function normalizeThrown(): MiddlewareHandler<AppEnv> {
  */
 export function rejectNulInUrl(): MiddlewareHandler<AppEnv> {
   return async function rejectNulInUrl(c, next) {
-    if (/%00/i.test(c.req.url) || c.req.url.includes("\0")) {
-      throw new ProblemError(400, "invalid_characters", { detail: "The URL contains a NUL character (%00)." });
-    }
+    if (urlHasNul(c.req.url)) throw nulInUrl();
     await next();
+  };
+}
+
+/** A raw or percent-encoded NUL anywhere in the URL (path or query). */
+export function urlHasNul(url: string): boolean {
+  return url.includes("\0") || (url.includes("%") && /%00/i.test(url));
+}
+
+export function nulInUrl(): ProblemError {
+  return new ProblemError(400, "invalid_characters", { detail: "The URL contains a NUL character (%00)." });
+}
+
+/**
+ * The request body limit (413). A body whose length is declared (`Content-Length`, no
+ * `Transfer-Encoding`) is judged by the declaration: Node's HTTP parser never delivers more
+ * than it declares. Only GET and HEAD requests, whose bodies are never read, skip it. Any
+ * other body (chunked, or a request built in-process) is counted as it streams by Hono's
+ * `bodyLimit`, which costs a full WHATWG Request, so the common cases avoid it.
+ */
+export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  const streamed = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw payloadTooLarge();
+    },
+  });
+  return function limitBody(c, next) {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    const length = requestHeader(c, "content-length");
+    if (length !== undefined && requestHeader(c, "transfer-encoding") === undefined && /^\d{1,15}$/.test(length)) {
+      if (Number(length) > maxSize) throw payloadTooLarge();
+      return next();
+    }
+    return streamed(c, next);
   };
 }
 
