@@ -6,6 +6,9 @@ import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { pgliteAdapter } from "./pglite-adapter.ts";
 import type { ScriptRunner } from "./migrate.ts";
+import { statementText, type Statement } from "./statement.ts";
+
+export { statement, type Statement } from "./statement.ts";
 
 /**
  * The database: PostgreSQL when a URL is given, otherwise PGlite (Postgres in WASM,
@@ -13,9 +16,9 @@ import type { ScriptRunner } from "./migrate.ts";
  */
 /** A raw SQL transaction (the hot paths' alternative to Prisma's interactive transactions). */
 export interface SqlTx {
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T>(sql: string | Statement, params?: unknown[]): Promise<T[]>;
   /** Runs a statement; returns the number of rows it changed. */
-  execute(sql: string, params?: unknown[]): Promise<number>;
+  execute(sql: string | Statement, params?: unknown[]): Promise<number>;
 }
 
 export interface Database {
@@ -51,8 +54,11 @@ export async function connectDatabase(target: DbTarget): Promise<Database> {
 function wrapPglite(db: PGlite): Database {
   const prisma = new PrismaClient({ adapter: pgliteAdapter(db) });
   const sql: ScriptRunner = {
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await db.query<T>(text, params)).rows;
+    async query<T>(text: string | Statement, params: unknown[] = []) {
+      return (await db.query<T>(statementText(text), params)).rows;
+    },
+    async execute(text: string | Statement, params: unknown[] = []) {
+      return (await db.query(statementText(text), params)).affectedRows ?? 0;
     },
     async exec(script) {
       await db.exec(script);
@@ -71,8 +77,8 @@ function wrapPglite(db: PGlite): Database {
     transaction: (fn) =>
       db.transaction((tx) =>
         fn({
-          query: async <T,>(text: string, params: unknown[] = []) => (await tx.query<T>(text, params)).rows,
-          execute: async (text: string, params: unknown[] = []) => (await tx.query(text, params)).affectedRows ?? 0,
+          query: async <T,>(text: string | Statement, params: unknown[] = []) => (await tx.query<T>(statementText(text), params)).rows,
+          execute: async (text: string | Statement, params: unknown[] = []) => (await tx.query(statementText(text), params)).affectedRows ?? 0,
         }),
       ),
     pglite: db,
@@ -90,13 +96,21 @@ const typeOverrides = new pg.TypeOverrides();
 typeOverrides.setTypeParser(19, textParser);
 typeOverrides.setTypeParser(18, textParser);
 
+/** A `pg` query: named (prepared once per connection) for a `Statement`. */
+function pgQuery(sql: string | Statement, values: unknown[]): pg.QueryConfig {
+  return typeof sql === "string" ? { text: sql, values } : { name: sql.name, text: sql.text, values };
+}
+
 async function connectPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides });
   pool.on("error", () => {}); // idle client errors surface on the next query instead
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: ScriptRunner = {
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as T[];
+    async query<T>(text: string | Statement, params: unknown[] = []) {
+      return (await pool.query(pgQuery(text, params))).rows as T[];
+    },
+    async execute(text: string | Statement, params: unknown[] = []) {
+      return (await pool.query(pgQuery(text, params))).rowCount ?? 0;
     },
     async exec(script) {
       await pool.query(script);
@@ -125,8 +139,8 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
       try {
         await client.query("BEGIN");
         const result = await fn({
-          query: async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[],
-          execute: async (text: string, params: unknown[] = []) => (await client.query(text, params)).rowCount ?? 0,
+          query: async <T,>(text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rows as T[],
+          execute: async (text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rowCount ?? 0,
         });
         await client.query("COMMIT");
         return result;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import type { Statement } from "./statement.ts";
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each in its own
@@ -12,7 +13,10 @@ import path from "node:path";
 export interface ScriptRunner {
   /** Runs a multi-statement script inside one transaction, with the `after` statements. */
   runInTransaction(script: string, after: { sql: string; params: unknown[] }): Promise<void>;
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** One statement; a `Statement` (see `statement()`) is prepared once per connection. */
+  query<T>(sql: string | Statement, params?: unknown[]): Promise<T[]>;
+  /** One statement; returns the number of rows it changed. */
+  execute(sql: string | Statement, params?: unknown[]): Promise<number>;
   exec(script: string): Promise<void>;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Batches calls across concurrent requests: calls made during one turn of the event loop
+ * run together as one `runMany` call (one statement, one round trip, one commit), flushed
+ * on `setImmediate`, so a lone request waits for nothing but the current turn. Under load
+ * this turns N concurrent statements into a few. Nothing is cached: every call is answered
+ * by the batch it ran in.
+ */
+export interface Batcher<I, O> {
+  call(input: I): Promise<O>;
+}
+
+export interface BatchOptions<I> {
+  /** Largest batch (default 100); more calls in one turn make several batches. */
+  maxBatch?: number;
+  /**
+   * Calls with the same key never share a batch: the later ones wait for the next batch
+   * (e.g. two writes to one row, which one statement could not order).
+   */
+  key?: (input: I) => string;
+}
+
+/** `runMany` answers its inputs in order, one output each. */
+export function batcher<I, O>(runMany: (inputs: I[]) => Promise<O[]>, opts: BatchOptions<I> = {}): Batcher<I, O> {
+  const maxBatch = opts.maxBatch ?? 100;
+  type Call = { input: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  let pending: Call[] = [];
+  let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  const run = (batch: Call[]) => {
+    runMany(batch.map((c) => c.input)).then(
+      (outputs) => {
+        if (outputs.length !== batch.length) {
+          const err = new Error(`batch of ${batch.length} answered ${outputs.length}`);
+          for (const c of batch) c.reject(err);
+          return;
+        }
+        batch.forEach((c, i) => c.resolve(outputs[i]!));
+      },
+      (err: unknown) => {
+        for (const c of batch) c.reject(err);
+      },
+    );
+  };
+  function flush() {
+    scheduled = false;
+    let calls = pending;
+    pending = [];
+    if (opts.key) {
+      const seen = new Set<string>();
+      const now: Call[] = [];
+      for (const c of calls) {
+        const k = opts.key(c.input);
+        if (seen.has(k)) pending.push(c);
+        else {
+          seen.add(k);
+          now.push(c);
+        }
+      }
+      calls = now;
+      if (pending.length) schedule();
+    }
+    for (let i = 0; i < calls.length; i += maxBatch) run(calls.slice(i, i + maxBatch));
+  }
+
+  return {
+    call(input) {
+      return new Promise<O>((resolve, reject) => {
+        pending.push({ input, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}
+
+/** Lookups by key, batched: `loadMany` gets each distinct key once and returns what it found. */
+export interface BatchLoader<K, V> {
+  load(key: K): Promise<V | undefined>;
+}
+
+export function batchLoader<K, V>(loadMany: (keys: K[]) => Promise<Map<K, V>>, opts: { maxBatch?: number } = {}): BatchLoader<K, V> {
+  const b = batcher<K, V | undefined>(async (keys) => {
+    const found = await loadMany([...new Set(keys)]);
+    return keys.map((k) => found.get(k));
+  }, opts);
+  return { load: (key) => b.call(key) };
+}
