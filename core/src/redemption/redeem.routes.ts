@@ -145,7 +145,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       const [status, detail] = problems[result.code];
       throw new ProblemError(status, result.code, detail);
     }
-    return c.json((await giftView(deps.db, c.get("unitId"))) as unknown as Record<string, unknown>, 200);
+    return c.json(result.view as unknown as Record<string, unknown>, 200);
   });
   return router;
 }

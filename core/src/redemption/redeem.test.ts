@@ -113,6 +113,34 @@ describe("recipient flow", () => {
     expect((await redeem(d!.code, { variantId: s.variants["notebook:Green"], address })).status).toBe(200);
   });
 
+  it("concurrent redemptions of one variant take exactly its stock; the rest are out of stock and change nothing", async () => {
+    const units = await paidUnits(6, s.choiceOfferId);
+    const variantId = s.variants["hoodie:L/Navy"]!;
+    const before = await t.deps.db.prisma.variant.findUniqueOrThrow({ where: { id: variantId } });
+    await t.deps.db.prisma.variant.update({ where: { id: variantId }, data: { inventoryQuantity: before.inventoryReserved + 4 } });
+    const tokens = await Promise.all(units.map((u) => tokenFor(u.code)));
+    // Two attempts for the first unit as well: one unit, one redemption.
+    const attempts = [...tokens, tokens[0]!];
+    const results = await Promise.all(
+      attempts.map((token) =>
+        t.app.request("/v1/redeem/gift/redeem", { method: "POST", headers: json({ authorization: `Bearer ${token}` }), body: JSON.stringify({ variantId, address }) }),
+      ),
+    );
+    const bodies = (await Promise.all(results.map((r) => r.json()))) as Array<{ code?: string; status?: string; choices?: Array<{ variantId: string; available: number }> }>;
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(4);
+    expect(bodies.filter((b) => b.code === "out_of_stock").length + bodies.filter((b) => b.code === "already_redeemed").length).toBe(3);
+    const won = bodies.find((b) => b.status === "redeemed")!;
+    expect(won.choices?.find((c) => c.variantId === variantId)?.available).toBeGreaterThanOrEqual(0);
+    const after = await t.deps.db.prisma.variant.findUniqueOrThrow({ where: { id: variantId } });
+    expect(after.inventoryReserved - before.inventoryReserved).toBe(4);
+    const stored = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { id: { in: units.map((u) => u.id) } } });
+    expect(stored.filter((u) => u.status === "redeemed")).toHaveLength(4);
+    expect(stored.filter((u) => u.status !== "redeemed").every((u) => u.chosenVariantId === null && u.shippingAddress === null)).toBe(true);
+    const transitions = await t.deps.db.prisma.stateTransition.count({ where: { entityId: { in: units.map((u) => u.id) }, toState: "redeemed" } });
+    expect(transitions).toBe(4);
+  });
+
   it("refuses unknown codes and typos, and limits attempts per address and per code", async () => {
     expect((await session("not a code")).status).toBe(422);
     const [unit] = await paidUnits(1, s.mugOfferId);
