@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Deps } from "../platform/deps.ts";
 import { ProblemError } from "../http/problem.ts";
-import type { AppEnv } from "../http/request-context.ts";
+import { requestHeader, type AppEnv } from "../http/request-context.ts";
 import { recordWebhook } from "../webhooks/event-log.ts";
 import { processStripeEvent } from "./stripe-events.jobs.ts";
 
@@ -13,7 +13,7 @@ import { processStripeEvent } from "./stripe-events.jobs.ts";
 export function stripeWebhookRoutes(deps: Deps): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   router.post("/webhooks/stripe", async (c) => {
-    const signature = c.req.header("stripe-signature");
+    const signature = requestHeader(c, "stripe-signature");
     if (!signature) throw new ProblemError(400, "missing_signature", "The Stripe-Signature header is missing.");
     const raw = await c.req.text();
     let event: { id: string; type: string };
@@ -25,7 +25,8 @@ export function stripeWebhookRoutes(deps: Deps): Hono<AppEnv> {
     }
     const recorded = await recordWebhook(
       deps,
-      { provider: "stripe", externalId: event.id, topic: event.type, payload: JSON.parse(raw) },
+      // The verified event is the parsed body; the body itself is stored as received.
+      { provider: "stripe", externalId: event.id, topic: event.type, payload: event, rawPayload: raw },
       processStripeEvent,
     );
     return c.json({ received: true, duplicate: recorded.duplicate }, 200);

@@ -1,4 +1,6 @@
 import type { Deps } from "../platform/deps.ts";
+import { batcher, type Batcher } from "../platform/db/batch.ts";
+import { statement, type Database } from "../platform/db/connect.ts";
 import type { JobDefinition } from "../jobs/registry.ts";
 
 /**
@@ -14,6 +16,11 @@ export interface InboundWebhook {
   topic: string;
   shopDomain?: string;
   payload: unknown;
+  /**
+   * The payload exactly as received (JSON text), when the route has it: stored as it is
+   * instead of serializing `payload` again.
+   */
+  rawPayload?: string;
   headers?: Record<string, string>;
 }
 
@@ -22,52 +29,85 @@ export interface Recorded {
   duplicate: boolean;
 }
 
+/**
+ * Writes a batch of deliveries of distinct events in one statement, so one round trip and
+ * atomic by itself: each event row and its job row are written together or not at all
+ * (the hot path of every webhook delivery). Events already recorded are left alone and
+ * answered with their id.
+ */
+const RECORD = statement(
+  `WITH req AS MATERIALIZED (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::int[]) WITH ORDINALITY
+       AS r(provider, external_id, topic, shop_domain, payload, headers, job_type, max_attempts, n)
+   ), ev AS (
+     INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload, headers)
+     SELECT gen_random_uuid(), provider, external_id, topic, shop_domain, payload, headers FROM req ORDER BY n
+     ON CONFLICT (provider, external_id) DO NOTHING
+     RETURNING id, provider, external_id
+   ), jb AS (
+     INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
+     SELECT gen_random_uuid(), r.job_type, jsonb_build_object('eventId', ev.id::text), 'webhook:' || ev.provider || ':' || ev.external_id, r.max_attempts, now()
+     FROM ev JOIN req r ON r.provider = ev.provider AND r.external_id = ev.external_id
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING id
+   )
+   SELECT r.n::int AS n, COALESCE(ev.id, old.id)::text AS id, ev.id IS NOT NULL AS created
+   FROM req r
+   LEFT JOIN ev ON ev.provider = r.provider AND ev.external_id = r.external_id
+   LEFT JOIN webhook_event old ON ev.id IS NULL AND old.provider = r.provider AND old.external_id = r.external_id
+   ORDER BY r.n`,
+);
+
+interface RecordInput {
+  event: InboundWebhook;
+  jobType: string;
+  maxAttempts: number;
+}
+
+async function recordMany(db: Database, inputs: RecordInput[]): Promise<Array<{ id: string | null; created: boolean }>> {
+  return db.sql.query<{ id: string | null; created: boolean }>(RECORD, [
+    inputs.map((i) => i.event.provider),
+    inputs.map((i) => i.event.externalId),
+    inputs.map((i) => i.event.topic),
+    inputs.map((i) => i.event.shopDomain ?? null),
+    inputs.map((i) => i.event.rawPayload ?? JSON.stringify(i.event.payload ?? null)),
+    inputs.map((i) => JSON.stringify(i.event.headers ?? {})),
+    inputs.map((i) => i.jobType),
+    inputs.map((i) => i.maxAttempts),
+  ]);
+}
+
+const recorders = new WeakMap<Database, Batcher<RecordInput, { id: string | null; created: boolean }>>();
+function recorder(db: Database) {
+  let r = recorders.get(db);
+  if (!r) {
+    // Deliveries of one event never share a statement: the later one runs after and finds it recorded.
+    r = batcher((inputs: RecordInput[]) => recordMany(db, inputs), { key: (i) => `${i.event.provider}:${i.event.externalId}` });
+    recorders.set(db, r);
+  }
+  return r;
+}
+
+/**
+ * Records a verified delivery and enqueues its processing job (see above). Concurrent
+ * deliveries share one statement and one commit (see `batcher`); each is answered only
+ * once its event is committed.
+ */
 export async function recordWebhook(
   deps: Pick<Deps, "db" | "jobs">,
   event: InboundWebhook,
   processJob: JobDefinition<{ eventId: string }>,
 ): Promise<Recorded> {
   if (!deps.jobs.registry.get(processJob.type)) throw new Error(`job type ${processJob.type} is not registered`);
-  // One statement, so one round trip and atomic by itself: the event row and its job row
-  // are written together or not at all (the hot path of every webhook delivery).
-  const rows = await deps.db.sql.query<{ id: string; created: boolean }>(
-    `WITH ev AS (
-       INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload, headers)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6::jsonb)
-       ON CONFLICT (provider, external_id) DO NOTHING
-       RETURNING id
-     ), jb AS (
-       INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
-       SELECT gen_random_uuid(), $7, jsonb_build_object('eventId', ev.id::text), 'webhook:' || $1 || ':' || $2, $8, now()
-       FROM ev
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id
-     )
-     SELECT id::text AS id, true AS created FROM ev
-     UNION ALL
-     SELECT id::text, false FROM webhook_event WHERE provider = $1 AND external_id = $2 AND NOT EXISTS (SELECT 1 FROM ev)`,
-    [
-      event.provider,
-      event.externalId,
-      event.topic,
-      event.shopDomain ?? null,
-      JSON.stringify(event.payload ?? null),
-      JSON.stringify(event.headers ?? {}),
-      processJob.type,
-      processJob.maxAttempts,
-    ],
+  const row = await recorder(deps.db).call({ event, jobType: processJob.type, maxAttempts: processJob.maxAttempts });
+  if (row.id) return { eventId: row.id, duplicate: !row.created };
+  // A concurrent delivery inserted it after this statement's snapshot: read it afresh.
+  const again = await deps.db.sql.query<{ id: string }>(
+    "SELECT id::text AS id FROM webhook_event WHERE provider = $1 AND external_id = $2",
+    [event.provider, event.externalId],
   );
-  let row = rows[0];
-  if (!row) {
-    // A concurrent delivery inserted it after this statement's snapshot: read it afresh.
-    const again = await deps.db.sql.query<{ id: string }>(
-      "SELECT id::text AS id FROM webhook_event WHERE provider = $1 AND external_id = $2",
-      [event.provider, event.externalId],
-    );
-    if (!again[0]) throw new Error(`recording webhook ${event.provider}:${event.externalId} returned nothing`);
-    row = { id: again[0].id, created: false };
-  }
-  return { eventId: row.id, duplicate: !row.created };
+  if (!again[0]) throw new Error(`recording webhook ${event.provider}:${event.externalId} returned nothing`);
+  return { eventId: again[0].id, duplicate: true };
 }
 
 export interface StoredWebhook {
