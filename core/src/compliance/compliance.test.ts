@@ -7,6 +7,9 @@ import type { JobContext } from "../jobs/registry.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { installVendor } from "../vendors/vendors.service.ts";
 import { shopifyTopics } from "../webhooks/shopify-topics.ts";
+import { recordShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
+import { startWorker } from "../jobs/create-queue.ts";
+import { waitUntil } from "../jobs/testing/harness.ts";
 import type { ShopifyWebhookEvent } from "../webhooks/shopify-topic-registry.ts";
 import { complianceWebhookHandlers } from "./compliance.webhooks.ts";
 import { dataRequestRoutes } from "./data-requests.routes.ts";
@@ -116,6 +119,22 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     expect((await p.giftOffer.findUniqueOrThrow({ where: { id: s.choiceOfferId } })).status).toBe("paused"); // the brand's own pause stays
     expect(await restoreAfterReinstall(deps, s.vendorId)).toEqual({ offersReactivated: [], unitsUnflagged: [] });
     expect((await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: unitIds[0] } })).operatorFlag).toBeNull();
+  });
+
+  it("a recorded app/uninstalled delivery (twice, as Shopify retries) is processed once by the shopify.webhook job", async () => {
+    const s = await seedVendor(deps.db);
+    const shop = shopOf(s);
+    const input = { webhookId: `wh-${randomUUID()}`, topic: "app/uninstalled", shop, payload: { domain: shop } };
+    const first = await recordShopifyWebhook(deps, input);
+    const again = await recordShopifyWebhook(deps, input);
+    expect(first.ok && again.ok && again.duplicate && again.eventId === first.eventId).toBe(true);
+    const worker = startWorker(deps);
+    try {
+      await waitUntil(async () => (await deps.db.prisma.webhookEvent.findFirst({ where: { externalId: input.webhookId } }))?.processedAt != null);
+    } finally {
+      await worker.stop();
+    }
+    expect((await deps.db.prisma.vendor.findUniqueOrThrow({ where: { id: s.vendorId } })).status).toBe("uninstalled");
   });
 
   it("app/uninstalled for a shop that never installed only clears stray sessions", async () => {
