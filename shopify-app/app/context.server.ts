@@ -36,7 +36,20 @@ function depsOf(context: AppLoadContext): Deps {
  * token from App Bridge, token exchange on first use), then the shop's vendor is resolved.
  * A shop whose vendor is missing or uninstalled while a session survived is (re)installed.
  */
-export async function requireVendor({ request, context }: { request: Request; context: AppLoadContext }): Promise<AdminRequest> {
+export function requireVendor(args: { request: Request; context: AppLoadContext }): Promise<AdminRequest> {
+  // A document request runs the layout's and the page's loaders with the same Request:
+  // authenticate (and resolve the vendor) once for both.
+  let pending = perRequest.get(args.request);
+  if (!pending) {
+    pending = authenticateVendor(args);
+    perRequest.set(args.request, pending);
+  }
+  return pending;
+}
+
+const perRequest = new WeakMap<Request, Promise<AdminRequest>>();
+
+async function authenticateVendor({ request, context }: { request: Request; context: AppLoadContext }): Promise<AdminRequest> {
   const deps = depsOf(context);
   const { session, sessionToken } = await shopifyFor(deps).authenticate.admin(request);
   let vendor = await vendorByShop(deps, session.shop);

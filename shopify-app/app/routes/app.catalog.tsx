@@ -48,7 +48,7 @@ export const loader = async (args: LoaderFunctionArgs) => {
     giftable: boolParam(filters.giftable),
     inStock: boolParam(filters.inStock),
     productType: filters.productType || undefined,
-    limit: 50,
+    limit: 25,
   };
   let page;
   try {

@@ -204,7 +204,7 @@ export default function Storefront() {
       title="Storefront"
       subtitle="Your branded gifting site for corporate buyers and their recipients"
       primaryAction={{ content: "Save", onAction: saveBranding, loading: branding.state !== "idle" }}
-      secondaryActions={d.publicUrl && sf?.active ? [{ content: "View storefront", url: d.publicUrl, target: "_blank", external: true }] : []}
+      secondaryActions={d.publicUrl && sf?.active ? [{ content: "View storefront", url: d.publicUrl, target: "_blank" }] : []}
     >
       <Layout>
         {branding.data && !branding.data.ok ? (
