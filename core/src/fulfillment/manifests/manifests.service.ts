@@ -155,8 +155,18 @@ export const buildManifestJob = defineJob({
     const all = await unitsToPack(deps, vendorId, vendor.shop, record.filter);
     const units = all.slice(0, MAX_MANIFEST_UNITS);
     const generatedAt = new Date();
-    const { pdf, pages } = await renderManifestPdf({ brand: vendor.name, generatedAt, units });
-    await deps.storage.put(manifestKeys(vendorId, manifestId).pdf, pdf, { contentType: "application/pdf" });
+    let rendered: { pdf: Buffer; pages: number };
+    try {
+      rendered = await renderManifestPdf({ brand: vendor.name, generatedAt, units });
+      await deps.storage.put(manifestKeys(vendorId, manifestId).pdf, rendered.pdf, { contentType: "application/pdf" });
+    } catch (err) {
+      // The last attempt tells the brand (the Orders page stops waiting); earlier ones retry.
+      if (ctx.job.attempt >= ctx.job.maxAttempts) {
+        await writeRecord(deps, { ...record, status: "failed", error: err instanceof Error ? err.message.slice(0, 500) : "manifest could not be built" });
+      }
+      throw err;
+    }
+    const { pages } = rendered;
     await writeRecord(deps, {
       ...record,
       status: "ready",

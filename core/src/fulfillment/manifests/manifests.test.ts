@@ -191,3 +191,27 @@ describe("packing manifests over the vendor API", () => {
     expect(units).toBe(1);
   });
 });
+
+describe("packing manifest job", () => {
+  it("marks the manifest failed on its last attempt, so the brand stops waiting", async () => {
+    const { buildManifestJob, requestManifest, getManifest } = await import("./manifests.service.ts");
+    await worker.stop(); // this test runs the job itself
+    worker = undefined as unknown as Worker;
+    const r = await requestManifest(deps, s.vendorId, {}, { actor: "test" });
+    const real = deps.storage;
+    const storage: typeof real = {
+      driver: real.driver,
+      put: (key, body, o) => (key.endsWith(".pdf") ? Promise.reject(new Error("disk full")) : real.put(key, body, o)),
+      get: (key) => real.get(key),
+      exists: (key) => real.exists(key),
+      delete: (key) => real.delete(key),
+      downloadUrl: (key, o) => real.downloadUrl(key, o),
+    };
+    const broken = { ...deps, storage };
+    const ctx = (attempt: number) => ({ deps: broken, log: deps.log, job: { id: "j", type: buildManifestJob.type, idempotencyKey: "k", attempt, maxAttempts: buildManifestJob.maxAttempts } }) as unknown as Parameters<typeof buildManifestJob.handler>[1];
+    await expect(buildManifestJob.handler({ vendorId: s.vendorId, manifestId: r.id }, ctx(1))).rejects.toThrow("disk full");
+    expect((await getManifest(deps, s.vendorId, r.id))?.status).toBe("pending");
+    await expect(buildManifestJob.handler({ vendorId: s.vendorId, manifestId: r.id }, ctx(buildManifestJob.maxAttempts))).rejects.toThrow("disk full");
+    expect(await getManifest(deps, s.vendorId, r.id)).toMatchObject({ status: "failed", error: "disk full" });
+  });
+});
