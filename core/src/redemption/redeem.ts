@@ -57,11 +57,11 @@ const REDEEM = statement(
          chosen_variant_id = g.variant_id, shipping_address = g.address, redeemed_at = g.redeemed_at
      FROM granted g
      WHERE f.id = g.unit_id
-     RETURNING f.id, f.version
+     RETURNING f.id, f.version, g.status AS from_status
    ), tr AS (
      INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
-     SELECT gen_random_uuid(), 'fulfillment_unit', upd.id, g.status, 'redeemed', upd.version, 'recipient', 'gift redeemed'
-     FROM upd JOIN granted g ON g.unit_id = upd.id
+     SELECT gen_random_uuid(), 'fulfillment_unit', upd.id, upd.from_status, 'redeemed', upd.version, 'recipient', 'gift redeemed'
+     FROM upd
      RETURNING entity_id
    ), ${PUSH_ENQUEUE_CTE /* order push (core/src/fulfillment/push): enqueued in this statement, so it commits with the redemption */}
    SELECT r.n::int AS n, u.id IS NOT NULL AS locked, t.entity_id IS NOT NULL AS redeemed, s.available
