@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<void>> = {
   jobs: async () => (await import("./jobs.bench.ts")).run(),
   orders: async () => (await import("./orders.bench.ts")).run(),
   catalog: async () => (await import("./catalog.bench.ts")).run(),
+  push: async () => (await import("./push.bench.ts")).run(),
 };
 
 const wanted = process.argv.slice(2);

@@ -177,9 +177,21 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
 async function adminForPush(deps: Pick<Deps, "db" | "secrets" | "shopify">, shop: string, log: Logger): Promise<ShopifyAdmin> {
   const session = await loadOfflineSession(deps, shop);
   if (!session) throw new ShopNotInstalledError(shop);
+  // One client per shop and token, so every push to a shop shares what the last answer said
+  // about its cost bucket (and waits before sending instead of being THROTTLED).
+  let perShop = admins.get(deps.shopify);
+  if (!perShop) admins.set(deps.shopify, (perShop = new Map()));
+  const cached = perShop.get(shop);
+  if (cached && cached.token === session.accessToken) return cached.admin;
   const client = new deps.shopify.api.clients.Graphql({ session });
-  return throttledAdmin(shop, (query, variables, signal) => client.request(query, { variables, retries: 0, ...(signal ? { signal } : {}) }), log);
+  const admin = throttledAdmin(shop, (query, variables, signal) => client.request(query, { variables, retries: 0, ...(signal ? { signal } : {}) }), log, {
+    maxRetries: 60,
+  });
+  perShop.set(shop, { token: session.accessToken ?? "", admin });
+  return admin;
 }
+
+const admins = new WeakMap<object, Map<string, { token: string; admin: ShopifyAdmin }>>();
 
 function requestSignal(io: PushIo): AbortSignal {
   const t = AbortSignal.timeout(io.requestTimeoutMs ?? 20_000);
