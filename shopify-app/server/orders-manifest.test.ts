@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker } from "../../../core/src/jobs/create-queue.ts";
-import { waitUntil } from "../../../core/src/jobs/testing/harness.ts";
-import type { Worker } from "../../../core/src/jobs/worker.ts";
-import { appHarness, bearerFor, embeddedUrl, installedShop, type AppHarness } from "../../server/testing.ts";
+import { startWorker } from "../../core/src/jobs/create-queue.ts";
+import { waitUntil } from "../../core/src/jobs/testing/harness.ts";
+import type { Worker } from "../../core/src/jobs/worker.ts";
+import { appHarness, bearerFor, embeddedUrl, installedShop, type AppHarness } from "./testing.ts";
 
 /**
  * The Orders page's "Packing manifest" action through the mounted app, as App Bridge's
