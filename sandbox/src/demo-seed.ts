@@ -4,11 +4,14 @@ import type { Deps } from "../../core/src/platform/deps.ts";
 import { createBuyerOrg } from "../../core/src/buyers/buyers.service.ts";
 import { seedVendor } from "../../core/src/testing/seed.ts";
 
+/** The demo brand's Shopify shop (in the Shopify stand-in in sandbox mode). */
+export const DEMO_BRAND_SHOP = "northwind-demo.myshopify.com";
+
 /** The demo brand, storefront and buyer of sandbox mode, created once per data folder. */
 export async function seedDemo(deps: Deps): Promise<{ storefrontSlug: string; buyerApiKey?: string }> {
   const slug = "northwind-demo";
   if (await deps.db.prisma.storefront.findUnique({ where: { slug } })) return { storefrontSlug: slug };
-  await seedVendor(deps.db, { slug, shop: "northwind-demo.myshopify.com" });
+  await seedVendor(deps.db, { slug, shop: DEMO_BRAND_SHOP });
   const buyer = await createBuyerOrg(deps.db, { name: "Acme Corp (demo buyer)", email: "gifts@acme.example" }, { actor: "sandbox" });
   writeFileSync(path.resolve(deps.config.DATA_DIR, "demo-buyer.key"), `${buyer.apiKey.key}\n`, { mode: 0o600 });
   return { storefrontSlug: slug, buyerApiKey: buyer.apiKey.key };

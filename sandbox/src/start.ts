@@ -15,6 +15,7 @@ import { ensureStorefrontBuild } from "../../storefront/build.ts";
 const env = process.env;
 const port = Number(env.PORT || 3000);
 const lines: string[] = [];
+let shopifyStandIn: Awaited<ReturnType<typeof startShopifyStandIn>> | undefined;
 
 if (!env.STRIPE_SECRET_KEY) {
   const stripe = await startStripeStandIn({ port: 0, webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe` });
@@ -33,6 +34,7 @@ if (!env.SHOPIFY_API_SECRET && !env.SHOPIFY_SANDBOX_URL) {
   // Shopify stand-in (Admin API, token exchange, signed webhooks to the app) and the admin
   // frame that embeds the app as Shopify admin does, with the App Bridge stand-in.
   const shopify = await startShopifyStandIn({ port: 0, apiKey: env.SHOPIFY_API_KEY || undefined, webhookUrl: `http://127.0.0.1:${port}/webhooks/shopify` });
+  shopifyStandIn = shopify;
   env.SHOPIFY_SANDBOX_URL = shopify.url;
   env.SHOPIFY_API_KEY = shopify.apiKey;
   env.SHOPIFY_API_SECRET = shopify.apiSecret;
@@ -53,10 +55,16 @@ if (await ensureAppBuild({ log: (m) => process.stderr.write(`  ${m}\n`) })) line
 
 const { deps } = await import("../../core/src/main.ts");
 if (deps.config.ROLE === "all" && !deps.config.DATABASE_URL) {
-  const { seedDemo } = await import("./demo-seed.ts");
+  const { seedDemo, DEMO_BRAND_SHOP } = await import("./demo-seed.ts");
   const demo = await seedDemo(deps);
   lines.push(`  Demo storefront ${deps.config.publicUrl}/v1/storefronts/${demo.storefrontSlug}`);
   lines.push(`  Recipients      ${deps.config.giftLinkBaseUrl}/redeem  (gift links in the emails open ${deps.config.giftLinkBaseUrl}/g/<code>)`);
+  if (shopifyStandIn) {
+    // The demo brand's shop in the stand-in: redeemed demo gifts become orders there (order push).
+    const { connectDemoShop } = await import("./shopify/demo-connect.ts");
+    await connectDemoShop(deps, shopifyStandIn, DEMO_BRAND_SHOP, { webhookUrl: `http://127.0.0.1:${port}/webhooks/shopify` });
+    lines.push(`  Brand's orders  ${shopifyStandIn.url}/_sandbox/shops/${DEMO_BRAND_SHOP}/orders.html  (redeemed gifts arrive as Shopify orders; Fulfil there)`);
+  }
   if (demo.buyerApiKey) lines.push(`  Demo buyer key  ${demo.buyerApiKey}  (shown once; kept in ${deps.config.DATA_DIR}/demo-buyer.key)`);
 }
 process.stderr.write(`  Sandbox mode:\n${lines.join("\n")}\n\n`);

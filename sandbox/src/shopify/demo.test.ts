@@ -1,0 +1,111 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const start = fileURLToPath(new URL("../start.ts", import.meta.url));
+const SHOP = "northwind-demo.myshopify.com";
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * `npm start`: a redeemed demo gift becomes an order in the demo brand's shop in the Shopify
+ * stand-in, the orders page lists it, "Fulfil" there (its control route) ships the gift and
+ * the tracking flows back to the buyer's order view.
+ */
+describe("npm start: the fulfillment loop in sandbox mode", () => {
+  it("order, pay, redeem -> Shopify order in the stand-in -> fulfil from the sandbox control -> shipped with tracking", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "giftloop-sandbox-push-"));
+    const port = await freePort();
+    const proc = spawn(process.execPath, ["--import", "tsx", start], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_FRAME_PORT: String(await freePort()), LOG_LEVEL: "warn", STRIPE_SECRET_KEY: "", SMTP_URL: "", DATABASE_URL: "", SHOPIFY_API_SECRET: "", SHOPIFY_SANDBOX_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    proc.stdout.on("data", (d) => (out += d));
+    proc.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => proc.once("exit", r));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await eventually(async () => ((await fetch(`${base}/ready`)).ok && out.includes("Brand's orders") ? true : undefined), 240_000);
+      const stripeUrl = /Stripe stand-in (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      const ordersPage = /Brand's orders\s+(\S+)/.exec(out)![1]!;
+      const shopifyUrl = ordersPage.split("/_sandbox/")[0]!;
+      const key = readFileSync(path.join(dataDir, "demo-buyer.key"), "utf8").trim();
+      const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+
+      const storefront = (await (await fetch(`${base}/v1/storefronts/northwind-demo`)).json()) as { offers: Array<{ id: string }> };
+      const order = (await (
+        await fetch(`${base}/v1/orders`, {
+          method: "POST",
+          headers: auth,
+          body: JSON.stringify({ storefront: "northwind-demo", offerId: storefront.offers[0]!.id, recipients: [{ name: "Ada", email: "ada@example.test", country: "US", message: "Enjoy!" }] }),
+        })
+      ).json()) as { order: { id: string } };
+      const checkout = (await (await fetch(`${base}/v1/orders/${order.order.id}/checkout`, { method: "POST", headers: auth })).json()) as { paymentIntentId: string };
+      await fetch(`${stripeUrl}/v1/payment_intents/${checkout.paymentIntentId}/confirm`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk_test_sandbox", "content-type": "application/x-www-form-urlencoded" },
+        body: "payment_method=pm_card_visa",
+      });
+      const csv = await eventually(async () => {
+        const r = await fetch(`${base}/v1/orders/${order.order.id}/gift-links.csv`, { headers: auth });
+        const text = await r.text();
+        return r.ok && /[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}/.test(text) ? text : undefined;
+      });
+      const code = /([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/.exec(csv)![1]!;
+      const session = (await (await fetch(`${base}/v1/redeem/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) })).json()) as { token: string };
+      const gift = (await (await fetch(`${base}/v1/redeem/gift`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { choices: Array<{ variantId: string }> };
+      const redeemed = await fetch(`${base}/v1/redeem/gift/redeem`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${session.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ variantId: gift.choices[0]!.variantId, address: { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } }),
+      });
+      expect(redeemed.status).toBe(200);
+
+      const shopOrder = await eventually(async () => {
+        const list = (await (await fetch(`${shopifyUrl}/_sandbox/shops/${SHOP}/orders`)).json()) as { orders: Array<{ id: number; note: string; tags: string }> };
+        return list.orders[0];
+      });
+      expect(shopOrder.note).toBe("Enjoy!");
+      expect(shopOrder.tags).toContain("giftloop-gift");
+      const page = await (await fetch(ordersPage)).text();
+      expect(page).toContain("Fulfil");
+      // The documented sandbox control (README): fulfil with tracking.
+      const fulfil = await fetch(`${shopifyUrl}/_sandbox/shops/${SHOP}/orders/${shopOrder.id}/fulfill`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ carrier: "UPS", number: "1Z999AA1", url: "https://www.ups.com/track?tracknum=1Z999AA1" }),
+      });
+      expect(fulfil.status).toBe(201);
+      const shipped = await eventually(async () => {
+        const d = (await (await fetch(`${base}/v1/orders/${order.order.id}`, { headers: auth })).json()) as { recipients: Array<{ unit: { status: string; tracking: unknown } | null }> };
+        return d.recipients[0]?.unit?.status === "shipped" ? d.recipients[0].unit : undefined;
+      });
+      expect(shipped.tracking).toEqual({ carrier: "UPS", number: "1Z999AA1", url: "https://www.ups.com/track?tracknum=1Z999AA1" });
+      proc.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      proc.kill("SIGKILL");
+    }
+  }, 300_000);
+});
