@@ -6,7 +6,10 @@
 const suites: Record<string, () => Promise<void>> = {
   jobs: async () => (await import("./jobs.bench.ts")).run(),
   orders: async () => (await import("./orders.bench.ts")).run(),
-  catalog: async () => (await import("./catalog.bench.ts")).run(),
+  catalog: async () => {
+    await (await import("./catalog.bench.ts")).run();
+    await (await import("./admin-pages.bench.ts")).run(); // the embedded app's pages: response p95, LCP, CLS
+  },
   push: async () => (await import("./push.bench.ts")).run(),
 };
 
