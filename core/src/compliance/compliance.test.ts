@@ -224,6 +224,13 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     expect(job.payload).toEqual({ to: "[redacted]", name: "[redacted]" });
     expect(await deps.storage.exists(drKey)).toBe(false);
 
+    // The customer's Shopify orders count too: a gift pushed under another address of theirs.
+    const byOrder = await order(s, [{ name: "Fay at home", email: "fay.home@example.test", status: "pushed" }]);
+    const pushedOrder = (await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: byOrder.unitIds[0] } })).shopifyOrderId!;
+    await deliver("customers/redact", shop, { customer: { id: 1 }, orders_to_redact: [Number(pushedOrder.split("/").pop())] });
+    expect((await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: byOrder.unitIds[0] } })).recipientName).toBe("[redacted]");
+    expect((await p.orderRecipient.findFirstOrThrow({ where: { orderId: byOrder.orderId } })).name).toBe("[redacted]");
+
     // Unknown customer, unknown shop, empty payload: nothing changes, nothing throws.
     const before = await p.fulfillmentUnit.findMany({ orderBy: { id: "asc" } });
     await deliver("customers/redact", shop, { customer: { id: 2, email: "nobody@example.test" } });

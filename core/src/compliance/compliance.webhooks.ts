@@ -34,14 +34,21 @@ export const complianceWebhookHandlers: Record<string, ShopifyTopicHandler> = {
       phone: str(customer.phone),
       shopifyCustomerId: str(customer.id),
       shopifyDataRequestId: str(obj(p.data_request).id),
+      shopifyOrderIds: Array.isArray(p.orders_requested) ? (p.orders_requested as Array<string | number>) : [],
     });
     log.info({ shop, dataRequestId: rec?.id ?? null, gifts: rec?.gifts ?? 0 }, rec ? "customer data request recorded" : "customer data request for an unknown shop");
   },
   "customers/redact": async (deps, event, { log }) => {
     const shop = shopOf(event);
-    const customer = obj(obj(event.payload).customer);
+    const p = obj(event.payload);
+    const customer = obj(p.customer);
     if (!shop) return void log.warn({ shop: event.shop }, "customers/redact for another shop than the signed one; ignored");
-    const r = await redactCustomer(deps, shop, { email: str(customer.email), phone: str(customer.phone), shopifyCustomerId: str(customer.id) });
+    const r = await redactCustomer(deps, shop, {
+      email: str(customer.email),
+      phone: str(customer.phone),
+      shopifyCustomerId: str(customer.id),
+      shopifyOrderIds: Array.isArray(p.orders_to_redact) ? (p.orders_to_redact as Array<string | number>) : [],
+    });
     log.info({ shop, ...r }, "customer redacted");
   },
   "shop/redact": async (deps, event, { log }) => {

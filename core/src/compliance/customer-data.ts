@@ -20,6 +20,13 @@ export interface CustomerRef {
   phone?: string | null;
   /** Shopify customer id, kept for the record (not personal data on its own). */
   shopifyCustomerId?: string | null;
+  /** The customer's Shopify orders named in the request (`orders_requested` / `orders_to_redact`). */
+  shopifyOrderIds?: Array<string | number> | null;
+}
+
+/** Shopify order ids as the units store them (GIDs). */
+export function orderGids(ids: CustomerRef["shopifyOrderIds"]): string[] {
+  return (ids ?? []).map((id) => String(id).trim()).filter((id) => /^(gid:\/\/shopify\/Order\/)?\d{1,20}$/.test(id)).map((id) => (id.startsWith("gid:") ? id : `gid://shopify/Order/${id}`));
 }
 
 export const DATA_REQUEST_ACTION = "compliance.customer_data_request";
@@ -42,10 +49,12 @@ async function vendorIdOf(deps: Pick<Deps, "db">, shop: string): Promise<string 
 
 const UNIT_MATCH = `vendor_id = $1::uuid AND (
     ($2::text IS NOT NULL AND lower(recipient_email) = $2)
- OR ($3::text IS NOT NULL AND recipient_phone IS NOT NULL AND right(regexp_replace(recipient_phone, '\\D', '', 'g'), 10) = right($3, 10)))`;
+ OR ($3::text IS NOT NULL AND recipient_phone IS NOT NULL AND right(regexp_replace(recipient_phone, '\\D', '', 'g'), 10) = right($3, 10))
+ OR shopify_order_id = ANY($4::text[]))`;
 const RECIPIENT_MATCH = `offer_id IN (SELECT id FROM gift_offer WHERE vendor_id = $1::uuid) OR id IN (SELECT recipient_id FROM fulfillment_unit WHERE vendor_id = $1::uuid)`;
 const RECIPIENT_PERSON = `(($2::text IS NOT NULL AND lower(email) = $2)
- OR ($3::text IS NOT NULL AND phone IS NOT NULL AND right(regexp_replace(phone, '\\D', '', 'g'), 10) = right($3, 10)))`;
+ OR ($3::text IS NOT NULL AND phone IS NOT NULL AND right(regexp_replace(phone, '\\D', '', 'g'), 10) = right($3, 10))
+ OR id IN (SELECT recipient_id FROM fulfillment_unit WHERE vendor_id = $1::uuid AND shopify_order_id = ANY($4::text[])))`;
 
 export interface CustomerDataReport {
   shop: string;
@@ -92,8 +101,9 @@ export async function customerData(deps: Pick<Deps, "db">, vendorId: string, sho
     gifts: [],
     recipientRows: [],
   };
-  if (isEmptyMatch(m)) return report;
-  const args = [vendorId, m.email ?? null, m.phoneDigits ?? null];
+  const orders = orderGids(ref.shopifyOrderIds);
+  if (isEmptyMatch(m) && !orders.length) return report;
+  const args = [vendorId, m.email ?? null, m.phoneDigits ?? null, orders];
   const units = await deps.db.sql.query<{
     id: string;
     orderId: string;
@@ -272,8 +282,9 @@ export async function redactCustomer(deps: Pick<Deps, "db" | "storage">, shop: s
   const none: RedactOutcome = { known: false, units: 0, recipientRows: 0, webhookEvents: 0, jobs: 0, deadLetters: 0, auditEntries: 0, dataRequestFiles: 0, manifests: 0 };
   const m = personMatch(ref);
   const vendorId = await vendorIdOf(deps, shop);
-  if (!vendorId || isEmptyMatch(m)) return none;
-  const args = [vendorId, m.email ?? null, m.phoneDigits ?? null];
+  const orders = orderGids(ref.shopifyOrderIds);
+  if (!vendorId || (isEmptyMatch(m) && !orders.length)) return none;
+  const args = [vendorId, m.email ?? null, m.phoneDigits ?? null, orders];
   const out = await deps.db.transaction(async (tx) => {
     const unitRows = await tx.query<{ id: string }>(
       `UPDATE fulfillment_unit SET recipient_name = '${REDACTED}', recipient_email = 'redacted+' || id::text || '@redacted.invalid',
