@@ -92,6 +92,10 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
  */
 function edge(app: App, deps: Deps, ownErrorPages: string[], onError: ErrorHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   const limit = limitBody(deps.config.BODY_LIMIT_BYTES);
+  // Orders and quotes carry up to 10,000 recipients (names, emails, messages: megabytes).
+  const bulkLimit = limitBody(deps.config.ORDER_BODY_LIMIT_BYTES);
+  const isBulk = (c: { req: { method: string; path: string } }) =>
+    c.req.method === "POST" && (c.req.path === "/v1/orders" || c.req.path === "/v1/orders/csv" || /^\/v1\/storefronts\/[^/]+\/quote$/.test(c.req.path));
   const allow = methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse });
   const problems = completeProblems();
   const ownPage = (path: string) => ownErrorPages.some((p) => path === p || path.startsWith(`${p}/`));
@@ -100,7 +104,7 @@ function edge(app: App, deps: Deps, ownErrorPages: string[], onError: ErrorHandl
     const started = performance.now();
     const requestId = beginRequest(c, deps);
     try {
-      await limit(c, async () => {
+      await (isBulk(c) ? bulkLimit : limit)(c, async () => {
         if (urlHasNul(c.req.url)) throw nulInUrl();
         await next();
       });

@@ -115,8 +115,10 @@ describe("creating orders", () => {
     expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
   }, 60_000);
 
-  it("creates 10,000 recipients in one order", async () => {
-    const csv = ["name,email,country", ...people(10_000).map((p) => `${p.name},${p.email},US`)].join("\n");
+  it("creates 10,000 recipients in one order, with messages (a body of megabytes)", async () => {
+    const message = "Thank you for everything you did for the team this year. Enjoy the holidays!";
+    const csv = ["name,email,country,message", ...people(10_000).map((p) => `${p.name},${p.email},US,${message}`)].join("\n");
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(t.deps.config.BODY_LIMIT_BYTES); // more than other routes accept
     const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
     expect(res.status).toBe(201);
     const { order } = (await res.json()) as { order: { id: string; recipientCount: number } };
@@ -126,6 +128,14 @@ describe("creating orders", () => {
     const body = (await page.json()) as { recipients: Array<{ row: number }>; nextAfterRow: number | null };
     expect(body.recipients.map((r) => r.row)).toEqual(Array.from({ length: 10 }, (_, i) => 9991 + i));
     expect(body.nextAfterRow).toBeNull();
+
+    // Other routes keep the small limit.
+    const big = await t.app.request("/v1/buyer/api-keys", {
+      method: "POST",
+      headers: bearer(key, { "content-type": "application/json" }),
+      body: JSON.stringify({ name: "x".repeat(t.deps.config.BODY_LIMIT_BYTES) }),
+    });
+    expect(big.status).toBe(413);
   }, 60_000);
 
   it("shows a buyer only their own orders", async () => {

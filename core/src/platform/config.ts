@@ -19,6 +19,8 @@ export const configSchema = z
     /** Behind a load balancer: take the client address from X-Forwarded-For (rate limits). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+    /** Order and quote bodies (JSON or CSV of up to 10,000 recipients with messages). */
+    ORDER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
 
     DATABASE_URL: z
       .string()
