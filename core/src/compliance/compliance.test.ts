@@ -247,6 +247,8 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     const p = deps.db.prisma;
     const { orderId, unitIds } = await order(s, [{ name: "Hal", email: "hal@example.test", phone: "+1 555 010 9000", status: "shipped" }]);
     await p.session.create({ data: { id: `offline_${shop}`, shop, state: "x", accessToken: "sealed" } });
+    await p.job.create({ data: { type: "test.mail", payload: { to: "HAL@example.test", order: 5 }, idempotencyKey: randomUUID(), maxAttempts: 1 } });
+    await p.job.create({ data: { type: "test.mail", payload: { to: "someone.else@example.test" }, idempotencyKey: randomUUID(), maxAttempts: 1 } });
     await deliver("shop/redact", shop, { shop_id: 1, shop_domain: shop });
     expect(await p.product.count({ where: { vendorId: s.vendorId } })).toBeGreaterThan(0); // still installed: skipped
 
@@ -265,6 +267,9 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     expect(await p.refund.count({ where: { orderId } })).toBe(1);
     const v = await p.vendor.findUniqueOrThrow({ where: { id: s.vendorId } });
     expect([v.name, v.email, v.status]).toEqual(["[redacted]", null, "uninstalled"]);
+    const payloads = (await p.job.findMany({ where: { type: "test.mail" } })).map((j) => JSON.stringify(j.payload));
+    expect(payloads).toContain(JSON.stringify({ to: "[redacted]", order: 5 }));
+    expect(payloads).toContain(JSON.stringify({ to: "someone.else@example.test" }));
     await deliver("shop/redact", "never-installed.myshopify.com", { shop_domain: "never-installed.myshopify.com" });
   });
 });

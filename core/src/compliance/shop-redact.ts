@@ -1,6 +1,6 @@
 import type { Deps } from "../platform/deps.ts";
-import { scrubJsonColumn } from "./customer-data.ts";
-import { personMatch, REDACTED } from "./pii-scrub.ts";
+import type { SqlTx } from "../platform/db/connect.ts";
+import { personMatch, REDACTED, scrubPerson } from "./pii-scrub.ts";
 
 /**
  * `shop/redact` (Shopify sends it 48 hours after an uninstall): the shop's data goes. Deleted:
@@ -48,16 +48,13 @@ export async function redactShop(deps: Pick<Deps, "db" | "storage">, shop: strin
   ).map((r) => r.key);
   const counts = await deps.db.transaction(async (tx) => {
     const v = vendor.id;
-    // Emails of its recipients, to scrub job payloads and dead letters that carry them.
+    // Emails of its recipients, to scrub job payloads and dead letters that carry them (one scan each).
     const emails = await tx.query<{ email: string }>(
       `SELECT DISTINCT lower(recipient_email) AS email FROM fulfillment_unit WHERE vendor_id = $1::uuid AND recipient_email NOT LIKE '%@redacted.invalid'`,
       [v],
     );
-    let jobs = 0;
-    for (const e of emails) {
-      jobs += await scrubJsonColumn(tx, "job", "payload", personMatch({ email: e.email }));
-      jobs += await scrubJsonColumn(tx, "dead_letter", "payload", personMatch({ email: e.email }));
-    }
+    const people = new Set(emails.map((e) => e.email));
+    const jobs = (await scrubPeople(tx, "job", "payload", people)) + (await scrubPeople(tx, "dead_letter", "payload", people));
     const units = await tx.execute(
       `UPDATE fulfillment_unit SET recipient_name = '${REDACTED}', recipient_email = 'redacted+' || id::text || '@redacted.invalid',
               recipient_phone = NULL, message = NULL, shipping_address = NULL, updated_at = now()
@@ -98,4 +95,22 @@ export async function redactShop(deps: Pick<Deps, "db" | "storage">, shop: strin
     [vendor.id, SHOP_REDACT_ACTION, JSON.stringify(outcome)],
   );
   return outcome;
+}
+
+const EMAIL_IN_TEXT = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
+
+/** Rewrites the documents of `table.column` that mention any of these emails, in one scan. */
+async function scrubPeople(tx: SqlTx, table: "job" | "dead_letter", column: "payload", emails: Set<string>): Promise<number> {
+  if (!emails.size) return 0;
+  const rows = await tx.query<{ id: string; doc: unknown }>(`SELECT id::text AS id, ${column} AS doc FROM ${table} WHERE ${column}::text LIKE '%@%'`);
+  let changed = 0;
+  for (const row of rows) {
+    let doc = typeof row.doc === "string" ? (JSON.parse(row.doc) as unknown) : row.doc;
+    const found = [...new Set((JSON.stringify(doc).match(EMAIL_IN_TEXT) ?? []).map((e) => e.toLowerCase()))].filter((e) => emails.has(e));
+    if (!found.length) continue;
+    for (const email of found) doc = scrubPerson(doc, personMatch({ email })) ?? doc;
+    await tx.execute(`UPDATE ${table} SET ${column} = $2::jsonb WHERE id = $1::uuid`, [row.id, JSON.stringify(doc)]);
+    changed++;
+  }
+  return changed;
 }
