@@ -92,10 +92,13 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
  */
 function edge(app: App, deps: Deps, ownErrorPages: string[], onError: ErrorHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   const limit = limitBody(deps.config.BODY_LIMIT_BYTES);
-  // Orders and quotes carry up to 10,000 recipients (names, emails, messages: megabytes).
+  // Orders and quotes carry up to 10,000 recipients (names, emails, messages: megabytes);
+  // logo uploads (API and the app's Storefront page) up to 2 MB; their own checks apply.
   const bulkLimit = limitBody(deps.config.ORDER_BODY_LIMIT_BYTES);
   const isBulk = (c: { req: { method: string; path: string } }) =>
-    c.req.method === "POST" && (c.req.path === "/v1/orders" || c.req.path === "/v1/orders/csv" || /^\/v1\/storefronts\/[^/]+\/quote$/.test(c.req.path));
+    (c.req.method === "POST" &&
+      (c.req.path === "/v1/orders" || c.req.path === "/v1/orders/csv" || c.req.path === "/app/storefront" || /^\/v1\/storefronts\/[^/]+\/quote$/.test(c.req.path))) ||
+    (c.req.method === "PUT" && c.req.path === "/v1/vendor/storefront/logo");
   const allow = methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse });
   const problems = completeProblems();
   const ownPage = (path: string) => ownErrorPages.some((p) => path === p || path.startsWith(`${p}/`));

@@ -61,6 +61,12 @@ describe("vendor storefront API", () => {
     expect(fake).toMatchObject({ status: 422, body: { code: "logo_not_an_image" } });
     const svg = await send("PUT", "/storefront/logo", new Uint8Array(Buffer.from("<svg/>")), { "content-type": "image/svg+xml" });
     expect(svg.status).toBe(415);
+
+    // Up to 2 MB passes the request size limit (larger than the API's default); more is refused.
+    const big = Buffer.concat([PNG, Buffer.alloc(1_500_000)]);
+    expect((await send("PUT", "/storefront/logo", new Uint8Array(big))).status).toBe(204);
+    const huge = await send("PUT", "/storefront/logo", new Uint8Array(Buffer.concat([PNG, Buffer.alloc(2_200_000)])));
+    expect(huge).toMatchObject({ status: 413, body: { code: "logo_too_large" } });
   });
 
   it("refuses another brand's offers, a taken address and bad colours", async () => {
