@@ -3,13 +3,15 @@ import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import type { Deps } from "../../core/src/platform/deps.ts";
 import { installVendor, type VendorRecord } from "../../core/src/vendors/vendors.service.ts";
 import { startCatalogSync } from "../../core/src/catalog/catalog.sync.ts";
+import { restoreAfterReinstall } from "../../core/src/compliance/uninstall.ts";
 
 const SHOP_QUERY = `#graphql
   query GiftloopInstallShop { shop { name email currencyCode } }`;
 
 /**
  * After Shopify authenticated a shop for the first time (or again after an uninstall):
- * the vendor is created or reactivated, then a full catalog sync starts.
+ * the vendor is created or reactivated (offers the uninstall paused come back, held pushes
+ * resume), then a full catalog sync starts.
  */
 export async function onShopInstalled(deps: Deps, session: Session, admin?: AdminApiContext): Promise<VendorRecord> {
   const shopInfo = admin ? await readShop(deps, admin) : undefined;
@@ -19,6 +21,10 @@ export async function onShopInstalled(deps: Deps, session: Session, admin?: Admi
     email: shopInfo?.email ?? null,
     currency: shopInfo?.currencyCode ?? null,
   });
+  if (outcome === "reactivated") {
+    const restored = await restoreAfterReinstall(deps, vendor.id);
+    deps.log.info({ shop: session.shop, offers: restored.offersReactivated.length, units: restored.unitsUnflagged.length }, "service restored after reinstall");
+  }
   if (outcome !== "unchanged" || !(await hasSynced(deps, vendor.id))) {
     await startCatalogSync(deps, vendor.id);
   }

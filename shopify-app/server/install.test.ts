@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/src/shopify/server.ts";
 import { uninstallShopifySandboxRouting } from "../../core/src/integrations/shopify/sandbox-routing.ts";
 import { APP_SCOPES } from "../../core/src/integrations/shopify/shopify.ts";
-import { markVendorUninstalled, vendorByShop } from "../../core/src/vendors/vendors.service.ts";
+import { vendorByShop } from "../../core/src/vendors/vendors.service.ts";
+import { handleAppUninstalled } from "../../core/src/compliance/uninstall.ts";
 import { APP_ROOT } from "./mount.ts";
 import { appHarness, embeddedUrl, TEST_API_KEY, TEST_API_SECRET, type AppHarness } from "./testing.ts";
 
@@ -54,12 +55,20 @@ describe("install through token exchange", () => {
     expect(session.accessToken).not.toMatch(/^shpat_/);
   });
 
-  it("reactivates the vendor when the shop reinstalls", async () => {
-    await markVendorUninstalled(h.deps, SHOP);
-    await h.deps.db.prisma.session.deleteMany({ where: { shop: SHOP } }); // what app/uninstalled does
+  it("reactivates the vendor when the shop reinstalls, and brings back the offers the uninstall paused", async () => {
+    const vendor = (await vendorByShop(h.deps, SHOP))!;
+    const live = await h.deps.db.prisma.giftOffer.create({ data: { vendorId: vendor.id, name: "Live", kind: "single", status: "active", priceAmount: 1000, currency: "EUR" } });
+    const paused = await h.deps.db.prisma.giftOffer.create({ data: { vendorId: vendor.id, name: "Paused by the brand", kind: "single", status: "paused", priceAmount: 1000, currency: "EUR" } });
+    await handleAppUninstalled(h.deps, SHOP); // what the app/uninstalled webhook's job does
+    expect(await vendorByShop(h.deps, SHOP)).toMatchObject({ status: "uninstalled" });
+    expect(await h.deps.db.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect((await h.deps.db.prisma.giftOffer.findUniqueOrThrow({ where: { id: live.id } })).status).toBe("paused");
+
     const res = await h.app.request(embeddedUrl("/app", SHOP), { headers: browser });
     expect(res.status).toBe(200);
     expect(await vendorByShop(h.deps, SHOP)).toMatchObject({ status: "active", uninstalledAt: null });
+    expect((await h.deps.db.prisma.giftOffer.findUniqueOrThrow({ where: { id: live.id } })).status).toBe("active");
+    expect((await h.deps.db.prisma.giftOffer.findUniqueOrThrow({ where: { id: paused.id } })).status).toBe("paused");
   });
 });
 
