@@ -78,7 +78,13 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
   if (opts.query?.trim()) add("(p.title ILIKE ? OR p.handle ILIKE ?)", `%${opts.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (opts.giftable !== undefined) add("p.giftable = ?", opts.giftable);
   if (opts.productType) add("p.product_type = ?", opts.productType);
-  if (opts.inStock !== undefined) add(`(COALESCE(s.in_stock, false) = ?)`, opts.inStock);
+  // In stock: some live variant is untracked or has units left (an EXISTS, so neither the
+  // count nor the page aggregates variants of products that are not shown).
+  if (opts.inStock !== undefined) {
+    where.push(
+      `${opts.inStock ? "" : "NOT "}EXISTS (SELECT 1 FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL AND (NOT v.inventory_tracked OR v.inventory_quantity - v.inventory_reserved > 0))`,
+    );
+  }
   const filtered = where.join(" AND ");
   const stats = `
     LEFT JOIN LATERAL (
@@ -88,7 +94,7 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
              min(v.price_amount) AS min_price, max(v.price_amount) AS max_price, min(v.currency) AS currency
       FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL
     ) s ON true`;
-  const countRows = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM product p ${stats} WHERE ${filtered}`, params);
+  const countRows = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM product p WHERE ${filtered}`, params);
   const pageParams = [...params];
   let keyset = "";
   if (opts.cursor) {
@@ -120,10 +126,8 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
             (SELECT i.url FROM product_image i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_url,
             COALESCE(s.variant_count, 0) AS variant_count, COALESCE(s.stock, 0) AS stock, s.in_stock,
             s.min_price, s.max_price, s.currency, lower(p.title) AS sort_title
-     FROM product p ${stats}
-     WHERE ${filtered}${keyset}
-     ORDER BY lower(p.title), p.id
-     LIMIT $${pageParams.length}`,
+     FROM (SELECT p.* FROM product p WHERE ${filtered}${keyset} ORDER BY lower(p.title), p.id LIMIT $${pageParams.length}) p ${stats}
+     ORDER BY lower(p.title), p.id`,
     pageParams,
   );
   const more = rows.length > limit;

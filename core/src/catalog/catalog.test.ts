@@ -257,6 +257,10 @@ describe(`catalog sync (${backend})`, () => {
     expect(apparel.items.every((p) => p.productType === "Apparel" && p.variantCount > 0 && p.imageUrl)).toBe(true);
     const out = await listProducts(deps, vendorId, { inStock: false, limit: 100 });
     expect(out.items.every((p) => !p.inStock && p.stock === 0)).toBe(true);
+    const stocked = await listProducts(deps, vendorId, { inStock: true, limit: 100 });
+    expect(stocked.items.length).toBeGreaterThan(0);
+    expect(stocked.items.every((p) => p.inStock)).toBe(true);
+    expect(stocked.total + out.total).toBe(total); // the filter partitions the catalog
     const search = await listProducts(deps, vendorId, { query: "renamed gift" });
     expect(search.items.map((p) => p.title)).toEqual(["Renamed Gift"]);
 
