@@ -57,6 +57,8 @@ beforeAll(async () => {
   a = await tenant("alpha", s.storefrontSlug, s.mugOfferId);
   b = await tenant("bravo", s.storefrontSlug, s.mugOfferId);
   brandA = { offerIds: [s.mugOfferId, s.choiceOfferId], productIds: Object.values(s.products), vendorId: s.vendorId };
+  await t.deps.db.prisma.fulfillmentUnit.update({ where: { id: a.unitId }, data: { shopifyOrderId: "gid://shopify/Order/4242001" } });
+  await t.deps.db.prisma.product.update({ where: { id: s.products.mug! }, data: { shopifyId: "gid://shopify/Product/777001" } });
   const other = await seedVendor(t.deps.db);
   brandBToken = await t.vendorToken(`${other.storefrontSlug}.myshopify.com`);
 });
@@ -86,7 +88,13 @@ describe("tenancy", () => {
         const path = template
           .replace("/v1/buyer/api-keys/{id}", `/v1/buyer/api-keys/${a.keyId}`)
           .replace(/\{(\w+)\}/g, (_, name: string) =>
-            vendorApi ? (/product/.test(template) ? brandA.productIds[0]! : brandA.offerIds[1]!) : (idFor[name] ?? a.orderId),
+            vendorApi
+              ? /by-shopify-order/.test(template)
+                ? "4242001" // the Shopify order behind brand A's gift
+                : /product/.test(template)
+                  ? "777001" // brand A's product, as Shopify numbers it
+                  : brandA.offerIds[1]!
+              : (idFor[name] ?? a.orderId),
           );
         const hasIds = /\{/.test(template) && !template.includes("{slug}");
         const res = await t.app.request(path, {
@@ -111,6 +119,7 @@ describe("tenancy", () => {
     // Nothing of brand A's changed through the vendor API.
     const offers = await t.deps.db.prisma.giftOffer.findMany({ where: { id: { in: brandA.offerIds } } });
     expect(offers.map((o) => [o.status, o.version])).toEqual([["active", 1], ["active", 1]]);
+    expect((await t.deps.db.prisma.product.findFirstOrThrow({ where: { shopifyId: "gid://shopify/Product/777001" } })).giftable).toBe(true);
     // Nothing of A's changed.
     const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: a.unitId } });
     expect(unit.status).toBe("issued");
