@@ -182,10 +182,14 @@ function createdFilter(params: ParamMap): (created: number) => boolean {
 
 /**
  * Webhooks for one payment are delivered in the order they happened; different payments are
- * independent. The key is the payment intent an object belongs to, else the object's own id.
+ * independent, and so are different refunds of one payment. The key is the refund's own id,
+ * else the payment intent an object belongs to, else the object's own id.
  */
 function orderingKey(object: object & { id: string }): string {
-  const o = object as { id: string; payment_intent?: unknown; charge?: unknown };
+  const o = object as { id: string; object?: unknown; payment_intent?: unknown; charge?: unknown };
+  // Refunds of one payment are independent of each other (Stripe sends them concurrently);
+  // a refund's own events stay in order.
+  if (o.object === "refund") return o.id;
   if (typeof o.payment_intent === "string") return o.payment_intent;
   if (typeof o.charge === "string") return o.charge;
   return o.id;
