@@ -262,5 +262,5 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
     expect(giftEmailsFor("dup")).toHaveLength(4);
     const [row] = await t.deps.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid", [dup]);
     expect(row!.n).toBe(4);
-  }, 60_000);
+  }, 120_000);
 });
