@@ -1,10 +1,9 @@
 /**
- * Chromium for browser tests and benchmarks: Debian's /usr/bin/chromium driven by
- * playwright-core, headless, with the flags that keep it from reaching out to the internet.
+ * Chromium for the admin frame's browser tests and benchmarks (see ../browser/chromium.ts for
+ * the launch), with contexts that look like a person's desktop Chrome.
  */
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+import type { Browser, BrowserContext } from "playwright-core";
+import { launchChromium as launchBrowser } from "../browser/chromium.ts";
 
 export interface Chromium {
   browser: Browser;
@@ -14,20 +13,7 @@ export interface Chromium {
 }
 
 export async function launchChromium(): Promise<Chromium> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    // playwright gives every launch a fresh, temporary user data dir.
-  });
+  const browser = await launchBrowser();
   const version = browser.version();
   const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version} Safari/537.36`;
   return {
