@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["{core,sandbox,shopify-app,storefront,extensions,bench}/**/*.test.{ts,tsx}"],
-    exclude: ["**/node_modules/**", "**/build/**", "**/dist/**"],
+    // `*.stack.test.ts` need the real stack (PostgreSQL shared by worker processes): they run in
+    // `npm run test:stack`, which sets TEST_PG_ADMIN_URL, and are not part of `npm test`.
+    exclude: ["**/node_modules/**", "**/build/**", "**/dist/**", ...(process.env.TEST_PG_ADMIN_URL ? [] : ["**/*.stack.test.ts"])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

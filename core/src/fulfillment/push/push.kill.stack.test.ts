@@ -6,7 +6,6 @@ import { uninstallShopifySandboxRouting } from "../../integrations/shopify/sandb
 import { startWorker } from "../../jobs/create-queue.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
-import { stack } from "../../testing/db.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { unitTag } from "./push.graphql.ts";
@@ -17,7 +16,8 @@ import { buyer, installShop, mirrorSeedInStandIn, paidUnits, registryWith, testA
  * The push job in real worker processes killed with SIGKILL at random moments (before,
  * during or after the Shopify call, before or after the bookkeeping), sometimes with the
  * order's answer lost as well: a fresh worker finishes each push and no unit ever has two
- * orders. Needs PostgreSQL (worker processes share the database): `npm run test:stack`.
+ * orders. Needs PostgreSQL (worker processes share the database), so it is a `.stack.test.ts`:
+ * it runs in `npm run test:stack` only.
  */
 const SHOP = "push-kill.myshopify.com";
 const TRIALS = 15;
@@ -27,7 +27,7 @@ let standIn: ShopifyStandIn;
 let deps: TestDeps;
 let s: Seeded;
 
-describe.skipIf(!stack.postgres)("order push under SIGKILL (worker processes)", () => {
+describe("order push under SIGKILL (worker processes)", () => {
   beforeAll(async () => {
     standIn = await startShopifyStandIn({ throttle: false, demoShop: false, shops: [{ domain: SHOP, products: 0 }] });
     deps = await testDeps({
