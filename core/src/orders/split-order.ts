@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
 import { PermanentJobError } from "../jobs/registry.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
-import { codeLookupHash, generateCode, sealCode } from "../redemption/codes/codes.ts";
+import { codeLookupHash, generateCode, sealCodes } from "../redemption/codes/codes.ts";
 import { choicesForOffers } from "../storefronts/offer-choices.ts";
 import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
 
@@ -63,22 +63,23 @@ export async function splitOrder(
          WHERE r.order_id = $1::uuid ORDER BY r.row`,
         order.id,
       );
-      const units = await Promise.all(
-        recipients.map(async (r) => {
-          const id = randomUUID();
-          const code = generateCode();
-          const sendAt = r.send_at && r.send_at > now ? r.send_at : now;
-          return {
-            id,
-            r,
-            codeHash: codeLookupHash(code, deps.codeKey),
-            codeSealed: await sealCode(deps.secrets, code, id),
-            sendAt,
-            expiresAt: new Date(sendAt.getTime() + r.expiry_days * DAY_MS),
-            choices: JSON.stringify((choices.get(r.offer_id) ?? []).map((c) => c.variantId)),
-          };
-        }),
-      );
+      const drafts = recipients.map((r) => {
+        const id = randomUUID();
+        const code = generateCode();
+        const sendAt = r.send_at && r.send_at > now ? r.send_at : now;
+        return {
+          id,
+          r,
+          code,
+          codeHash: codeLookupHash(code, deps.codeKey),
+          sendAt,
+          expiresAt: new Date(sendAt.getTime() + r.expiry_days * DAY_MS),
+          choices: JSON.stringify((choices.get(r.offer_id) ?? []).map((c) => c.variantId)),
+        };
+      });
+      // One data key for the whole order (one KMS call, not one per unit).
+      const sealed = await sealCodes(deps.secrets, order.id, drafts.map((d) => ({ code: d.code, unitId: d.id })));
+      const units = drafts.map((d, i) => ({ ...d, codeSealed: sealed[i]! }));
       await tx.$executeRawUnsafe(
         `INSERT INTO fulfillment_unit (id, order_id, recipient_id, vendor_id, offer_id, amount, currency, recipient_name,
            recipient_email, recipient_phone, message, choices, code_hash, code_sealed, send_at, expires_at, updated_at)

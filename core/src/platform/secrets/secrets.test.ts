@@ -174,6 +174,36 @@ describe.each(providers)("SecretBox ($name provider)", (provider) => {
     }
   });
 
+  it("seals a batch under one data key (one provider call); each value opens only with its own context", async () => {
+    const { EnvelopeSecretBox } = await import("./secret-box.ts");
+    let generated = 0;
+    let unwrapped = 0;
+    const counting: KeyProvider = {
+      name: keys.name,
+      generateDataKey: (c) => (generated++, keys.generateDataKey(c)),
+      unwrapDataKey: (w, id, c) => (unwrapped++, keys.unwrapDataKey(w, id, c)),
+    };
+    const batchBox = new EnvelopeSecretBox(counting);
+    const items = Array.from({ length: 50 }, (_, i) => ({ plaintext: `code-${i}`, context: { purpose: "redemption-code", unit: `u${i}` } }));
+    const sealed = await batchBox.sealMany(items, { purpose: "redemption-code-batch", order: "o1" });
+    expect(generated).toBe(1);
+    expect(new Set(sealed).size).toBe(50);
+    expect(sealed.every((v, i) => v.startsWith(`v2.${provider.name}.`) && !v.includes(`code-${i}`))).toBe(true);
+    expect(await Promise.all(sealed.map((v, i) => batchBox.open(v, items[i]!.context)))).toEqual(items.map((i) => i.plaintext));
+    expect(unwrapped).toBe(1); // the batch key is unwrapped once for all 50
+    // Another value's context, an altered batch context, altered ciphertext: refused.
+    await expect(batchBox.open(sealed[0]!, items[1]!.context)).rejects.toThrow(SecretDecryptError);
+    const parts = sealed[0]!.split(".");
+    const forgedCtx = Buffer.from(JSON.stringify({ order: "o2", purpose: "redemption-code-batch" })).toString("base64url");
+    const forged = [...parts.slice(0, -5), forgedCtx, ...parts.slice(-4)].join(".");
+    await expect(new EnvelopeSecretBox(keys).open(forged, items[0]!.context)).rejects.toThrow(SecretDecryptError);
+    const last = parts.at(-1)!;
+    const altered = [...parts.slice(0, -1), (last[0] === "A" ? "B" : "A") + last.slice(1)].join(".");
+    await expect(batchBox.open(altered, items[0]!.context)).rejects.toThrow(SecretDecryptError);
+    // The usual box (without the counting provider) opens them too.
+    expect(await box.open(sealed[7]!, items[7]!.context)).toBe("code-7");
+  });
+
   describe("stored with putSecret", () => {
     let db: TestDatabase;
     let vendorId: string;

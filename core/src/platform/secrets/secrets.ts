@@ -21,4 +21,10 @@ export interface SecretBox {
   /** Compact single-string form for columns that must stay strings (e.g. Session.accessToken). */
   seal(plaintext: string, context: Record<string, string>): Promise<string>;
   open(sealed: string, context: Record<string, string>): Promise<string>;
+  /**
+   * Seals many values under ONE data key (one provider call, e.g. one KMS GenerateDataKey for
+   * a 10,000-unit order), bound to `batchContext`; each value is still bound to its own
+   * `context` through the GCM AAD, so `open(sealed, context)` needs that value's context.
+   */
+  sealMany(items: Array<{ plaintext: string; context: Record<string, string> }>, batchContext: Record<string, string>): Promise<string[]>;
 }

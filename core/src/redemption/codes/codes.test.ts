@@ -19,6 +19,7 @@ import {
   openCode,
   parseCode,
   sealCode,
+  sealCodes,
 } from "./codes.ts";
 
 const CODE_SHAPE = /^[0-9A-HJKMNP-TV-Z]{15}$/;
@@ -191,6 +192,13 @@ describe("sealCode / openCode", () => {
   it("does not open for another unit", async () => {
     const sealed = await sealCode(box, generateCode(), "unit_1");
     await expect(openCode(box, sealed, "unit_2")).rejects.toBeInstanceOf(SecretDecryptError);
+  });
+
+  it("seals an order's codes in one batch; each opens for its own unit only", async () => {
+    const items = Array.from({ length: 20 }, (_, i) => ({ code: generateCode(), unitId: `unit_${i}` }));
+    const sealed = await sealCodes(box, "order_1", items);
+    expect(await Promise.all(sealed.map((v, i) => openCode(box, v, items[i]!.unitId)))).toEqual(items.map((i) => i.code));
+    await expect(openCode(box, sealed[0]!, "unit_1")).rejects.toBeInstanceOf(SecretDecryptError);
   });
 
   it("seals each time differently", async () => {
