@@ -67,7 +67,16 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function http(method: string, path: string, token: string | undefined, body?: unknown) {
+async function http(method: string, path: string, token: string | undefined, body?: unknown, retries = method === "GET" ? 2 : 0): Promise<{ status: number; body: any }> {
+  // A reading client retries a dropped connection, as any HTTP client would.
+  if (retries > 0) {
+    try {
+      return await http(method, path, token, body, 0);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      return http(method, path, token, body, retries - 1);
+    }
+  }
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },

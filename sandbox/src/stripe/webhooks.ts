@@ -5,6 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { nowSeconds } from "./ids.ts";
 import type { StripeEvent } from "./objects.ts";
 
+/** Deliveries in flight at once, across all endpoints. */
+const MAX_IN_FLIGHT = 16;
+
 // Webhook delivery as Stripe does it: each event is POSTed as JSON to the endpoint with a
 // `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` header keyed by
 // the endpoint's signing secret (`whsec_...`), re-signed on every attempt. Any non-2xx answer,
@@ -104,7 +107,7 @@ export class WebhookSender {
       }
       if (signal.aborted) return;
       const started = Date.now();
-      const result = await this.post(record.url, payload, signal);
+      const result = await this.limited(() => this.post(record.url, payload, signal));
       if (signal.aborted) return;
       record.attempts.push({ at: new Date(started).toISOString(), status: result.status, error: result.error, durationMs: Date.now() - started });
       record.lastStatus = result.status;
@@ -117,6 +120,20 @@ export class WebhookSender {
     }
     record.status = "failed";
     this.opts.onSettled(record.eventId, false);
+  }
+
+  /** Like Stripe, a bounded number of deliveries in flight at once (a burst of refunds is not 500 sockets). */
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.waiting.push(r));
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
   }
 
   private post(url: string, payload: string, signal: AbortSignal): Promise<{ status: number | null; error: string | null }> {
