@@ -23,6 +23,8 @@ import { receiveShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
  * the message and address; the brand fulfils them there (the stand-in's control route, as
  * the sandbox page does); Shopify's signed webhooks come back to /webhooks/shopify and the
  * buyer sees each gift shipped with tracking, while each recipient gets one shipping email.
+ * Then the brand uninstalls (offers leave the storefront, new redemptions are held, not
+ * pushed) and Shopify asks to redact one recipient (gone from every table; money kept).
  * The brand's install (offline token by token exchange) and catalog are set up directly;
  * the install and sync flows have their own tests.
  */
@@ -204,5 +206,58 @@ describe("fulfillment loop end to end over HTTP and webhooks", () => {
     // Nobody who did not redeem got a shipping email, and no webhook was refused.
     expect(smtp.messages().filter((m) => m.subject.includes("has shipped"))).toHaveLength(REDEEM);
     expect(shopify.deliveries.filter((d) => d.status !== "delivered")).toHaveLength(0);
+  }, 60_000);
+
+  it("the brand uninstalls: offers leave the storefront and new redemptions are held, not pushed", async () => {
+    shopify.emitWebhook(SHOP, "app/uninstalled", { id: 1, name: "Loop Brand", domain: SHOP, myshopify_domain: SHOP });
+    await waitUntil(async () => (await http("GET", `/v1/storefronts/${s.storefrontSlug}`, undefined)).status === 404, 30_000);
+    // Two more recipients redeem meanwhile: their gifts are kept and flagged, and no order is created.
+    const more = giftEmails().slice(REDEEM, REDEEM + 2);
+    for (const [i, mail] of more.entries()) {
+      const session = await http("POST", "/v1/redeem/session", undefined, { code: linkIn(mail)[1] });
+      const gift = await http("GET", "/v1/redeem/gift", session.body.token);
+      const choice = gift.body.choices.find((c: { available: number | null }) => c.available === null || c.available > 0);
+      const r = await http("POST", "/v1/redeem/gift/redeem", session.body.token, {
+        variantId: choice.variantId,
+        address: { name: `Held ${i}`, line1: `${300 + i} Elm St`, city: "Portland", region: "OR", postalCode: "97201", country: "US" },
+      });
+      expect(r.status).toBe(200);
+    }
+    const flagged = async () =>
+      (await t.deps.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid AND status = 'redeemed' AND operator_flag IS NOT NULL", [orderId]))[0]!.n;
+    await waitUntil(async () => (await flagged()) === 2, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await http("GET", `${shopify.url}/_sandbox/shops/${SHOP}/orders`, undefined)).body.orders).toHaveLength(REDEEM);
+    const detail = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+    expect(detail.body.units).toMatchObject({ shipped: REDEEM, redeemed: 2 });
+  }, 60_000);
+
+  it("customers/redact for one recipient removes their personal data everywhere; the money records stay", async () => {
+    const who = redeemed[0]!;
+    const before = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+    const amountBefore = before.body.totalAmount;
+    shopify.emitWebhook(SHOP, "customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: 991, email: who.email, phone: null },
+      orders_to_redact: [],
+    });
+    await waitUntil(async () => {
+      const d = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+      return !d.body.recipients.some((r: any) => r.email === who.email);
+    }, 30_000);
+    const after = await http("GET", `/v1/orders/${orderId}?limit=100`, buyerKey);
+    expect(after.body.totalAmount).toBe(amountBefore);
+    const row = after.body.recipients.find((r: any) => r.unit?.id === who.unitId);
+    expect(row).toMatchObject({ name: "[redacted]", unit: { status: "shipped" } });
+    // Nowhere in the database: units, recipients, webhook payloads, job payloads, audit data, dead letters.
+    await shopify.whenDeliveriesSettled();
+    await waitUntil(async () => (await t.deps.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_event WHERE topic = 'customers/redact' AND processed_at IS NULL"))[0]!.n === 0, 30_000);
+    for (const table of ["fulfillment_unit", "order_recipient", "webhook_event", "job", "audit_log", "dead_letter"]) {
+      const [hit] = await t.deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} x WHERE x::text ILIKE $1`, [`%${who.email}%`]);
+      expect(hit!.n, `${table} still holds ${who.email}`).toBe(0);
+    }
+    // The others keep theirs.
+    expect(after.body.recipients.filter((r: any) => r.email.startsWith("loop-"))).toHaveLength(RECIPIENTS - 1);
   }, 60_000);
 });
