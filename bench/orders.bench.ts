@@ -90,7 +90,7 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
   const bare = await startProcess("bench/bare-server.ts", { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/bare`);
   try {
     const origin = `http://127.0.0.1:${apiPort}`;
-    await load({ origin, concurrency: 50, total: 1000, expectStatus: 200, make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }) }); // warm-up
+    await load({ origin, concurrency: 200, total: 4000, expectStatus: 200, make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }) }); // warm-up
     progress("GET gift at 200 concurrent clients");
     const get = await load({
       origin, concurrency: 200, total: 10_000, expectStatus: 200,
