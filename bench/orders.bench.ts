@@ -4,7 +4,6 @@
  * against the raw floor of inserting the same 10,000 unit rows with one statement.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import pg from "pg";
 import type { Deps } from "../core/src/platform/deps.ts";
 import { mintRecipientToken } from "../core/src/redemption/recipient-token.ts";
@@ -21,6 +20,7 @@ import { splitOrder } from "../core/src/orders/split-order.ts";
 import { seedVendor } from "../core/src/testing/seed.ts";
 import { progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
+import { freePort } from "../sandbox/src/testing/net.ts";
 
 const N = 10_000;
 
@@ -41,15 +41,6 @@ async function startProcess(script: string, env: Record<string, string>, readyUr
     if (Date.now() > end) throw new Error(`${script} did not start`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Recipient GET gift / POST redeem at 200 concurrent clients; Stripe webhook ingest vs a bare route at 64. */

@@ -1,23 +1,14 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freshQueues } from "./jobs/testing/harness.ts";
 import { stack, testDatabase } from "./testing/db.ts";
+import { freePort } from "../../sandbox/src/testing/net.ts";
 
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(env: Record<string, string>) {
   const proc = spawn(process.execPath, ["--import", "tsx", main], {

@@ -122,36 +122,7 @@ export async function upsertProducts(
   }
 
   const vs = fresh.flatMap((p) => p.variants.map((v) => ({ pid: written.get(p.shopifyId)!, ...v })));
-  if (vs.length) {
-    await tx.execute(
-      `INSERT INTO variant (id, vendor_id, product_id, shopify_id, inventory_item_id, title, sku, price_amount, currency, selected_options,
-                            image_url, inventory_tracked, inventory_quantity, shopify_updated_at, deleted_at, created_at, updated_at)
-       SELECT gen_random_uuid(), $1::uuid, s.pid, s.shopify_id, s.inventory_item_id, s.title, s.sku, s.price, $2, s.selected_options,
-              s.image_url, s.tracked, s.qty, s.shopify_updated_at, NULL, now(), now()
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[], $10::text[], $11::bool[], $12::int[], $13::timestamptz[])
-            AS s(pid, shopify_id, inventory_item_id, title, sku, price, selected_options, image_url, tracked, qty, shopify_updated_at)
-       ON CONFLICT (vendor_id, shopify_id) DO UPDATE SET
-         product_id = EXCLUDED.product_id, inventory_item_id = EXCLUDED.inventory_item_id, title = EXCLUDED.title, sku = EXCLUDED.sku,
-         price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency, selected_options = EXCLUDED.selected_options,
-         image_url = EXCLUDED.image_url, inventory_tracked = EXCLUDED.inventory_tracked, inventory_quantity = EXCLUDED.inventory_quantity,
-         shopify_updated_at = EXCLUDED.shopify_updated_at, deleted_at = NULL, updated_at = now()`,
-      [
-        vendorId,
-        currency,
-        vs.map((v) => v.pid),
-        vs.map((v) => v.shopifyId),
-        vs.map((v) => v.inventoryItemId),
-        vs.map((v) => v.title),
-        vs.map((v) => v.sku),
-        vs.map((v) => v.priceAmount),
-        vs.map((v) => JSON.stringify(v.selectedOptions)),
-        vs.map((v) => v.imageUrl),
-        vs.map((v) => v.inventoryTracked),
-        vs.map((v) => v.inventoryQuantity),
-        vs.map((v) => v.updatedAt),
-      ],
-    );
-  }
+  await upsertVariants(tx, vendorId, currency, vs);
   if (opts.replaceVariants) {
     await tx.execute(
       `UPDATE variant v SET deleted_at = now(), updated_at = now()
@@ -161,6 +132,39 @@ export async function upsertProducts(
     );
   }
   return { written, variants: vs.length };
+}
+
+/** Inserts or refreshes variants (each with its product's mirror id) in one statement. */
+export async function upsertVariants(tx: SqlTx, vendorId: string, currency: string, vs: Array<VariantRecord & { pid: string }>): Promise<void> {
+  if (vs.length === 0) return;
+  await tx.execute(
+    `INSERT INTO variant (id, vendor_id, product_id, shopify_id, inventory_item_id, title, sku, price_amount, currency, selected_options,
+                          image_url, inventory_tracked, inventory_quantity, shopify_updated_at, deleted_at, created_at, updated_at)
+     SELECT gen_random_uuid(), $1::uuid, s.pid, s.shopify_id, s.inventory_item_id, s.title, s.sku, s.price, $2, s.selected_options,
+            s.image_url, s.tracked, s.qty, s.shopify_updated_at, NULL, now(), now()
+     FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[], $10::text[], $11::bool[], $12::int[], $13::timestamptz[])
+          AS s(pid, shopify_id, inventory_item_id, title, sku, price, selected_options, image_url, tracked, qty, shopify_updated_at)
+     ON CONFLICT (vendor_id, shopify_id) DO UPDATE SET
+       product_id = EXCLUDED.product_id, inventory_item_id = EXCLUDED.inventory_item_id, title = EXCLUDED.title, sku = EXCLUDED.sku,
+       price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency, selected_options = EXCLUDED.selected_options,
+       image_url = EXCLUDED.image_url, inventory_tracked = EXCLUDED.inventory_tracked, inventory_quantity = EXCLUDED.inventory_quantity,
+       shopify_updated_at = EXCLUDED.shopify_updated_at, deleted_at = NULL, updated_at = now()`,
+    [
+      vendorId,
+      currency,
+      vs.map((v) => v.pid),
+      vs.map((v) => v.shopifyId),
+      vs.map((v) => v.inventoryItemId),
+      vs.map((v) => v.title),
+      vs.map((v) => v.sku),
+      vs.map((v) => v.priceAmount),
+      vs.map((v) => JSON.stringify(v.selectedOptions)),
+      vs.map((v) => v.imageUrl),
+      vs.map((v) => v.inventoryTracked),
+      vs.map((v) => v.inventoryQuantity),
+      vs.map((v) => v.updatedAt),
+    ],
+  );
 }
 
 /** Minor units from Shopify's decimal string for a currency (JPY has 0 decimals, KWD 3). */
