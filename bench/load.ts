@@ -1,38 +1,72 @@
-import { Agent, request } from "undici";
-import { percentile } from "./figures.ts";
+import { Http1Connection } from "./http1-client.ts";
+import { percentile, progress } from "./figures.ts";
+
+export interface LoadRequest {
+  method: "GET" | "POST";
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
 
 /**
- * A closed-loop load generator over loopback: `concurrency` clients, each sending its next
- * request when the previous one answered, until `total` requests are done. Every response
- * must have the expected status; latencies are per request.
+ * `concurrency` closed-loop clients over loopback, each on its own keep-alive connection
+ * (see Http1Connection: the client does as little as it can, as wrk would, since it shares
+ * the CPU with what it measures): a client sends its next request when the previous one
+ * answered. Connections are opened before the first run's clock starts and live as long as
+ * the pool, so a warm-up run and the measured run after it use the same ones; requests are
+ * timed, TCP handshakes are not.
  */
-export async function load(opts: {
-  origin: string;
-  concurrency: number;
-  total: number;
-  make: (i: number) => { method: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string };
-  expectStatus: number;
-}): Promise<{ rps: number; p50: number; p99: number }> {
-  const agent = new Agent({ connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= opts.total) return;
-        const r = opts.make(i);
-        const start = performance.now();
-        const res = await request(`${opts.origin}${r.path}`, { dispatcher: agent, method: r.method, headers: r.headers, body: r.body });
-        await res.body.text();
-        latencies.push(performance.now() - start);
-        if (res.statusCode !== opts.expectStatus) throw new Error(`${r.method} ${r.path} answered ${res.statusCode}`);
+export function clients(origin: string, concurrency: number) {
+  const { hostname, port } = new URL(origin);
+  let connections: Promise<Http1Connection[]> | undefined;
+  const open = () => (connections ??= Promise.all(Array.from({ length: concurrency }, () => Http1Connection.open(hostname, Number(port)))));
+  return {
+    /** Runs `total` requests; every response must have `expectStatus`; latencies are per request. */
+    async run(opts: { total: number; make: (i: number) => LoadRequest; expectStatus: number; label?: string }): Promise<LoadResult> {
+      const conns = await open();
+      const latencies: number[] = [];
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        conns.map(async (conn) => {
+          for (;;) {
+            const i = next++;
+            if (i >= opts.total) return;
+            const r = opts.make(i);
+            const start = performance.now();
+            const status = await conn.send(r.method, r.path, r.headers, r.body);
+            latencies.push(performance.now() - start);
+            if (status !== opts.expectStatus) throw new Error(`${r.method} ${r.path} answered ${status}`);
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      const result = { rps: opts.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      if (opts.label) {
+        const f = (n: number) => n.toFixed(1);
+        progress(`${opts.label}: ${Math.round(result.rps)} req/s, p50 ${f(result.p50)} p90 ${f(percentile(latencies, 90))} p99 ${f(result.p99)} max ${f(latencies.at(-1)!)} ms`);
       }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  await agent.close();
-  latencies.sort((a, b) => a - b);
-  return { rps: opts.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      return result;
+    },
+    async close() {
+      for (const c of (await connections) ?? []) c.close();
+    },
+  };
+}
+
+/** One closed-loop run on fresh connections (for routes that need no warm-up). */
+export async function load(opts: { origin: string; concurrency: number; total: number; make: (i: number) => LoadRequest; expectStatus: number }): Promise<LoadResult> {
+  const pool = clients(opts.origin, opts.concurrency);
+  try {
+    return await pool.run(opts);
+  } finally {
+    await pool.close();
+  }
 }

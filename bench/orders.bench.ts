@@ -8,7 +8,7 @@ import pg from "pg";
 import type { Deps } from "../core/src/platform/deps.ts";
 import { mintRecipientToken } from "../core/src/redemption/recipient-token.ts";
 import { stripeSignatureHeader } from "../sandbox/src/stripe/server.ts";
-import { load } from "./load.ts";
+import { clients, type LoadRequest } from "./load.ts";
 import type { Seeded } from "../core/src/testing/seed.ts";
 import { parseConfig } from "../core/src/platform/config.ts";
 import { buildDeps } from "../core/src/platform/build-deps.ts";
@@ -29,7 +29,7 @@ const WEBHOOK_SECRET = "whsec_benchsecret";
 
 /** Starts a process (the api role, or the bare route) and resolves when it answers. */
 async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS && script.includes("main") ? process.env.BENCH_NODE_ARGS.split(" ") : []), "--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const end = Date.now() + 60_000;
   for (;;) {
     try {
@@ -81,31 +81,35 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
   const bare = await startProcess("bench/bare-server.ts", { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/bare`);
   try {
     const origin = `http://127.0.0.1:${apiPort}`;
-    await load({ origin, concurrency: 200, total: 4000, expectStatus: 200, make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }) }); // warm-up
+    const recipients = clients(origin, 200);
+    const getGift = (i: number): LoadRequest => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } });
+    await recipients.run({ total: 4000, expectStatus: 200, make: getGift, label: "warm-up" }); // opens the 200 connections, warms the pool and the JIT
     progress("GET gift at 200 concurrent clients");
-    const get = await load({
-      origin, concurrency: 200, total: 10_000, expectStatus: 200,
-      make: (i) => ({ method: "GET", path: "/v1/redeem/gift", headers: { authorization: `Bearer ${tokens[i % UNITS]}` } }),
-    });
+    const get = await recipients.run({ total: 10_000, expectStatus: 200, make: getGift, label: "GET gift" });
     progress("POST redeem at 200 concurrent clients");
     const body = JSON.stringify({ variantId, address: { name: "Load Test", line1: "1 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } });
-    const post = await load({
-      origin, concurrency: 200, total: UNITS, expectStatus: 200,
+    const post = await recipients.run({
+      total: UNITS, expectStatus: 200, label: "POST redeem",
       make: (i) => ({ method: "POST", path: "/v1/redeem/gift/redeem", headers: { authorization: `Bearer ${tokens[i]}`, "content-type": "application/json" }, body }),
     });
+    await recipients.close();
     progress("Stripe webhook ingest and the bare route at 64 concurrent senders");
     const event = (i: number) =>
       JSON.stringify({ id: `evt_bench_${i}`, object: "event", type: "payment_intent.created", created: 1, livemode: false, data: { object: { id: `pi_b_${i}`, object: "payment_intent" } } });
     const WEBHOOKS = 10_000;
-    const bodies = Array.from({ length: WEBHOOKS }, (_, i) => event(i));
-    const ingest = await load({
-      origin, concurrency: 64, total: WEBHOOKS, expectStatus: 200,
-      make: (i) => ({ method: "POST", path: "/webhooks/stripe", headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(bodies[i]!, WEBHOOK_SECRET) }, body: bodies[i]! }),
+    const bodies = Array.from({ length: WEBHOOKS + 2000 }, (_, i) => event(i));
+    const send = (path: string) => (i: number): LoadRequest => ({
+      method: "POST", path, headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(bodies[i]!, WEBHOOK_SECRET) }, body: bodies[i]!,
     });
-    const ceiling = await load({
-      origin: `http://127.0.0.1:${barePort}`, concurrency: 64, total: WEBHOOKS, expectStatus: 200,
-      make: (i) => ({ method: "POST", path: "/bare", headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(bodies[i]!, WEBHOOK_SECRET) }, body: bodies[i]! }),
-    });
+    // Both servers get the same warm-up on the connections they are then measured on.
+    const senders = clients(origin, 64);
+    await senders.run({ total: 2000, expectStatus: 200, make: (i) => send("/webhooks/stripe")(WEBHOOKS + i) });
+    const ingest = await senders.run({ total: WEBHOOKS, expectStatus: 200, make: send("/webhooks/stripe"), label: "webhook ingest" });
+    await senders.close();
+    const bareSenders = clients(`http://127.0.0.1:${barePort}`, 64);
+    await bareSenders.run({ total: 2000, expectStatus: 200, make: (i) => send("/bare")(WEBHOOKS + i) });
+    const ceiling = await bareSenders.run({ total: WEBHOOKS, expectStatus: 200, make: send("/bare"), label: "bare route" });
+    await bareSenders.close();
     report({ metric: "redeem.get_gift.p50", value: get.p50, unit: "ms" });
     report({ metric: "redeem.get_gift.p99", value: get.p99, unit: "ms", target: "<= 25" });
     report({ metric: "redeem.post_redeem.p50", value: post.p50, unit: "ms" });
