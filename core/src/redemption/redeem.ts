@@ -107,7 +107,9 @@ function writer(db: Database): Batcher<RedeemWrite, WriteOutcome> {
   let w = writers.get(db);
   if (!w) {
     // Two writes for one unit never share a statement: the later one runs after, finds the unit changed and reads it again.
-    w = batcher((writes: RedeemWrite[]) => writeRedemptions(db, writes), { key: (x) => x.unitId });
+    // Redemptions of one popular variant serialize on its row anyway: at most two statements
+    // (one committing, one ready) hold connections; the rest gather into the next batch.
+    w = batcher((writes: RedeemWrite[]) => writeRedemptions(db, writes), { key: (x) => x.unitId, maxInFlight: 2 });
     writers.set(db, w);
   }
   return w;

@@ -47,6 +47,43 @@ describe("batcher", () => {
     expect(batches).toEqual([["a1", "b2"], ["a3"], ["a4"]]);
   });
 
+  it("with maxInFlight, gathers calls made while batches run into the next batch", async () => {
+    const batches: number[][] = [];
+    let running = 0;
+    let mostRunning = 0;
+    const b = batcher(
+      async (inputs: number[]) => {
+        batches.push(inputs);
+        mostRunning = Math.max(mostRunning, ++running);
+        await new Promise((r) => setTimeout(r, 20));
+        running--;
+        return inputs.map((i) => i * 10);
+      },
+      { maxInFlight: 1, maxBatch: 3 },
+    );
+    const first = [b.call(1), b.call(2), b.call(3), b.call(4)]; // one turn: a batch of 3 runs, 4 waits
+    await new Promise((r) => setTimeout(r, 5));
+    const second = [b.call(5), b.call(6)]; // made while the first batch runs
+    expect(await Promise.all([...first, ...second])).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(mostRunning).toBe(1);
+    expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
+
+  it("with maxInFlight, a failed batch lets the next one run", async () => {
+    const b = batcher(
+      async (inputs: number[]) => {
+        if (inputs.includes(1)) throw new Error("boom");
+        return inputs;
+      },
+      { maxInFlight: 1 },
+    );
+    const failed = b.call(1);
+    const next = b.call(2);
+    await expect(failed).rejects.toThrow("boom");
+    await expect(next).rejects.toThrow("boom"); // same turn, same batch
+    await expect(b.call(3)).resolves.toBe(3);
+  });
+
   it("fails every call of a batch that answers the wrong number of outputs", async () => {
     const b = batcher(async (inputs: number[]) => inputs.slice(1));
     const results = await Promise.allSettled([b.call(1), b.call(2)]);

@@ -17,22 +17,36 @@ export interface BatchOptions<I> {
    * (e.g. two writes to one row, which one statement could not order).
    */
   key?: (input: I) => string;
+  /**
+   * At most this many batches in flight (default: no limit). While they run, new calls
+   * gather into the next batch, which starts when one finishes: for writes that serialize
+   * in the database anyway (one hot row), so they queue here, in ever larger batches,
+   * instead of holding connections while they wait for each other's locks.
+   */
+  maxInFlight?: number;
 }
 
 /** `runMany` answers its inputs in order, one output each. */
 export function batcher<I, O>(runMany: (inputs: I[]) => Promise<O[]>, opts: BatchOptions<I> = {}): Batcher<I, O> {
   const maxBatch = opts.maxBatch ?? 100;
   type Call = { input: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  const maxInFlight = opts.maxInFlight ?? Infinity;
   let pending: Call[] = [];
   let scheduled = false;
+  let inFlight = 0;
 
   const schedule = () => {
-    if (scheduled) return;
+    if (scheduled || inFlight >= maxInFlight) return;
     scheduled = true;
     setImmediate(flush);
   };
+  const finished = () => {
+    inFlight--;
+    if (pending.length) schedule();
+  };
   const run = (batch: Call[]) => {
-    runMany(batch.map((c) => c.input)).then(
+    inFlight++;
+    runMany(batch.map((c) => c.input)).finally(finished).then(
       (outputs) => {
         if (outputs.length !== batch.length) {
           const err = new Error(`batch of ${batch.length} answered ${outputs.length}`);
@@ -48,7 +62,9 @@ export function batcher<I, O>(runMany: (inputs: I[]) => Promise<O[]>, opts: Batc
   };
   function flush() {
     scheduled = false;
-    let calls = pending;
+    const room = (maxInFlight - inFlight) * maxBatch;
+    let calls = pending.slice(0, room);
+    const later = pending.slice(room);
     pending = [];
     if (opts.key) {
       const seen = new Set<string>();
@@ -62,9 +78,10 @@ export function batcher<I, O>(runMany: (inputs: I[]) => Promise<O[]>, opts: Batc
         }
       }
       calls = now;
-      if (pending.length) schedule();
     }
+    pending.push(...later);
     for (let i = 0; i < calls.length; i += maxBatch) run(calls.slice(i, i + maxBatch));
+    if (pending.length) schedule();
   }
 
   return {
