@@ -98,7 +98,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
     c.set("unitId", unitId);
     await next();
   };
-  router.use("/gift", recipientAuth);
+  // "/gift/*" also matches "/gift" itself (adding "/gift" too ran the check twice on every page view).
   router.use("/gift/*", recipientAuth);
 
   router.openapi(sessionRoute, async (c) => {

@@ -95,7 +95,8 @@ export function vendorStorefrontRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   const router = createRouter<VendorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", VENDOR_SECURITY_SCHEME, vendorSecurityScheme);
   const auth = vendorAuth(deps);
-  for (const path of ["/storefront", "/storefront/*", "/shipping-rules"]) router.use(path, auth);
+  // "/storefront/*" also matches "/storefront" itself (naming both ran the check twice).
+  for (const path of ["/storefront/*", "/shipping-rules"]) router.use(path, auth);
   router.openapi(getRoute, async (c) => {
     const sf = await getVendorStorefront(deps.db, c.get("vendor").vendorId);
     if (!sf) throw new ProblemError(404, "not_found", "This brand has no storefront yet.");
