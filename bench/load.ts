@@ -12,6 +12,16 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Every request's latency (ms), sorted, and the run's duration: for `combine`. */
+  latencies: number[];
+  seconds: number;
+}
+
+/** Several runs as one: requests over time, percentiles over all their latencies. */
+export function combine(runs: LoadResult[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
+  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, seconds };
 }
 
 /**
@@ -48,7 +58,7 @@ export function clients(origin: string, concurrency: number) {
       );
       const seconds = (performance.now() - t0) / 1000;
       latencies.sort((a, b) => a - b);
-      const result = { rps: opts.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      const result = { rps: opts.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, seconds };
       if (opts.label) {
         const f = (n: number) => n.toFixed(1);
         progress(`${opts.label}: ${Math.round(result.rps)} req/s, p50 ${f(result.p50)} p90 ${f(percentile(latencies, 90))} p99 ${f(result.p99)} max ${f(latencies.at(-1)!)} ms`);
