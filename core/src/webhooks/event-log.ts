@@ -37,8 +37,11 @@ export interface Recorded {
  */
 const RECORD = statement(
   `WITH req AS MATERIALIZED (
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::int[]) WITH ORDINALITY
-       AS r(provider, external_id, topic, shop_domain, payload, headers, job_type, max_attempts, n)
+     SELECT r.provider, r.external_id, r.topic, r.shop_domain, p.payload, h.headers, r.job_type, r.max_attempts, r.n
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $7::text[], $8::int[]) WITH ORDINALITY
+       AS r(provider, external_id, topic, shop_domain, job_type, max_attempts, n)
+     JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = r.n
+     JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS h(headers, n) ON h.n = r.n
    ), ev AS (
      INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload, headers)
      SELECT gen_random_uuid(), provider, external_id, topic, shop_domain, payload, headers FROM req ORDER BY n
@@ -70,8 +73,10 @@ async function recordMany(db: Database, inputs: RecordInput[]): Promise<Array<{ 
     inputs.map((i) => i.event.externalId),
     inputs.map((i) => i.event.topic),
     inputs.map((i) => i.event.shopDomain ?? null),
-    inputs.map((i) => i.event.rawPayload ?? JSON.stringify(i.event.payload ?? null)),
-    inputs.map((i) => JSON.stringify(i.event.headers ?? {})),
+    // Payloads as one JSON array, the raw ones joined as received: no array-literal escaping
+    // of each document here and no unescaping in PostgreSQL.
+    `[${inputs.map((i) => i.event.rawPayload ?? JSON.stringify(i.event.payload ?? null)).join(",")}]`,
+    JSON.stringify(inputs.map((i) => i.event.headers ?? {})),
     inputs.map((i) => i.jobType),
     inputs.map((i) => i.maxAttempts),
   ]);
