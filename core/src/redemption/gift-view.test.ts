@@ -4,12 +4,13 @@ import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
-import { assembleView, giftViewJson, giftViewsJson, loadGift } from "./gift-view.ts";
+import { giftViewJson, giftViewsJson, type GiftView } from "./gift-view.ts";
+import { redeemUnit } from "./redeem.ts";
 
 /**
- * The GET gift route answers with the view PostgreSQL builds as JSON (giftViewsJson); the
- * redeem route with the one assembleView builds from rows. They must be the same view, in
- * every state a unit can be in.
+ * The recipient's view, built as JSON by PostgreSQL (the GET gift route's body; the
+ * redemption statement builds the same view of the unit it redeems), in every state a unit
+ * can be in.
  */
 let t: TestDeps;
 let s: Seeded;
@@ -34,24 +35,51 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function bothViews(unitId: string, now: Date) {
-  const gift = await loadGift(t.db, unitId);
-  const fromRows = gift && assembleView(gift, now);
+async function view(unitId: string, now = new Date()): Promise<GiftView> {
   const text = (await giftViewsJson(t.db, [unitId], now)).get(unitId);
-  return { fromRows, fromSql: text === undefined ? undefined : (JSON.parse(text) as unknown) };
+  if (text === undefined) throw new Error(`no view of ${unitId}`);
+  return JSON.parse(text) as GiftView;
 }
 
+const address = { name: "Ada Lovelace", line1: "1 Main St", line2: "Suite 5", city: "Springfield", region: "IL", postalCode: "62701", country: "US" };
+
 describe("gift view built by the database", () => {
-  it("equals assembleView's for available, expired, redeemed, shipped and canceled units", async () => {
-    const now = new Date();
-    const [available, expired, redeemed, shipped, canceled, untracked] = units as [string, string, string, string, string, string];
-    const address = { name: "Ada Lovelace", line1: "1 Main St", line2: null, city: "Springfield", region: "IL", postalCode: "62701", country: "US" };
-    await t.db.prisma.fulfillmentUnit.update({ where: { id: expired }, data: { expiresAt: new Date(now.getTime() - 1000) } });
-    const variantId = s.variants["hoodie:M/Navy"]!;
-    await t.db.prisma.fulfillmentUnit.update({
-      where: { id: redeemed },
-      data: { status: "redeemed", chosenVariantId: variantId, shippingAddress: address, redeemedAt: new Date("2026-11-20T10:11:12.345Z") },
+  it("shows an available gift: brand, message, the unit's choices with options, images and stock, countries", async () => {
+    const v = await view(units[1]!);
+    expect(v).toMatchObject({
+      status: "available",
+      brand: { name: "Northwind Goods" },
+      recipientName: "R1",
+      senderName: "Acme People Team",
+      message: 'Thanks, R1! "Cheers" \\ é 🎁',
+      offerName: expect.any(String),
+      shipsTo: ["CA", "US"],
+      redemption: null,
     });
+    expect(new Date(v.expiresAt).toISOString()).toBe(v.expiresAt);
+    const unit = await t.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: units[1]! } });
+    expect(v.expiresAt).toBe(unit.expiresAt.toISOString());
+    expect(v.choices.map((c) => c.variantId).sort()).toEqual([...(unit.choices as string[])].sort());
+    const mNavy = v.choices.find((c) => c.variantTitle === "M / Navy")!;
+    expect(mNavy).toEqual({
+      variantId: s.variants["hoodie:M/Navy"],
+      productId: expect.any(String),
+      productTitle: "Organic Hoodie",
+      variantTitle: "M / Navy",
+      options: [{ name: "Size", value: "M" }, { name: "Color", value: "Navy" }],
+      imageUrl: "https://cdn.example.test/hoodie.jpg",
+      available: 5,
+    });
+    expect((await view(units[0]!)).message).toBeNull();
+  });
+
+  it("shows expired, canceled and shipped gifts, untracked stock, own images, and leaves out what is no longer giftable", async () => {
+    const now = new Date();
+    const [, , expired, shipped, canceled] = units as [string, string, string, string, string];
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: expired }, data: { expiresAt: new Date(now.getTime() - 1000) } });
+    expect((await view(expired, now)).status).toBe("expired");
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: canceled }, data: { status: "canceled" } });
+    expect((await view(canceled, now)).status).toBe("canceled");
     await t.db.prisma.fulfillmentUnit.update({
       where: { id: shipped },
       data: {
@@ -64,34 +92,41 @@ describe("gift view built by the database", () => {
         trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
       },
     });
-    await t.db.prisma.fulfillmentUnit.update({ where: { id: canceled }, data: { status: "canceled" } });
-    // A variant the brand stops tracking, one with no image of its own, and one no longer giftable.
+    const sv = await view(shipped, now);
+    expect(sv.status).toBe("shipped");
+    expect(sv.redemption).toEqual({
+      redeemedAt: "2026-11-19T00:00:00.000Z",
+      choice: expect.objectContaining({ variantTitle: "L / Sand" }),
+      shippingAddress: address,
+      tracking: { carrier: "UPS", number: "1Z999AA10123456784", url: "https://www.ups.com/track?tracknum=1Z999AA10123456784" },
+    });
+
     await t.db.prisma.variant.update({ where: { id: s.variants["hoodie:S/Navy"]! }, data: { inventoryTracked: false, imageUrl: "https://cdn.example.test/s-navy.jpg" } });
     await t.db.prisma.variant.update({ where: { id: s.variants["hoodie:S/Sand"]! }, data: { giftable: false } });
+    const v = await view(units[0]!, now);
+    expect(v.choices.find((c) => c.variantTitle === "S / Navy")).toMatchObject({ available: null, imageUrl: "https://cdn.example.test/s-navy.jpg" });
+    expect(v.choices.map((c) => c.variantTitle)).not.toContain("S / Sand");
+  });
 
-    const seen = new Set<string>();
-    for (const id of [available, expired, redeemed, shipped, canceled, untracked]) {
-      const { fromRows, fromSql } = await bothViews(id, now);
-      expect(fromRows).toBeDefined();
-      expect(fromSql).toEqual(fromRows);
-      seen.add((fromSql as { status: string }).status);
-    }
-    expect(seen).toEqual(new Set(["available", "expired", "redeemed", "shipped", "canceled"]));
-    const shippedView = (await bothViews(shipped, now)).fromSql as { redemption: { tracking: { number: string }; choice: { variantTitle: string } } };
-    expect(shippedView.redemption).toMatchObject({ tracking: { number: "1Z999AA10123456784" }, choice: { variantTitle: "L / Sand" } });
+  it("answers a redemption with the view a page view then shows: redeemed, the choice with its stock after it", async () => {
+    const unitId = units[5]!;
+    const variantId = s.variants["notebook:Green"]!;
+    const before = (await view(unitId)).choices.find((c) => c.variantId === variantId)!.available!;
+    const r = await redeemUnit(t, unitId, { variantId, address });
+    if (!r.ok) throw new Error(r.code);
+    const answered = JSON.parse(r.view) as GiftView;
+    expect(answered).toEqual(await view(unitId));
+    expect(answered.status).toBe("redeemed");
+    expect(answered.redemption).toMatchObject({ choice: { variantId, available: before - 1 }, shippingAddress: address, tracking: null });
+    expect(answered.choices.find((c) => c.variantId === variantId)!.available).toBe(before - 1);
   });
 
   it("ships anywhere when the brand has a '*' rule, and to nowhere without rules", async () => {
-    const now = new Date();
     const [id] = units as [string];
     await t.db.prisma.shippingRule.create({ data: { vendorId: s.vendorId, country: "*", rateAmount: 0, currency: "USD" } });
-    let v = await bothViews(id, now);
-    expect(v.fromSql).toEqual(v.fromRows);
-    expect((v.fromSql as { shipsTo: unknown }).shipsTo).toBe("anywhere");
+    expect((await view(id)).shipsTo).toBe("anywhere");
     await t.db.prisma.shippingRule.deleteMany({ where: { vendorId: s.vendorId } });
-    v = await bothViews(id, now);
-    expect(v.fromSql).toEqual(v.fromRows);
-    expect((v.fromSql as { shipsTo: unknown }).shipsTo).toEqual([]);
+    expect((await view(id)).shipsTo).toEqual([]);
   });
 
   it("answers concurrent lookups from one statement, each with its own unit, and nothing for unknown ids", async () => {

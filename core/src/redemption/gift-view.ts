@@ -1,9 +1,10 @@
 import { batchLoader, type BatchLoader } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
-import { choicesForOffers, type Choice } from "../storefronts/offer-choices.ts";
+import type { Choice } from "../storefronts/offer-choices.ts";
 
-/** What a recipient sees of their gift. */
+/** What a recipient sees of their gift (the body of GET /v1/redeem/gift and of a redemption). */
 export interface GiftView {
+  /** `available` or `expired` for a gift not yet redeemed, else the unit's status. */
   status: string;
   brand: { name: string; primaryColor: string; accentColor: string };
   recipientName: string;
@@ -11,6 +12,7 @@ export interface GiftView {
   message: string | null;
   offerName: string;
   expiresAt: string;
+  /** The offer's current choices among those frozen on the unit when it was paid, with stock now. */
   choices: Choice[];
   shipsTo: string[] | "anywhere";
   redemption: {
@@ -21,129 +23,33 @@ export interface GiftView {
   } | null;
 }
 
-/** A unit as read for its view and for redemption, with its context (order, brand, offer, shipping). */
-export interface GiftRow {
-  id: string;
-  status: string;
-  version: number;
-  recipient_name: string;
-  message: string | null;
-  expires_at: Date;
-  /** Variant ids frozen on the unit when the order was paid. */
-  choices: string[];
-  chosen_variant_id: string | null;
-  shipping_address: unknown;
-  redeemed_at: Date | null;
-  tracking_carrier: string | null;
-  tracking_number: string | null;
-  tracking_url: string | null;
-  offer_id: string;
-  sender_name: string | null;
-  primary_color: string;
-  accent_color: string;
-  brand_name: string;
-  offer_name: string;
-  /** The vendor's shipping countries (`*`: anywhere). */
-  countries: string[];
-}
-
-/** The unit and every current choice of its offer (stock as of this read). */
-export interface Gift {
-  row: GiftRow;
-  offerChoices: Choice[];
-}
-
-const UNITS = statement(
-  `SELECT u.id::text AS id, u.status::text AS status, u.version, u.recipient_name, u.message, u.expires_at, u.choices,
-          u.chosen_variant_id::text AS chosen_variant_id, u.shipping_address, u.redeemed_at, u.tracking_carrier,
-          u.tracking_number, u.tracking_url, u.offer_id::text AS offer_id,
-          o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
-          ARRAY(SELECT r.country::text FROM shipping_rule r WHERE r.vendor_id = u.vendor_id ORDER BY r.country) AS countries
-   FROM fulfillment_unit u
-   JOIN gift_order o ON o.id = u.order_id
-   JOIN storefront s ON s.id = o.storefront_id
-   JOIN vendor v ON v.id = s.vendor_id
-   JOIN gift_offer g ON g.id = u.offer_id
-   WHERE u.id = ANY($1::uuid[])`,
-);
-
-/** Units by id, two queries for any number of them: the units with their context, then their offers' choices. */
-async function loadGifts(db: Database, unitIds: string[]): Promise<Map<string, Gift>> {
-  const rows = await db.sql.query<GiftRow>(UNITS, [unitIds]);
-  const found = new Map<string, Gift>();
-  if (rows.length === 0) return found;
-  const choices = await choicesForOffers(db, [...new Set(rows.map((r) => r.offer_id))]);
-  for (const row of rows) found.set(row.id, { row, offerChoices: choices.get(row.offer_id) ?? [] });
-  return found;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const loaders = new WeakMap<Database, BatchLoader<string, Gift>>();
-
-/**
- * One unit as it is now in the database. The hot path of every recipient page view and
- * redemption: lookups made at the same moment (a rush of recipients) share their queries
- * (see `batchLoader`); nothing is cached between requests, so status and stock are fresh.
+/*
+ * The view is built as JSON by PostgreSQL, in the statement that reads the unit (GET) or
+ * redeems it (POST), and passed through by the api: no rows to parse, no objects to build
+ * and serialize again on the hottest routes. The pieces below are shared by both
+ * statements. `viewJson` reads a relation `u` (unitColumns), `sc` (the vendors' shipping
+ * countries) and `oc` (the offers' choices, each a JSON object, in offer order).
  */
-export function loadGift(db: Database, unitId: string): Promise<Gift | undefined> {
-  // Only well-formed ids join a batch: a malformed one would fail the whole batch's query.
-  if (!UUID.test(unitId)) return Promise.resolve(undefined);
-  let loader = loaders.get(db);
-  if (!loader) {
-    loader = batchLoader((ids: string[]) => loadGifts(db, ids));
-    loaders.set(db, loader);
-  }
-  return loader.load(unitId.toLowerCase());
-}
-
-/** The recipient's view of a loaded unit. */
-export function assembleView({ row: u, offerChoices }: Gift, now: Date): GiftView {
-  const frozen = new Set(u.choices);
-  const choices = offerChoices.filter((c) => frozen.has(c.variantId));
-  const chosen = u.chosen_variant_id ? (offerChoices.find((c) => c.variantId === u.chosen_variant_id) ?? null) : null;
-  const expiresAt = new Date(u.expires_at);
-  const status = u.status === "issued" || u.status === "sent" ? (expiresAt <= now ? "expired" : "available") : u.status;
-  return {
-    status,
-    brand: { name: u.brand_name, primaryColor: u.primary_color, accentColor: u.accent_color },
-    recipientName: u.recipient_name,
-    senderName: u.sender_name,
-    message: u.message,
-    offerName: u.offer_name,
-    expiresAt: expiresAt.toISOString(),
-    choices,
-    shipsTo: u.countries.includes("*") ? "anywhere" : u.countries,
-    redemption: u.redeemed_at
-      ? {
-          redeemedAt: new Date(u.redeemed_at).toISOString(),
-          choice: chosen,
-          shippingAddress: u.shipping_address,
-          tracking: u.tracking_number ? { carrier: u.tracking_carrier, number: u.tracking_number, url: u.tracking_url } : null,
-        }
-      : null,
-  };
-}
 
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * `assembleView` in SQL: each unit's view built as JSON text by PostgreSQL, so the hot GET
- * passes it through (no rows to parse, no objects to build and serialize again). The same
- * reads as `loadGifts` (units with their context, their offers' choices with stock now,
- * the vendors' shipping countries), each once per batch. A test holds the two equal.
+ * A unit with what its view shows of its order, storefront, brand and offer (`u` is
+ * fulfillment_unit joined by UNIT_CONTEXT_JOINS); `set` gives SQL for the columns a
+ * redemption has just changed, where the view shows the unit as it now stands.
  */
-const VIEWS = statement(
-  `WITH u AS MATERIALIZED (
-     SELECT u.id, u.status::text AS status, u.recipient_name, u.message, u.expires_at, u.choices, u.chosen_variant_id::text AS chosen,
-            u.shipping_address, u.redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url, u.offer_id, u.vendor_id,
-            o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name
-     FROM fulfillment_unit u
-     JOIN gift_order o ON o.id = u.order_id
+export const unitColumns = (set: { status?: string; chosen?: string; address?: string; redeemedAt?: string } = {}) =>
+  `u.id, ${set.status ?? "u.status::text"} AS status, u.recipient_name, u.message, u.expires_at, u.choices,
+            ${set.chosen ?? "u.chosen_variant_id::text"} AS chosen, ${set.address ?? "u.shipping_address"} AS shipping_address,
+            ${set.redeemedAt ?? "u.redeemed_at"} AS redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url,
+            u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name`;
+export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
      JOIN storefront s ON s.id = o.storefront_id
      JOIN vendor v ON v.id = s.vendor_id
-     JOIN gift_offer g ON g.id = u.offer_id
-     WHERE u.id = ANY($1::uuid[])
-   ), oc AS MATERIALIZED (
+     JOIN gift_offer g ON g.id = u.offer_id`;
+
+/** `name` AS the choices of the offers of the units in `units`: one row per choice, its JSON and its order. */
+export const choicesCte = (name: string, units: string) => `${name} AS MATERIALIZED (
      SELECT i.offer_id, v.id::text AS variant_id,
             row_number() OVER (ORDER BY i.offer_id, i.position, p.title, v.created_at, v.title) AS ord,
             json_build_object(
@@ -155,15 +61,20 @@ const VIEWS = statement(
      FROM gift_offer_item i
      JOIN product p ON p.id = i.product_id
      JOIN variant v ON v.product_id = p.id AND (i.variant_id IS NULL OR v.id = i.variant_id)
-     WHERE i.offer_id IN (SELECT DISTINCT offer_id FROM u)
+     WHERE i.offer_id IN (SELECT DISTINCT offer_id FROM ${units})
        AND p.deleted_at IS NULL AND v.deleted_at IS NULL AND p.giftable AND v.giftable
-   ), sc AS MATERIALIZED (
+   )`;
+
+/** `sc`: the shipping countries of the vendors of the units in `units`, sorted. */
+export const countriesCte = (units: string) => `sc AS MATERIALIZED (
      SELECT r.vendor_id, array_agg(r.country::text ORDER BY r.country) AS countries
-     FROM shipping_rule r WHERE r.vendor_id IN (SELECT DISTINCT vendor_id FROM u)
+     FROM shipping_rule r WHERE r.vendor_id IN (SELECT DISTINCT vendor_id FROM ${units})
      GROUP BY r.vendor_id
-   )
-   SELECT u.id::text AS id, json_build_object(
-     'status', CASE WHEN u.status IN ('issued', 'sent') THEN CASE WHEN u.expires_at <= $2::timestamptz THEN 'expired' ELSE 'available' END ELSE u.status END,
+   )`;
+
+/** The view of unit `u` as JSON (a `GiftView`), with `now` (an SQL expression) deciding expiry. */
+export const viewJson = (now: string) => `json_build_object(
+     'status', CASE WHEN u.status IN ('issued', 'sent') THEN CASE WHEN u.expires_at <= ${now} THEN 'expired' ELSE 'available' END ELSE u.status END,
      'brand', json_build_object('name', u.brand_name, 'primaryColor', u.primary_color, 'accentColor', u.accent_color),
      'recipientName', u.recipient_name,
      'senderName', u.sender_name,
@@ -179,24 +90,36 @@ const VIEWS = statement(
        'tracking', CASE WHEN COALESCE(u.tracking_number, '') <> '' THEN
          json_build_object('carrier', u.tracking_carrier, 'number', u.tracking_number, 'url', u.tracking_url) END
      ) END
-   )::text AS view
+   )`;
+
+const VIEWS = statement(
+  `WITH u AS MATERIALIZED (
+     SELECT ${unitColumns()}
+     FROM fulfillment_unit u
+     ${UNIT_CONTEXT_JOINS}
+     WHERE u.id = ANY($1::uuid[])
+   ), ${choicesCte("oc", "u")}, ${countriesCte("u")}
+   SELECT u.id::text AS id, ${viewJson("$2::timestamptz")}::text AS view
    FROM u LEFT JOIN sc ON sc.vendor_id = u.vendor_id`,
 );
 
-/** Views of units by id as JSON text (see VIEWS), one statement for any number of them; missing units are left out. */
+/** Views of units by id as JSON text, one statement for any number of them; missing units are left out. */
 export async function giftViewsJson(db: Database, unitIds: string[], now = new Date()): Promise<Map<string, string>> {
   const rows = await db.sql.query<{ id: string; view: string }>(VIEWS, [unitIds, now]);
   return new Map(rows.map((r) => [r.id, r.view]));
 }
 
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const viewLoaders = new WeakMap<Database, BatchLoader<string, string>>();
 
 /**
  * The recipient's view of their gift as JSON text (a `GiftView`), or undefined if the unit
- * does not exist. Concurrent calls share one statement, as `loadGift`'s do; nothing is
- * cached, so status and stock are as of this request.
+ * does not exist. The hot path of every recipient page view: lookups made at the same
+ * moment (a rush of recipients) share one statement (see `batchLoader`); nothing is cached,
+ * so status and stock are as of this request.
  */
 export function giftViewJson(db: Database, unitId: string): Promise<string | undefined> {
+  // Only well-formed ids join a batch: a malformed one would fail the whole batch's query.
   if (!UUID.test(unitId)) return Promise.resolve(undefined);
   let loader = viewLoaders.get(db);
   if (!loader) {

@@ -146,7 +146,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       const [status, detail] = problems[result.code];
       throw new ProblemError(status, result.code, detail);
     }
-    return c.json(result.view as unknown as Record<string, unknown>, 200);
+    return c.body(result.view, 200, { "content-type": "application/json" }) as never;
   });
   return router;
 }
