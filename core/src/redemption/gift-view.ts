@@ -123,7 +123,10 @@ export function giftViewJson(db: Database, unitId: string): Promise<string | und
   if (!UUID.test(unitId)) return Promise.resolve(undefined);
   let loader = viewLoaders.get(db);
   if (!loader) {
-    loader = batchLoader((ids: string[]) => giftViewsJson(db, ids));
+    // One statement at a time (per process); page views that arrive while it runs gather
+    // into the next one. Measured at 200 concurrent recipients (npm run bench -- orders):
+    // as fast as letting statements overlap, and a far tighter tail (p99 close to p50 x 2).
+    loader = batchLoader((ids: string[]) => giftViewsJson(db, ids), { maxInFlight: 1, maxBatch: 200 });
     viewLoaders.set(db, loader);
   }
   return loader.load(unitId.toLowerCase());

@@ -99,7 +99,7 @@ export interface BatchLoader<K, V> {
   load(key: K): Promise<V | undefined>;
 }
 
-export function batchLoader<K, V>(loadMany: (keys: K[]) => Promise<Map<K, V>>, opts: { maxBatch?: number } = {}): BatchLoader<K, V> {
+export function batchLoader<K, V>(loadMany: (keys: K[]) => Promise<Map<K, V>>, opts: Pick<BatchOptions<K>, "maxBatch" | "maxInFlight"> = {}): BatchLoader<K, V> {
   const b = batcher<K, V | undefined>(async (keys) => {
     const found = await loadMany([...new Set(keys)]);
     return keys.map((k) => found.get(k));
