@@ -1,8 +1,12 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import type { RawTx } from "../platform/lifecycle/lifecycle.ts";
 import type { JobDefinition, JobRegistry } from "./registry.ts";
 
-/** A Prisma client or interactive transaction: enqueue joins whichever the caller holds. */
+/** A Prisma client or interactive transaction. */
 export type Tx = Prisma.TransactionClient | PrismaClient;
+
+/** Where a job is enqueued: a Prisma transaction or a raw SQL one (`rawTx`); enqueue joins whichever the caller holds. */
+export type EnqueueTx = Tx | RawTx;
 
 export interface EnqueueOptions {
   /** Idempotency key: enqueuing the same key again returns the existing job. */
@@ -23,9 +27,9 @@ export interface JobQueue {
    * Writes the job into the outbox through `tx`, so it exists only if the caller's
    * transaction commits. The payload is checked against the job type's schema first.
    */
-  enqueue<P>(tx: Tx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued>;
+  enqueue<P>(tx: EnqueueTx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued>;
   /** Many jobs of one type in one statement; returns how many were new. */
-  enqueueMany<P>(tx: Tx, def: JobDefinition<P>, items: Array<{ payload: P } & EnqueueOptions>): Promise<number>;
+  enqueueMany<P>(tx: EnqueueTx, def: JobDefinition<P>, items: Array<{ payload: P } & EnqueueOptions>): Promise<number>;
   /** Throws when the queue's backing service is unreachable (readiness). */
   ping(): Promise<void>;
 }
@@ -46,7 +50,7 @@ function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
 }
 
 export function outboxEnqueue(registry: JobRegistry) {
-  async function enqueue<P>(tx: Tx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued> {
+  async function enqueue<P>(tx: EnqueueTx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued> {
     const data = check(registry, def, payload);
     const rows = await tx.$queryRawUnsafe<Array<{ id: string; created: boolean }>>(
       `WITH ins AS (
@@ -70,7 +74,7 @@ export function outboxEnqueue(registry: JobRegistry) {
   }
 
   async function enqueueMany<P>(
-    tx: Tx,
+    tx: EnqueueTx,
     def: JobDefinition<P>,
     items: Array<{ payload: P } & EnqueueOptions>,
   ): Promise<number> {
