@@ -39,14 +39,24 @@ export class Http1Connection {
     });
   }
 
-  /** Sends one request; resolves with the response's status once the whole body is read. */
-  send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
-    if (this.waiting) return Promise.reject(new Error("one request at a time on a connection"));
-    let head = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\n`;
+  /** One request's bytes, built ahead of time (see `sendBytes`). */
+  static request(host: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Buffer {
+    let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
     for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
     if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+    return Buffer.from(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
+  }
+
+  /** Sends one request; resolves with the response's status once the whole body is read. */
+  send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
+    return this.sendBytes(Http1Connection.request(this.host, method, path, headers, body));
+  }
+
+  /** Sends a request built by `Http1Connection.request`. */
+  sendBytes(request: Buffer): Promise<number> {
+    if (this.waiting) return Promise.reject(new Error("one request at a time on a connection"));
     const p = new Promise<number>((resolve, reject) => (this.waiting = { resolve, reject }));
-    this.socket.write(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
+    this.socket.write(request);
     return p;
   }
 
