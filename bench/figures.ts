@@ -12,7 +12,8 @@ export function report(f: Figure): void {
   if (f.target) {
     const [op, n] = f.target.split(" ") as [string, string];
     line.target = f.target;
-    line.ok = op === ">=" ? value >= Number(n) : value <= Number(n);
+    // Judged on the measured value, not the two-decimal one printed (0.396 is not >= 0.4).
+    line.ok = op === ">=" ? f.value >= Number(n) : f.value <= Number(n);
   }
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
