@@ -7,7 +7,7 @@ export interface Figure {
 }
 
 export function report(f: Figure): void {
-  // Two decimals, three below 10 (fractions and ratios), so a value that misses its target never prints as meeting it.
+  // Two decimals, three below 10 (fractions and ratios: a near miss stays visible).
   const places = Math.abs(f.value) < 10 ? 1000 : 100;
   const value = Math.round(f.value * places) / places;
   const line: Record<string, unknown> = { metric: f.metric, value, unit: f.unit };
