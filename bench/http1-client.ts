@@ -11,10 +11,7 @@ export class Http1Connection {
   private buf: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (status: number) => void; reject: (e: Error) => void } | undefined;
 
-  private constructor(
-    private readonly socket: net.Socket,
-    private readonly host: string,
-  ) {
+  private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -33,7 +30,7 @@ export class Http1Connection {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port }, () => {
         socket.off("error", reject);
-        resolve(new Http1Connection(socket, `${host}:${port}`));
+        resolve(new Http1Connection(socket));
       });
       socket.once("error", reject);
     });
@@ -47,12 +44,7 @@ export class Http1Connection {
     return Buffer.from(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
   }
 
-  /** Sends one request; resolves with the response's status once the whole body is read. */
-  send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
-    return this.sendBytes(Http1Connection.request(this.host, method, path, headers, body));
-  }
-
-  /** Sends a request built by `Http1Connection.request`. */
+  /** Sends a request built by `Http1Connection.request`; resolves with the response's status once the whole body is read. */
   sendBytes(request: Buffer): Promise<number> {
     if (this.waiting) return Promise.reject(new Error("one request at a time on a connection"));
     const p = new Promise<number>((resolve, reject) => (this.waiting = { resolve, reject }));

@@ -77,13 +77,3 @@ export function clients(origin: string, concurrency: number) {
     },
   };
 }
-
-/** One closed-loop run on fresh connections (for routes that need no warm-up). */
-export async function load(opts: { origin: string; concurrency: number; total: number; make: (i: number) => LoadRequest; expectStatus: number }): Promise<LoadResult> {
-  const pool = clients(opts.origin, opts.concurrency);
-  try {
-    return await pool.run(opts);
-  } finally {
-    await pool.close();
-  }
-}

@@ -1,7 +1,10 @@
 /**
- * Gifting core benchmark (partial): splitting a paid order of 10,000 recipients into units
- * (codes, HMACs, sealed codes, unit rows, email jobs) in one transaction on PostgreSQL,
- * against the raw floor of inserting the same 10,000 unit rows with one statement.
+ * Gifting core benchmark (`npm run bench -- orders`): splitting a paid order of 10,000
+ * recipients into units (codes, HMACs, sealed codes, unit rows, email jobs) in one
+ * transaction on PostgreSQL, against the raw floor of inserting the same 10,000 unit rows
+ * with one statement; then, against the api role in its own process, recipient GET gift and
+ * POST redeem at 200 concurrent clients, and Stripe webhook ingest against a bare Hono route
+ * at 64 concurrent senders.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";

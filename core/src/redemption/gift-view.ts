@@ -1,6 +1,6 @@
 import { batchLoader, type BatchLoader } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
-import type { Choice } from "../storefronts/offer-choices.ts";
+import { CHOICE_AVAILABLE, CHOICE_IMAGE, CHOICE_ORDER, choiceRows, type Choice } from "../storefronts/offer-choices.ts";
 
 /** What a recipient sees of their gift (the body of GET /v1/redeem/gift and of a redemption). */
 export interface GiftView {
@@ -51,18 +51,12 @@ export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
 /** `name` AS the choices of the offers of the units in `units`: one row per choice, its JSON and its order. */
 export const choicesCte = (name: string, units: string) => `${name} AS MATERIALIZED (
      SELECT i.offer_id, v.id::text AS variant_id,
-            row_number() OVER (ORDER BY i.offer_id, i.position, p.title, v.created_at, v.title) AS ord,
+            row_number() OVER (ORDER BY ${CHOICE_ORDER}) AS ord,
             json_build_object(
               'variantId', v.id::text, 'productId', p.id::text, 'productTitle', p.title, 'variantTitle', v.title,
-              'options', COALESCE(v.selected_options, '[]'::jsonb),
-              'imageUrl', COALESCE(v.image_url, (SELECT url FROM product_image pi WHERE pi.product_id = p.id ORDER BY position LIMIT 1)),
-              'available', CASE WHEN v.inventory_tracked THEN GREATEST(v.inventory_quantity - v.inventory_reserved, 0) END
+              'options', COALESCE(v.selected_options, '[]'::jsonb), 'imageUrl', ${CHOICE_IMAGE}, 'available', ${CHOICE_AVAILABLE}
             ) AS choice
-     FROM gift_offer_item i
-     JOIN product p ON p.id = i.product_id
-     JOIN variant v ON v.product_id = p.id AND (i.variant_id IS NULL OR v.id = i.variant_id)
-     WHERE i.offer_id IN (SELECT DISTINCT offer_id FROM ${units})
-       AND p.deleted_at IS NULL AND v.deleted_at IS NULL AND p.giftable AND v.giftable
+     ${choiceRows(`i.offer_id IN (SELECT DISTINCT offer_id FROM ${units})`)}
    )`;
 
 /** `sc`: the shipping countries of the vendors of the units in `units`, sorted. */

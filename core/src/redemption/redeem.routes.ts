@@ -28,6 +28,9 @@ function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
+/** A view the database built as JSON text (gift-view.ts), answered as it is. */
+const viewResponse = (c: Context, view: string) => c.body(view, 200, { "content-type": "application/json" }) as never;
+
 function tooMany(d: AttemptDecision, code: string, detail: string): ProblemError {
   return new ProblemError(429, code, { detail, headers: { "retry-after": String(d.retryAfterSeconds) } });
 }
@@ -126,8 +129,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
   router.openapi(giftRoute, async (c) => {
     const view = await giftViewJson(deps.db, c.get("unitId"));
     if (!view) throw new ProblemError(401, "invalid_recipient_token", "This gift no longer exists.");
-    // Built as JSON by the database (see giftViewsJson): passed through as it is.
-    return c.body(view, 200, { "content-type": "application/json" }) as never;
+    return viewResponse(c, view);
   });
 
   router.openapi(redeemRoute, async (c) => {
@@ -146,7 +148,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       const [status, detail] = problems[result.code];
       throw new ProblemError(status, result.code, detail);
     }
-    return c.body(result.view, 200, { "content-type": "application/json" }) as never;
+    return viewResponse(c, result.view);
   });
   return router;
 }

@@ -19,9 +19,9 @@ export interface BatchOptions<I> {
   key?: (input: I) => string;
   /**
    * At most this many batches in flight (default: no limit). While they run, new calls
-   * gather into the next batch, which starts when one finishes: for writes that serialize
-   * in the database anyway (one hot row), so they queue here, in ever larger batches,
-   * instead of holding connections while they wait for each other's locks.
+   * gather into the next batch, which starts when one finishes: for statements that would
+   * only wait for each other in the database (one hot row, a saturated CPU), so they queue
+   * here, in larger batches, instead of holding connections and competing.
    */
   maxInFlight?: number;
 }
