@@ -5,6 +5,11 @@ import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 import { qrPng } from "../redemption/codes/qr.ts";
 
+/** The gift email's job key, also the email's idempotency key: one gift email per unit. */
+export const giftEmailKey = (unitId: string) => `unit:${unitId}:gift-email`;
+/** `giftEmailKey` in SQL, over an SQL expression that gives the unit id. */
+export const giftEmailKeySql = (unitIdSql: string) => `'unit:' || ${unitIdSql} || ':gift-email'`;
+
 /**
  * Sends one recipient's gift email (brand, message, button link, QR code) and marks the
  * unit sent. Runs at the unit's send date. Held while the order is disputed. A retry after a
@@ -47,7 +52,7 @@ export const giftEmailJob = defineJob({
       html: email.html,
       text: email.text,
       attachments: email.attachments,
-      idempotencyKey: `unit:${unit.id}:gift-email`,
+      idempotencyKey: giftEmailKey(unit.id),
     });
     await db.prisma.$transaction((tx) =>
       unitLifecycle.transition(tx, {

@@ -8,7 +8,9 @@ import { stack } from "../testing/db.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
 import { startWorker } from "./create-queue.ts";
 import { listDeadLetters, replayDeadLetter } from "./dead-letters.ts";
-import { JobEnqueueError } from "./queue.ts";
+import { enqueueFromSql, JobEnqueueError } from "./queue.ts";
+import { defineJob } from "./registry.ts";
+import { z } from "zod";
 import { freshQueues, spawnWorker, waitUntil, type ChildWorker } from "./testing/harness.ts";
 import { alwaysFailsJob, calls, effectJob, flakyJob, permanentJob, testRegistry } from "./testing/test-jobs.ts";
 import type { Worker } from "./worker.ts";
@@ -104,6 +106,21 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
     await expect(
       deps.jobs.enqueue(deps.db.prisma, effectJob, { id: 42 } as never, { key: uid("bad") }),
     ).rejects.toBeInstanceOf(JobEnqueueError);
+  });
+
+  it("runs jobs enqueued by the statement that wrote their rows (enqueueFromSql)", async () => {
+    const ids = [uid("sql"), uid("sql")];
+    const insert = enqueueFromSql(deps.jobs.registry, effectJob, {
+      from: "unnest($1::text[]) AS r(id)",
+      payload: "jsonb_build_object('id', r.id, 'lingerMs', 0)",
+      key: "'sql:' || r.id",
+    });
+    expect(await deps.db.sql.execute(insert, [ids])).toBe(2);
+    expect(await deps.db.sql.execute(insert, [ids])).toBe(0); // the same keys again: nothing new
+    run();
+    await waitUntil(async () => (await Promise.all(ids.map(effects))).every((n) => n === 1));
+    const unregistered = defineJob({ type: "test.not_registered", schema: z.object({}), maxAttempts: 1, async handler() {} });
+    expect(() => enqueueFromSql(deps.jobs.registry, unregistered, { from: "x", payload: "'{}'", key: "'k'" })).toThrow(JobEnqueueError);
   });
 
   it("retries a failing handler with backoff until it succeeds", async () => {

@@ -49,6 +49,29 @@ function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
   return parsed.data;
 }
 
+/**
+ * SQL for a statement that writes rows and enqueues their jobs at once: an INSERT of one job
+ * of `def` per row of `from` (a table or a CTE earlier in the same statement), so the jobs
+ * commit with the rows or not at all, with no round trip for them. `payload`, `key` and
+ * `runAt` are SQL expressions over `from`'s columns (`runAt` null: now); a key already
+ * enqueued is left alone. The payload is built in SQL and so not checked against
+ * `def.schema`: the caller's expression must give the schema's shape (its tests run the job).
+ */
+export function enqueueFromSql<P>(
+  registry: JobRegistry,
+  def: JobDefinition<P>,
+  sql: { from: string; payload: string; key: string; runAt?: string },
+): string {
+  if (registry.get(def.type) !== (def as JobDefinition<unknown>)) {
+    throw new JobEnqueueError(`job type ${def.type} is not in the registry`);
+  }
+  if (!/^[a-z0-9_.]+$/.test(def.type) || !Number.isInteger(def.maxAttempts)) throw new JobEnqueueError(`job type ${def.type} cannot be written into SQL`);
+  return `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
+     SELECT gen_random_uuid(), '${def.type}', ${sql.payload}, ${sql.key}, ${def.maxAttempts}, COALESCE(${sql.runAt ?? "NULL"}, now())
+     FROM ${sql.from}
+     ON CONFLICT (idempotency_key) DO NOTHING`;
+}
+
 export function outboxEnqueue(registry: JobRegistry) {
   async function enqueue<P>(tx: EnqueueTx, def: JobDefinition<P>, payload: P, opts: EnqueueOptions): Promise<Enqueued> {
     const data = check(registry, def, payload);
