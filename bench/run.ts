@@ -19,5 +19,16 @@ if (unknown.length) {
   console.error(`unknown suite(s): ${unknown.join(", ")}; available: ${Object.keys(suites).join(", ")}`);
   process.exit(2);
 }
-for (const name of wanted.length ? wanted : Object.keys(suites)) await suites[name]!();
-process.exit(0);
+// A suite that fails says so and the others still run: one slow stand-in does not hide
+// every other figure. The exit code tells that something failed.
+const failed: string[] = [];
+for (const name of wanted.length ? wanted : Object.keys(suites)) {
+  try {
+    await suites[name]!();
+  } catch (err) {
+    failed.push(name);
+    console.error(`[bench] suite ${name} failed:`, err);
+  }
+}
+if (failed.length) console.error(`[bench] failed suites: ${failed.join(", ")}`);
+process.exit(failed.length ? 1 : 0);
