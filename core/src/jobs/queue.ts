@@ -38,10 +38,14 @@ export class JobEnqueueError extends Error {
   override name = "JobEnqueueError";
 }
 
-function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
+function requireRegistered<P>(registry: JobRegistry, def: JobDefinition<P>): void {
   if (registry.get(def.type) !== (def as JobDefinition<unknown>)) {
     throw new JobEnqueueError(`job type ${def.type} is not in the registry`);
   }
+}
+
+function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
+  requireRegistered(registry, def);
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) {
     throw new JobEnqueueError(`invalid payload for ${def.type}: ${parsed.error.message}`);
@@ -62,9 +66,7 @@ export function enqueueFromSql<P>(
   def: JobDefinition<P>,
   sql: { from: string; payload: string; key: string; runAt?: string },
 ): string {
-  if (registry.get(def.type) !== (def as JobDefinition<unknown>)) {
-    throw new JobEnqueueError(`job type ${def.type} is not in the registry`);
-  }
+  requireRegistered(registry, def);
   if (!/^[a-z0-9_.]+$/.test(def.type) || !Number.isInteger(def.maxAttempts)) throw new JobEnqueueError(`job type ${def.type} cannot be written into SQL`);
   return `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
      SELECT gen_random_uuid(), '${def.type}', ${sql.payload}, ${sql.key}, ${def.maxAttempts}, COALESCE(${sql.runAt ?? "NULL"}, now())

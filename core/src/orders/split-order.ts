@@ -4,7 +4,7 @@ import { PermanentJobError } from "../jobs/registry.ts";
 import { rawTx } from "../platform/lifecycle/lifecycle.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { codeLookupHash, generateCode, sealCodes } from "../redemption/codes/codes.ts";
-import { choicesForOffers } from "../storefronts/offer-choices.ts";
+import { CHOICE_ORDER, choiceRows } from "../storefronts/offer-choices.ts";
 import { giftEmailJob, giftEmailKeySql } from "../fulfillment/gift-email.jobs.ts";
 import { enqueueFromSql } from "../jobs/queue.ts";
 
@@ -22,13 +22,6 @@ export async function splitOrder(
   payment: { paymentIntentId: string; amount: number; currency: string },
   now = new Date(),
 ): Promise<SplitResult> {
-  // Read before the transaction: the choices query is not part of it (PGlite has one connection).
-  const offerIds = await deps.db.sql.query<{ offer_id: string }>(
-    `SELECT DISTINCT r.offer_id::text FROM order_recipient r JOIN gift_order o ON o.id = r.order_id
-     WHERE o.stripe_payment_intent_id = $1`,
-    [payment.paymentIntentId],
-  );
-  const choices = await choicesForOffers(deps.db, offerIds.map((o) => o.offer_id));
   // A raw SQL transaction, not Prisma's: 10,000 units' columns as array parameters took
   // Prisma's raw query path about three times as long as the insert itself (bench: split_10k).
   return deps.db.transaction(async (sqlTx) => {
@@ -77,7 +70,12 @@ export async function splitOrder(
       runAt: "ins.send_at",
     });
     const [inserted] = await tx.$queryRawUnsafe<Array<{ n: number }>>(
-      `WITH d AS (
+      `WITH choices AS (
+         -- Each offer's choices, frozen on its units now (offer-choices.ts says what they are).
+         SELECT i.offer_id, jsonb_agg(v.id::text ORDER BY ${CHOICE_ORDER}) AS choices
+         ${choiceRows("i.offer_id IN (SELECT offer_id FROM order_recipient WHERE order_id = $1::uuid)")}
+         GROUP BY i.offer_id
+       ), d AS (
          SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, recipient_id, code_hash, code_sealed)
        ), ins AS (
          INSERT INTO fulfillment_unit (id, order_id, recipient_id, vendor_id, offer_id, amount, currency, recipient_name,
@@ -88,7 +86,7 @@ export async function splitOrder(
          JOIN order_recipient r ON r.id = d.recipient_id AND r.order_id = $1::uuid
          JOIN gift_offer g ON g.id = r.offer_id
          CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(r.send_at, $7::timestamptz), $7::timestamptz) AS send_at) s
-         LEFT JOIN jsonb_each($8::jsonb) AS c(offer_id, choices) ON c.offer_id = r.offer_id::text
+         LEFT JOIN choices c ON c.offer_id = r.offer_id
          RETURNING id, send_at
        ), emails AS (
          ${emails}
@@ -101,8 +99,6 @@ export async function splitOrder(
       drafts.map((d) => d.codeHash),
       sealed,
       now.toISOString(),
-      // Each offer's choices, frozen on its units now.
-      JSON.stringify(Object.fromEntries([...choices].map(([offerId, list]) => [offerId, list.map((c) => c.variantId)]))),
     );
     if (inserted?.n !== drafts.length) throw new Error(`order ${order.id}: ${drafts.length} recipients but ${inserted?.n} units written`);
     return { split: true, units: drafts.length } as const;
