@@ -135,4 +135,23 @@ describe("gift view built by the database", () => {
     const names = views.slice(0, -2).map((v) => (JSON.parse(v!) as { recipientName: string }).recipientName);
     expect(names).toEqual(["R0", "R1", "R2", "R3", "R4", "R5"]);
   });
+
+  it("shows each unit of one statement its own frozen choices when units of the offer were frozen differently", async () => {
+    // Units of one offer usually share one list (built once per statement); a unit frozen
+    // before the offer changed keeps its own. R0 keeps every choice, R1 only M / Navy.
+    const [r0, r1] = units as [string, string];
+    const full = (await t.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: r0 } })).choices as string[];
+    const navyM = s.variants["hoodie:M/Navy"]!;
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: r1 }, data: { choices: [navyM] } });
+    try {
+      const views = await giftViewsJson(t.db, [r0, r1]);
+      const choices = (id: string) => (JSON.parse(views.get(id)!) as GiftView).choices.map((c) => c.variantId);
+      expect(choices(r1)).toEqual([navyM]);
+      expect(choices(r0).length).toBeGreaterThan(1);
+      expect(choices(r0)).toContain(navyM);
+      expect(full).toEqual(expect.arrayContaining(choices(r0)));
+    } finally {
+      await t.db.prisma.fulfillmentUnit.update({ where: { id: r1 }, data: { choices: full } });
+    }
+  });
 });

@@ -66,7 +66,23 @@ export const countriesCte = (units: string) => `sc AS MATERIALIZED (
      GROUP BY r.vendor_id
    )`;
 
-/** The view of unit `u` as JSON (a `GiftView`), with `now` (an SQL expression) deciding expiry. */
+/**
+ * `ul`: each distinct (offer, frozen choices) of the units in `units` with its list of
+ * choices as the view shows it (JSON, in offer order). Units of one order share one list,
+ * so a batch of views builds it once, not once per unit. Needs `oc` (choicesCte).
+ */
+export const choiceListsCte = (units: string) => `ul AS MATERIALIZED (
+     SELECT k.offer_id, k.choices,
+            COALESCE((SELECT json_agg(oc.choice ORDER BY oc.ord) FROM oc WHERE oc.offer_id = k.offer_id AND k.choices ? oc.variant_id), '[]'::json) AS list
+     FROM (SELECT DISTINCT offer_id, choices FROM ${units}) k
+   )`;
+/** Joins each unit `u` to its list of choices in `ul` (choiceListsCte). */
+export const CHOICE_LIST_JOIN = "LEFT JOIN ul ON ul.offer_id = u.offer_id AND ul.choices = u.choices";
+
+/**
+ * The view of unit `u` as JSON (a `GiftView`), with `now` (an SQL expression) deciding
+ * expiry; `ul` is the unit's row of choiceListsCte, `sc` its vendor's of countriesCte.
+ */
 export const viewJson = (now: string) => `json_build_object(
      'status', CASE WHEN u.status IN ('issued', 'sent') THEN CASE WHEN u.expires_at <= ${now} THEN 'expired' ELSE 'available' END ELSE u.status END,
      'brand', json_build_object('name', u.brand_name, 'primaryColor', u.primary_color, 'accentColor', u.accent_color),
@@ -75,7 +91,7 @@ export const viewJson = (now: string) => `json_build_object(
      'message', u.message,
      'offerName', u.offer_name,
      'expiresAt', ${ISO("u.expires_at")},
-     'choices', COALESCE((SELECT json_agg(oc.choice ORDER BY oc.ord) FROM oc WHERE oc.offer_id = u.offer_id AND u.choices ? oc.variant_id), '[]'::json),
+     'choices', COALESCE(ul.list, '[]'::json),
      'shipsTo', CASE WHEN '*' = ANY (sc.countries) THEN to_json('anywhere'::text) ELSE to_json(COALESCE(sc.countries, '{}'::text[])) END,
      'redemption', CASE WHEN u.redeemed_at IS NOT NULL THEN json_build_object(
        'redeemedAt', ${ISO("u.redeemed_at")},
@@ -92,9 +108,9 @@ const VIEWS = statement(
      FROM fulfillment_unit u
      ${UNIT_CONTEXT_JOINS}
      WHERE u.id = ANY($1::uuid[])
-   ), ${choicesCte("oc", "u")}, ${countriesCte("u")}
+   ), ${choicesCte("oc", "u")}, ${choiceListsCte("u")}, ${countriesCte("u")}
    SELECT u.id::text AS id, ${viewJson("$2::timestamptz")}::text AS view
-   FROM u LEFT JOIN sc ON sc.vendor_id = u.vendor_id`,
+   FROM u ${CHOICE_LIST_JOIN} LEFT JOIN sc ON sc.vendor_id = u.vendor_id`,
 );
 
 /** Views of units by id as JSON text, one statement for any number of them; missing units are left out. */

@@ -11,15 +11,30 @@ import { downloadSigningKey } from "../platform/storage/signed-url.ts";
 export const RECIPIENT_TOKEN_TTL_SECONDS = 30 * 60;
 type KeyConfig = Pick<Config, "SIGNING_SECRET" | "DATA_DIR" | "NODE_ENV">;
 
-const keys = new WeakMap<object, Buffer>();
-function key(config: KeyConfig): Buffer {
-  let k = keys.get(config);
+/**
+ * Tokens this process has already verified, by their exact text, with their unit and
+ * expiry: a recipient's page loads and polls repeat the same token, and a hit skips the
+ * HMAC (the largest cost of a GET gift in the api after the socket writes). Only tokens
+ * whose signature checked out are kept, and expiry is checked on every hit, so a hit
+ * decides exactly what the HMAC would have. Bounded: the oldest go first.
+ */
+const VERIFIED_MAX = 20_000;
+interface Keyring {
+  key: Buffer;
+  verified: Map<string, { unitId: string; expiresMs: number }>;
+}
+
+const keyrings = new WeakMap<object, Keyring>();
+function keyring(config: KeyConfig): Keyring {
+  let k = keyrings.get(config);
   if (!k) {
-    k = createHmac("sha256", downloadSigningKey(config)).update("giftloop:recipient-token:v1").digest();
-    keys.set(config, k);
+    const key = createHmac("sha256", downloadSigningKey(config)).update("giftloop:recipient-token:v1").digest();
+    k = { key, verified: new Map() };
+    keyrings.set(config, k);
   }
   return k;
 }
+const key = (config: KeyConfig) => keyring(config).key;
 
 const mac = (k: Buffer, body: string) => createHmac("sha256", k).update(body).digest();
 
@@ -30,11 +45,18 @@ export async function mintRecipientToken(config: KeyConfig, unitId: string, now 
 
 /** The unit id, or undefined for a missing, malformed, forged or expired token. */
 export async function verifyRecipientToken(config: KeyConfig, token: string, now = Date.now()): Promise<string | undefined> {
+  const ring = keyring(config);
+  const known = ring.verified.get(token);
+  if (known) return known.expiresMs > now ? known.unitId : undefined;
   const m = /^([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return undefined;
   const [, unitId, exp, sig] = m as unknown as [string, string, string, string];
-  const expected = mac(key(config), `${unitId}.${exp}`);
+  const expected = mac(ring.key, `${unitId}.${exp}`);
   const given = Buffer.from(sig, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  return Number(exp) * 1000 > now ? unitId : undefined;
+  const expiresMs = Number(exp) * 1000;
+  if (expiresMs <= now) return undefined;
+  if (ring.verified.size >= VERIFIED_MAX) ring.verified.delete(ring.verified.keys().next().value!);
+  ring.verified.set(token, { unitId, expiresMs });
+  return unitId;
 }

@@ -3,7 +3,7 @@ import { batcher, type Batcher } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
 import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { Address } from "./address.ts";
-import { choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson } from "./gift-view.ts";
+import { CHOICE_LIST_JOIN, choiceListsCte, choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson } from "./gift-view.ts";
 import { PUSH_ENQUEUE_CTE } from "../fulfillment/push/push.enqueue.ts";
 
 export type RedeemResult =
@@ -99,12 +99,13 @@ const REDEEM = statement(
      SELECT o.offer_id, o.variant_id, o.ord,
             CASE WHEN s.tracked THEN (o.choice::jsonb || jsonb_build_object('available', s.available))::json ELSE o.choice END AS choice
      FROM oc_read o LEFT JOIN res s ON s.id::text = o.variant_id
-   ), ${countriesCte("u")}
+   ), ${choiceListsCte("u")}, ${countriesCte("u")}
    SELECT c.n::int AS n,
           COALESCE(c.refusal, CASE WHEN u.id IS NULL THEN 'out_of_stock' END) AS refusal,
           CASE WHEN u.id IS NOT NULL THEN ${viewJson("now()")}::text END AS view
    FROM checked c
    LEFT JOIN u ON u.id = c.unit_id
+   ${CHOICE_LIST_JOIN}
    LEFT JOIN sc ON sc.vendor_id = u.vendor_id
    ORDER BY c.n`,
 );
