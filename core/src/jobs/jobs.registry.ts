@@ -9,6 +9,7 @@ import { importBulkSyncJob, pollBulkSyncJob, runBulkSyncJob } from "../catalog/c
 import { buildManifestJob } from "../fulfillment/manifests/manifests.service.ts";
 import { pushOrderJob, pushSweepJob } from "../fulfillment/push/push.jobs.ts";
 import { shippedEmailJob } from "../fulfillment/backflow/backflow.ts";
+import { sweepAttemptLimitsJob } from "../redemption/codes/attempt-limiter.jobs.ts";
 
 /**
  * Every job type the product runs, in one place. Modules export their definitions;
@@ -30,5 +31,6 @@ export function jobRegistry(): JobRegistry {
     pushOrderJob,
     pushSweepJob,
     shippedEmailJob,
+    sweepAttemptLimitsJob,
   ]);
 }

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
@@ -7,7 +8,7 @@ import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { addressSchema } from "./address.ts";
 import { codeLookupHash, parseCode } from "./codes/codes.ts";
-import { createMemoryRedeemLimiters, type AttemptDecision } from "./codes/attempt-limiter.ts";
+import { createRedeemLimiters, type AttemptDecision } from "./codes/attempt-limiter.ts";
 import { giftViewJson } from "./gift-view.ts";
 import { mintRecipientToken, RECIPIENT_TOKEN_TTL_SECONDS, verifyRecipientToken } from "./recipient-token.ts";
 import { redeemUnit } from "./redeem.ts";
@@ -27,6 +28,12 @@ function clientAddress(c: Context, trustProxy: boolean): string {
     return "unknown"; // in-process requests (tests) have no socket
   }
 }
+
+/**
+ * The per-address limiter's key: an HMAC of the address under the code key (a purpose of
+ * its own), so the shared limiter's table never holds client addresses.
+ */
+const clientAddressKey = (address: string, key: Buffer) => createHmac("sha256", key).update(`client-address:${address}`).digest("hex");
 
 /** A view the database built as JSON text (gift-view.ts), answered as it is. */
 const viewResponse = (c: Context, view: string) => c.body(view, 200, { "content-type": "application/json" }) as never;
@@ -87,7 +94,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
     scheme: "bearer",
     description: "The token from POST /v1/redeem/session (valid 30 minutes).",
   });
-  const limiters = createMemoryRedeemLimiters();
+  const limiters = createRedeemLimiters(deps.db);
 
   const recipientAuth: MiddlewareHandler<RecipientEnv> = async (c, next) => {
     const token = /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
@@ -106,7 +113,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
 
   router.openapi(sessionRoute, async (c) => {
     const ip = clientAddress(c, deps.config.TRUST_PROXY);
-    const perIp = await limiters.perIp.check(ip);
+    const perIp = await limiters.perIp.check(clientAddressKey(ip, deps.codeKey));
     if (!perIp.allowed) throw tooMany(perIp, "too_many_attempts", "Too many attempts from this address. Try again later.");
     const parsed = parseCode(c.req.valid("json").code);
     if (!parsed.ok) {

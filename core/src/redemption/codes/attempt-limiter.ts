@@ -2,16 +2,20 @@
  * Rate limits for code redemption (DESIGN §6: "attempts rate-limited per IP and per code").
  *
  * Two uses behind one interface:
- * - per client IP: at most N lookups per sliding window (default 20 a minute), which bounds
- *   how fast anyone can guess codes;
+ * - per client address: at most N lookups per sliding window (default 20 a minute), which
+ *   bounds how fast anyone can guess codes;
  * - per code: after N consecutive failures (default 5) the key is locked for a while
  *   (default 15 minutes).
  *
- * The implementations here keep their state in memory, so they are per process and
- * forget on restart: right for development, tests and a single instance. The interface is
- * asynchronous so that a shared implementation (a database table updated atomically, e.g.
- * `INSERT … ON CONFLICT … DO UPDATE … RETURNING`) can replace them without touching callers.
+ * The state lives in PostgreSQL (attempt_window, attempt_lock), so every api replica
+ * behind the load balancer counts against the same limits, a restart forgets nothing, and
+ * each decision is one atomic statement on the key's row: parallel attempts, on one
+ * replica or many, cannot overrun a limit. Rows are swept once they mean nothing
+ * (`sweepAttemptLimitsJob`).
  */
+import type { Database } from "../../platform/db/connect.ts";
+import { statement } from "../../platform/db/connect.ts";
+
 export interface AttemptDecision {
   allowed: boolean;
   /** When not allowed: whole seconds until a retry can succeed (for a Retry-After header); 0 when allowed. */
@@ -34,7 +38,6 @@ export interface RedeemAttemptLimiter {
 export type Clock = () => number;
 
 const ALLOWED: AttemptDecision = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
-const DEFAULT_MAX_KEYS = 100_000;
 
 function denied(untilMs: number, nowMs: number): AttemptDecision {
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((untilMs - nowMs) / 1000)) };
@@ -45,191 +48,178 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
-/**
- * A map that stays bounded: entries whose `expired` is true are swept when it is full,
- * and if that is not enough the least recently written go first (Map keeps insertion
- * order, and every write re-inserts).
- */
-class BoundedState<T> {
-  readonly #entries = new Map<string, T>();
-  constructor(
-    private readonly maxKeys: number,
-    private readonly expired: (entry: T, now: number) => boolean,
-  ) {}
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(key: string): T | undefined {
-    return this.#entries.get(key);
-  }
-
-  set(key: string, entry: T, now: number): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.maxKeys) {
-      for (const [k, e] of this.#entries) if (this.expired(e, now)) this.#entries.delete(k);
-      for (const k of this.#entries.keys()) {
-        if (this.#entries.size < this.maxKeys) break;
-        this.#entries.delete(k);
-      }
-    }
-    this.#entries.set(key, entry);
-  }
-
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
-}
+/** A timestamp as the driver returns it (a Date; text on some paths of PGlite), in milliseconds. */
+const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
 
 export interface SlidingWindowOptions {
+  /** The limiter's name: its rows are its own (`attempt_window.limiter`). */
+  name: string;
   /** Attempts allowed per window. */
   limit: number;
   windowSeconds: number;
   now?: Clock;
-  /** Keys remembered at most (oldest forgotten first); default 100 000. */
-  maxKeys?: number;
 }
 
 /**
- * At most `limit` attempts in any `windowSeconds` (an exact sliding log, fine for small
- * limits). Every allowed `check` counts; a refused one does not, so a client that stops
- * is free again one window after its last counted attempt.
+ * Counts the attempt if the key has room in its window: one upsert, under the key's row
+ * lock. $3 now, $4 the window (ms), $5 the limit. Answers the decision and the oldest
+ * counted attempt still in the window (when the key has room again).
+ */
+const WINDOW_CHECK = statement(
+  `INSERT INTO attempt_window AS a (limiter, key, log, allowed, expires_at)
+   VALUES ($1, $2, ARRAY[$3::timestamptz], true, $3::timestamptz + $4::int * interval '1 millisecond')
+   ON CONFLICT (limiter, key) DO UPDATE SET (allowed, log, expires_at) = (
+     SELECT cardinality(w.live) < $5::int,
+            CASE WHEN cardinality(w.live) < $5::int THEN w.live || excluded.log ELSE w.live END,
+            CASE WHEN cardinality(w.live) < $5::int THEN excluded.expires_at ELSE a.expires_at END
+     FROM (SELECT ARRAY(SELECT t FROM unnest(a.log) t WHERE t > $3::timestamptz - $4::int * interval '1 millisecond' ORDER BY t) AS live) w
+   )
+   RETURNING allowed, log[1] AS oldest`,
+);
+
+/** How many counted attempts of the key are still in the window, and the oldest of them. */
+const WINDOW_READ = statement(
+  `SELECT count(*)::int AS n, min(t) AS oldest
+   FROM attempt_window a, unnest(a.log) t
+   WHERE a.limiter = $1 AND a.key = $2 AND t > $3::timestamptz - $4::int * interval '1 millisecond'`,
+);
+
+/**
+ * At most `limit` attempts in any `windowSeconds` (an exact sliding log: the counted
+ * attempts still in the window are kept on the key's row, at most `limit` of them). Every
+ * allowed `check` counts; a refused one does not, so a client that stops is free again one
+ * window after its last counted attempt.
  */
 export class SlidingWindowLimiter implements RedeemAttemptLimiter {
+  readonly #db: Database;
+  readonly #name: string;
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #now: Clock;
-  readonly #state: BoundedState<number[]>;
 
-  constructor(options: SlidingWindowOptions) {
+  constructor(db: Database, options: SlidingWindowOptions) {
+    this.#db = db;
+    this.#name = options.name;
     this.#limit = positiveInt("limit", options.limit);
     this.#windowMs = positiveInt("windowSeconds", options.windowSeconds) * 1000;
     this.#now = options.now ?? Date.now;
-    this.#state = new BoundedState(positiveInt("maxKeys", options.maxKeys ?? DEFAULT_MAX_KEYS), (log, now) => {
-      const last = log[log.length - 1];
-      return last === undefined || last + this.#windowMs <= now;
-    });
-  }
-
-  /** Keys currently remembered (for tests and metrics). */
-  get size(): number {
-    return this.#state.size;
   }
 
   async check(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const log = this.#recent(key, now);
-    if (log.length >= this.#limit) return denied(log[0]! + this.#windowMs, now);
-    log.push(now);
-    this.#state.set(key, log, now);
-    return ALLOWED;
+    const [row] = await this.#db.sql.query<{ allowed: boolean; oldest: Date | string }>(WINDOW_CHECK, [this.#name, key, new Date(now), this.#windowMs, this.#limit]);
+    return row!.allowed ? ALLOWED : denied(ms(row!.oldest) + this.#windowMs, now);
   }
 
   async fail(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const log = this.#recent(key, now);
-    return log.length >= this.#limit ? denied(log[0]! + this.#windowMs, now) : ALLOWED;
+    const [row] = await this.#db.sql.query<{ n: number; oldest: Date | string | null }>(WINDOW_READ, [this.#name, key, new Date(now), this.#windowMs]);
+    return row && row.n >= this.#limit ? denied(ms(row.oldest!) + this.#windowMs, now) : ALLOWED;
   }
 
   async succeed(_key: string): Promise<void> {}
-
-  #recent(key: string, now: number): number[] {
-    const log = this.#state.get(key) ?? [];
-    const firstLive = log.findIndex((t) => t + this.#windowMs > now);
-    return firstLive === -1 ? [] : log.slice(firstLive);
-  }
 }
 
 export interface FailureLockOptions {
+  /** The limiter's name: its rows are its own (`attempt_lock.limiter`). */
+  name: string;
   /** Consecutive failures that lock the key. */
   maxFailures: number;
   lockSeconds: number;
   /** Failures older than this are forgotten (default: lockSeconds). */
   resetAfterSeconds?: number;
   now?: Clock;
-  maxKeys?: number;
 }
 
-interface FailureState {
-  failures: number;
-  lastFailureAt: number;
-  lockedUntil: number;
-}
+const LOCK_READ = statement(`SELECT locked_until FROM attempt_lock WHERE limiter = $1 AND key = $2`);
+
+/**
+ * One failure, counted under the key's row lock. $3 now, $4 the failures that lock, $5 the
+ * lock (ms), $6 the reset period (ms). A locked key stays as it is. Otherwise the count
+ * starts over if the last failure is older than the reset period or a lock has passed
+ * since, and reaching $4 locks the key until now + $5 (and the count starts over).
+ */
+const LOCK_FAIL = statement(
+  `INSERT INTO attempt_lock AS a (limiter, key, failures, last_failure_at, locked_until, expires_at)
+   SELECT $1, $2, CASE WHEN f.locks THEN 0 ELSE 1 END, $3::timestamptz,
+          CASE WHEN f.locks THEN $3::timestamptz + $5::int * interval '1 millisecond' END,
+          $3::timestamptz + (CASE WHEN f.locks THEN GREATEST($5::int, $6::int) ELSE $6::int END) * interval '1 millisecond'
+   FROM (SELECT 1 >= $4::int AS locks) f
+   ON CONFLICT (limiter, key) DO UPDATE SET (failures, last_failure_at, locked_until, expires_at) = (
+     SELECT CASE WHEN s.locked THEN a.failures WHEN s.n >= $4::int THEN 0 ELSE s.n END,
+            CASE WHEN s.locked THEN a.last_failure_at ELSE excluded.last_failure_at END,
+            CASE WHEN s.locked THEN a.locked_until WHEN s.n >= $4::int THEN excluded.last_failure_at + $5::int * interval '1 millisecond' END,
+            CASE WHEN s.locked THEN a.expires_at
+                 ELSE excluded.last_failure_at + (CASE WHEN s.n >= $4::int THEN GREATEST($5::int, $6::int) ELSE $6::int END) * interval '1 millisecond' END
+     FROM (SELECT a.locked_until > excluded.last_failure_at AS locked,
+                  CASE WHEN a.last_failure_at + $6::int * interval '1 millisecond' <= excluded.last_failure_at OR a.locked_until IS NOT NULL
+                       THEN 1 ELSE a.failures + 1 END AS n) s
+   )
+   RETURNING locked_until`,
+);
+
+const LOCK_FORGET = statement(`DELETE FROM attempt_lock WHERE limiter = $1 AND key = $2`);
 
 /**
  * Locks a key for `lockSeconds` after `maxFailures` consecutive failures; a success
  * clears the count, and so does a quiet period of `resetAfterSeconds`. Attempts during a
- * lock are refused by `check` and do not extend it.
- *
- * `check` only reads, so parallel attempts that all pass it before any failure is recorded
- * can overrun the count by the number in flight; the per-IP limiter bounds that, and a
- * database implementation closes it by counting atomically.
+ * lock are refused by `check` and do not extend it. Failures are counted atomically, so
+ * parallel failures (on any replica) lock the key at exactly `maxFailures`.
  */
 export class FailureLockLimiter implements RedeemAttemptLimiter {
+  readonly #db: Database;
+  readonly #name: string;
   readonly #maxFailures: number;
   readonly #lockMs: number;
   readonly #resetMs: number;
   readonly #now: Clock;
-  readonly #state: BoundedState<FailureState>;
 
-  constructor(options: FailureLockOptions) {
+  constructor(db: Database, options: FailureLockOptions) {
+    this.#db = db;
+    this.#name = options.name;
     this.#maxFailures = positiveInt("maxFailures", options.maxFailures);
     this.#lockMs = positiveInt("lockSeconds", options.lockSeconds) * 1000;
     this.#resetMs = positiveInt("resetAfterSeconds", options.resetAfterSeconds ?? options.lockSeconds) * 1000;
     this.#now = options.now ?? Date.now;
-    this.#state = new BoundedState(
-      positiveInt("maxKeys", options.maxKeys ?? DEFAULT_MAX_KEYS),
-      (s, now) => s.lockedUntil <= now && s.lastFailureAt + this.#resetMs <= now,
-    );
-  }
-
-  get size(): number {
-    return this.#state.size;
   }
 
   async check(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const s = this.#state.get(key);
-    return s && s.lockedUntil > now ? denied(s.lockedUntil, now) : ALLOWED;
+    const [row] = await this.#db.sql.query<{ locked_until: Date | string | null }>(LOCK_READ, [this.#name, key]);
+    const until = row?.locked_until ? ms(row.locked_until) : 0;
+    return until > now ? denied(until, now) : ALLOWED;
   }
 
   async fail(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const prev = this.#state.get(key);
-    if (prev && prev.lockedUntil > now) return denied(prev.lockedUntil, now);
-    const stale = !prev || prev.lastFailureAt + this.#resetMs <= now || prev.lockedUntil > 0;
-    const failures = (stale ? 0 : prev.failures) + 1;
-    if (failures >= this.#maxFailures) {
-      const lockedUntil = now + this.#lockMs;
-      this.#state.set(key, { failures: 0, lastFailureAt: now, lockedUntil }, now);
-      return denied(lockedUntil, now);
-    }
-    this.#state.set(key, { failures, lastFailureAt: now, lockedUntil: 0 }, now);
-    return ALLOWED;
+    const [row] = await this.#db.sql.query<{ locked_until: Date | string | null }>(LOCK_FAIL, [
+      this.#name, key, new Date(now), this.#maxFailures, this.#lockMs, this.#resetMs,
+    ]);
+    const until = row!.locked_until ? ms(row!.locked_until) : 0;
+    return until > now ? denied(until, now) : ALLOWED;
   }
 
   async succeed(key: string): Promise<void> {
-    this.#state.delete(key);
+    await this.#db.sql.execute(LOCK_FORGET, [this.#name, key]);
   }
 }
 
 export interface RedeemLimiters {
-  /** Keyed by client IP (behind a proxy: the address it reports, resolved once at the edge). */
+  /** Keyed by client address (behind a proxy: the address it reports), as `clientAddressKey` makes it. */
   perIp: RedeemAttemptLimiter;
   /** Keyed by the code's lookup hash (`codeLookupHash`), never by the code itself. */
   perCode: RedeemAttemptLimiter;
 }
 
 export const REDEEM_LIMIT_DEFAULTS = {
-  perIp: { limit: 20, windowSeconds: 60 },
-  perCode: { maxFailures: 5, lockSeconds: 15 * 60 },
+  perIp: { name: "redeem.client_address", limit: 20, windowSeconds: 60 },
+  perCode: { name: "redeem.code", maxFailures: 5, lockSeconds: 15 * 60 },
 } as const;
 
-/** The in-memory pair with the product's defaults (20 lookups a minute per IP; 5 failures lock a code for 15 minutes). */
-export function createMemoryRedeemLimiters(now: Clock = Date.now): RedeemLimiters {
+/** The pair with the product's defaults (20 lookups a minute per address; 5 failures lock a code for 15 minutes). */
+export function createRedeemLimiters(db: Database, now: Clock = Date.now): RedeemLimiters {
   return {
-    perIp: new SlidingWindowLimiter({ ...REDEEM_LIMIT_DEFAULTS.perIp, now }),
-    perCode: new FailureLockLimiter({ ...REDEEM_LIMIT_DEFAULTS.perCode, now }),
+    perIp: new SlidingWindowLimiter(db, { ...REDEEM_LIMIT_DEFAULTS.perIp, now }),
+    perCode: new FailureLockLimiter(db, { ...REDEEM_LIMIT_DEFAULTS.perCode, now }),
   };
 }
