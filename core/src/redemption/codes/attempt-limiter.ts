@@ -13,8 +13,7 @@
  * replica or many, cannot overrun a limit. Rows are swept once they mean nothing
  * (`sweepAttemptLimitsJob`).
  */
-import type { Database } from "../../platform/db/connect.ts";
-import { statement } from "../../platform/db/connect.ts";
+import { statement, type Database } from "../../platform/db/connect.ts";
 
 export interface AttemptDecision {
   allowed: boolean;
@@ -47,9 +46,6 @@ function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer`);
   return v;
 }
-
-/** A timestamp as the driver returns it (a Date; text on some paths of PGlite), in milliseconds. */
-const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
 
 export interface SlidingWindowOptions {
   /** The limiter's name: its rows are its own (`attempt_window.limiter`). */
@@ -107,14 +103,14 @@ export class SlidingWindowLimiter implements RedeemAttemptLimiter {
 
   async check(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const [row] = await this.#db.sql.query<{ allowed: boolean; oldest: Date | string }>(WINDOW_CHECK, [this.#name, key, new Date(now), this.#windowMs, this.#limit]);
-    return row!.allowed ? ALLOWED : denied(ms(row!.oldest) + this.#windowMs, now);
+    const [row] = await this.#db.sql.query<{ allowed: boolean; oldest: Date }>(WINDOW_CHECK, [this.#name, key, new Date(now), this.#windowMs, this.#limit]);
+    return row!.allowed ? ALLOWED : denied(row!.oldest.getTime() + this.#windowMs, now);
   }
 
   async fail(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const [row] = await this.#db.sql.query<{ n: number; oldest: Date | string | null }>(WINDOW_READ, [this.#name, key, new Date(now), this.#windowMs]);
-    return row && row.n >= this.#limit ? denied(ms(row.oldest!) + this.#windowMs, now) : ALLOWED;
+    const [row] = await this.#db.sql.query<{ n: number; oldest: Date | null }>(WINDOW_READ, [this.#name, key, new Date(now), this.#windowMs]);
+    return row && row.n >= this.#limit ? denied(row.oldest!.getTime() + this.#windowMs, now) : ALLOWED;
   }
 
   async succeed(_key: string): Promise<void> {}
@@ -185,17 +181,17 @@ export class FailureLockLimiter implements RedeemAttemptLimiter {
 
   async check(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const [row] = await this.#db.sql.query<{ locked_until: Date | string | null }>(LOCK_READ, [this.#name, key]);
-    const until = row?.locked_until ? ms(row.locked_until) : 0;
+    const [row] = await this.#db.sql.query<{ locked_until: Date | null }>(LOCK_READ, [this.#name, key]);
+    const until = row?.locked_until?.getTime() ?? 0;
     return until > now ? denied(until, now) : ALLOWED;
   }
 
   async fail(key: string): Promise<AttemptDecision> {
     const now = this.#now();
-    const [row] = await this.#db.sql.query<{ locked_until: Date | string | null }>(LOCK_FAIL, [
+    const [row] = await this.#db.sql.query<{ locked_until: Date | null }>(LOCK_FAIL, [
       this.#name, key, new Date(now), this.#maxFailures, this.#lockMs, this.#resetMs,
     ]);
-    const until = row!.locked_until ? ms(row!.locked_until) : 0;
+    const until = row!.locked_until?.getTime() ?? 0;
     return until > now ? denied(until, now) : ALLOWED;
   }
 
