@@ -53,25 +53,38 @@ function check<P>(registry: JobRegistry, def: JobDefinition<P>, payload: P): P {
   return parsed.data;
 }
 
+/** Where the jobs of `jobInsertSql` come from: SQL expressions over the columns of `from`. */
+export interface JobRowsSql {
+  /** A table or a CTE earlier in the same statement: one job per row. */
+  from: string;
+  payload: string;
+  key: string;
+  /** Earliest start; null or absent: now. */
+  runAt?: string;
+}
+
 /**
- * SQL for a statement that writes rows and enqueues their jobs at once: an INSERT of one job
- * of `def` per row of `from` (a table or a CTE earlier in the same statement), so the jobs
- * commit with the rows or not at all, with no round trip for them. `payload`, `key` and
- * `runAt` are SQL expressions over `from`'s columns (`runAt` null: now); a key already
- * enqueued is left alone. The payload is built in SQL and so not checked against
- * `def.schema`: the caller's expression must give the schema's shape (its tests run the job).
+ * An INSERT of one job of `type` per row of `rows.from`, for a statement that writes rows
+ * and enqueues their jobs at once, so the jobs commit with the rows or not at all, with no
+ * round trip for them; a key already enqueued is left alone. For job types written in the
+ * code (the type and attempts go into the SQL text), never for input.
  */
-export function enqueueFromSql<P>(
-  registry: JobRegistry,
-  def: JobDefinition<P>,
-  sql: { from: string; payload: string; key: string; runAt?: string },
-): string {
-  requireRegistered(registry, def);
-  if (!/^[a-z0-9_.]+$/.test(def.type) || !Number.isInteger(def.maxAttempts)) throw new JobEnqueueError(`job type ${def.type} cannot be written into SQL`);
+export function jobInsertSql(job: { type: string; maxAttempts: number }, rows: JobRowsSql): string {
+  if (!/^[a-z0-9_.]+$/.test(job.type) || !Number.isInteger(job.maxAttempts)) throw new JobEnqueueError(`job type ${job.type} cannot be written into SQL`);
   return `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
-     SELECT gen_random_uuid(), '${def.type}', ${sql.payload}, ${sql.key}, ${def.maxAttempts}, COALESCE(${sql.runAt ?? "NULL"}, now())
-     FROM ${sql.from}
+     SELECT gen_random_uuid(), '${job.type}', ${rows.payload}, ${rows.key}, ${job.maxAttempts}, COALESCE(${rows.runAt ?? "NULL"}, now())
+     FROM ${rows.from}
      ON CONFLICT (idempotency_key) DO NOTHING`;
+}
+
+/**
+ * `jobInsertSql` for a registered job definition (refused otherwise). The payload is built
+ * in SQL and so not checked against `def.schema`: the caller's expression must give the
+ * schema's shape (its tests run the job).
+ */
+export function enqueueFromSql<P>(registry: JobRegistry, def: JobDefinition<P>, rows: JobRowsSql): string {
+  requireRegistered(registry, def);
+  return jobInsertSql(def, rows);
 }
 
 export function outboxEnqueue(registry: JobRegistry) {
