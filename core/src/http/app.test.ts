@@ -48,6 +48,8 @@ function testRoutes(app: App): void {
     c.get("log").info({ step: "inside" }, "handler ran");
     return c.json({ ok: true });
   });
+  r.get("/v1/test/private", (c) => c.json({ secret: "a recipient's address" }));
+  r.get("/v1/test/public", (c) => c.json({ name: "Brand" }, 200, { "cache-control": "public, max-age=60" }));
   app.route("/", r);
   // A plain Hono app that builds its own error responses, as mounted modules may.
   const plain = new Hono();
@@ -129,6 +131,18 @@ describe("request id and logging", () => {
     expect(text).not.toContain("SECRET_TOKEN");
     expect(text).not.toContain("SECRET_COOKIE");
     expect(text).not.toContain("SECRET_QUERY");
+  });
+});
+
+describe("caching", () => {
+  it("API answers are not stored by caches unless the route says they may be", async () => {
+    const priv = await t.app.request("/v1/test/private");
+    expect(priv.status).toBe(200);
+    expect(priv.headers.get("cache-control")).toBe("no-store");
+    const pub = await t.app.request("/v1/test/public");
+    expect(pub.headers.get("cache-control")).toBe("public, max-age=60");
+    // Errors of API routes, as every problem document.
+    expect((await t.app.request("/v1/test/nothing-here")).headers.get("cache-control")).toBe("no-store");
   });
 });
 

@@ -57,6 +57,7 @@ describe("recipient flow", () => {
     const token = await tokenFor(typed);
     const res = await t.app.request("/v1/redeem/gift", { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store"); // a recipient's name, message and later address
     const gift = (await res.json()) as { status: string; brand: { name: string }; choices: Array<{ variantTitle: string; available: number }>; shipsTo: string[] };
     expect(gift).toMatchObject({ status: "available", brand: { name: "Northwind Goods" }, shipsTo: ["CA", "US"] });
     expect(gift.choices.map((c) => c.variantTitle)).toContain("M / Navy");
