@@ -229,7 +229,8 @@ export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldErro
       in: where,
       path: parts.join("."),
       pointer: parts.length ? `/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
-      code: issue.code,
+      // A schema's own check names its problem (`params.code`, e.g. `required`); else zod's code.
+      code: issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code,
       message: truncate(issue.message, 300),
     };
   });

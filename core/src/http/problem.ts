@@ -18,7 +18,7 @@ export interface FieldError {
   path: string;
   /** The same location as a JSON Pointer (RFC 6901), e.g. `/items/0/sku`. */
   pointer: string;
-  /** Machine-readable reason (zod issue code: `invalid_type`, `too_big`, …). */
+  /** Machine-readable reason: the schema's own (`required`, `invalid_postal_code`, …) or zod's (`invalid_type`, `too_big`, …). */
   code: string;
   message: string;
 }

@@ -153,7 +153,10 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
         out_of_stock: [409, "That choice just ran out of stock; please pick another."],
       };
       const [status, detail] = problems[result.code];
-      throw new ProblemError(status, result.code, detail);
+      // The two a form shows on a field: the country, and the chosen item.
+      const field = { country_not_shipped: "address.country", not_a_choice: "variantId", out_of_stock: "variantId" }[result.code as string];
+      const errors = field ? [{ in: "body" as const, path: field, pointer: `/${field.replace(".", "/")}`, code: result.code, message: detail }] : undefined;
+      throw new ProblemError(status, result.code, { detail, errors });
     }
     return viewResponse(c, result.view);
   });

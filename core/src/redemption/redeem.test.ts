@@ -101,12 +101,17 @@ describe("recipient flow", () => {
     expect(JSON.stringify(await noRegion.json())).toContain("region");
     const badZip = await redeem(a!.code, { variantId: s.variants["hoodie:M/Navy"], address: { ...address, postalCode: "ABC" } });
     expect(badZip.status).toBe(422);
+    // A form sent with blanks hears of every problem at once, each on its field.
+    const blanks = await redeem(a!.code, { variantId: s.variants["hoodie:M/Navy"], address: { name: "", line1: "", city: "", region: "", postalCode: "1", country: "US" } });
+    expect(blanks.status).toBe(422);
+    const errs = ((await blanks.json()) as { errors: Array<{ path: string; code: string }> }).errors.map((e) => `${e.path}:${e.code}`).sort();
+    expect(errs).toEqual(["address.city:required", "address.line1:required", "address.name:required", "address.postalCode:invalid_postal_code", "address.region:required"]);
     const notChoice = await redeem(b!.code, { variantId: s.variants["mug:default"], address });
     expect(notChoice.status).toBe(422);
     expect(await notChoice.json()).toMatchObject({ code: "not_a_choice" });
     const japan = await redeem(c!.code, { variantId: s.variants["hoodie:M/Navy"], address: { ...address, country: "JP", region: "Tokyo", postalCode: "100-0001" } });
     expect(japan.status).toBe(422);
-    expect(await japan.json()).toMatchObject({ code: "country_not_shipped" });
+    expect(await japan.json()).toMatchObject({ code: "country_not_shipped", errors: [{ path: "address.country", code: "country_not_shipped" }] });
     const soldOut = await redeem(d!.code, { variantId: s.variants["hoodie:M/Sand"], address });
     expect(soldOut.status).toBe(409);
     expect(await soldOut.json()).toMatchObject({ code: "out_of_stock" });
