@@ -5,6 +5,7 @@ import { splitOrder } from "../orders/split-order.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { giftViewJson, giftViewsJson, type GiftView } from "./gift-view.ts";
+import { GiftViewSchema } from "./gift-view.schema.ts";
 import { redeemUnit } from "./redeem.ts";
 
 /**
@@ -35,10 +36,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function view(unitId: string, now = new Date()): Promise<GiftView> {
-  const text = (await giftViewsJson(t.db, [unitId], now)).get(unitId);
+/** A unit's view; every view the tests see must also match the API description (strictly). */
+async function view(unitId: string, now = new Date(), publicUrl = ""): Promise<GiftView> {
+  const text = (await giftViewsJson(t.db, [unitId], now, publicUrl)).get(unitId);
   if (text === undefined) throw new Error(`no view of ${unitId}`);
-  return JSON.parse(text) as GiftView;
+  const parsed = JSON.parse(text) as GiftView;
+  GiftViewSchema.parse(parsed);
+  return parsed;
 }
 
 const address = { name: "Ada Lovelace", line1: "1 Main St", line2: "Suite 5", city: "Springfield", region: "IL", postalCode: "62701", country: "US" };
@@ -119,6 +123,28 @@ describe("gift view built by the database", () => {
     expect(answered.status).toBe("redeemed");
     expect(answered.redemption).toMatchObject({ choice: { variantId, available: before - 1 }, shippingAddress: address, tracking: null });
     expect(answered.choices.find((c) => c.variantId === variantId)!.available).toBe(before - 1);
+  });
+
+  it("shows the brand's logo at an absolute URL and its welcome text; neither when there is none or the storefront is off", async () => {
+    const id = units[2]!;
+    expect((await view(id)).brand.logoUrl).toBeNull();
+    const sf = await t.db.prisma.storefront.findUniqueOrThrow({ where: { slug: s.storefrontSlug } });
+    expect((await view(id)).welcomeText).toBe(sf.welcomeText);
+    await t.db.prisma.storefront.update({ where: { slug: s.storefrontSlug }, data: { logoKey: "logos/northwind.png", welcomeText: "Welcome to Northwind!\nPick what you like." } });
+    try {
+      const v = await view(id, new Date(), "https://gifts.example.test");
+      expect(v.brand.logoUrl).toBe(`https://gifts.example.test/v1/storefronts/${s.storefrontSlug}/logo`);
+      expect(v.welcomeText).toBe("Welcome to Northwind!\nPick what you like.");
+      // Through the batched page-view path, with the api's own public URL.
+      const batched = JSON.parse((await giftViewJson(t.db, id, "https://gifts.example.test"))!) as GiftView;
+      expect(batched.brand.logoUrl).toBe(v.brand.logoUrl);
+      await t.db.prisma.storefront.update({ where: { slug: s.storefrontSlug }, data: { active: false, welcomeText: "   " } });
+      const off = await view(id, new Date(), "https://gifts.example.test");
+      expect(off.brand.logoUrl).toBeNull(); // its logo route answers 404 then
+      expect(off.welcomeText).toBeNull();
+    } finally {
+      await t.db.prisma.storefront.update({ where: { slug: s.storefrontSlug }, data: { logoKey: null, welcomeText: sf.welcomeText, active: true } });
+    }
   });
 
   it("ships anywhere when the brand has a '*' rule, and to nowhere without rules", async () => {

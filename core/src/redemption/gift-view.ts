@@ -6,7 +6,10 @@ import { CHOICE_AVAILABLE, CHOICE_IMAGE, CHOICE_ORDER, choiceRows, type Choice }
 export interface GiftView {
   /** `available` or `expired` for a gift not yet redeemed, else the unit's status. */
   status: string;
-  brand: { name: string; primaryColor: string; accentColor: string };
+  /** `logoUrl`: the brand's logo (absolute where the api knows its public URL), null without one. */
+  brand: { name: string; primaryColor: string; accentColor: string; logoUrl: string | null };
+  /** The storefront's welcome text, null when the brand wrote none. */
+  welcomeText: string | null;
   recipientName: string;
   senderName: string | null;
   message: string | null;
@@ -42,7 +45,8 @@ export const unitColumns = (set: { status?: string; chosen?: string; address?: s
   `u.id, ${set.status ?? "u.status::text"} AS status, u.recipient_name, u.message, u.expires_at, u.choices,
             ${set.chosen ?? "u.chosen_variant_id::text"} AS chosen, ${set.address ?? "u.shipping_address"} AS shipping_address,
             ${set.redeemedAt ?? "u.redeemed_at"} AS redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url,
-            u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name`;
+            u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
+            s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text`;
 export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
      JOIN storefront s ON s.id = o.storefront_id
      JOIN vendor v ON v.id = s.vendor_id
@@ -81,11 +85,14 @@ export const CHOICE_LIST_JOIN = "LEFT JOIN ul ON ul.offer_id = u.offer_id AND ul
 
 /**
  * The view of unit `u` as JSON (a `GiftView`), with `now` (an SQL expression) deciding
- * expiry; `ul` is the unit's row of choiceListsCte, `sc` its vendor's of countriesCte.
+ * expiry and `base` (an SQL text expression: the api's public URL, or '') heading the logo's
+ * URL; `ul` is the unit's row of choiceListsCte, `sc` its vendor's of countriesCte.
  */
-export const viewJson = (now: string) => `json_build_object(
+export const viewJson = (now: string, base: string) => `json_build_object(
      'status', CASE WHEN u.status IN ('issued', 'sent') THEN CASE WHEN u.expires_at <= ${now} THEN 'expired' ELSE 'available' END ELSE u.status END,
-     'brand', json_build_object('name', u.brand_name, 'primaryColor', u.primary_color, 'accentColor', u.accent_color),
+     'brand', json_build_object('name', u.brand_name, 'primaryColor', u.primary_color, 'accentColor', u.accent_color,
+       'logoUrl', CASE WHEN u.logo_key IS NOT NULL AND u.storefront_active THEN ${base} || '/v1/storefronts/' || u.storefront_slug || '/logo' END),
+     'welcomeText', NULLIF(btrim(u.welcome_text), ''),
      'recipientName', u.recipient_name,
      'senderName', u.sender_name,
      'message', u.message,
@@ -109,18 +116,21 @@ const VIEWS = statement(
      ${UNIT_CONTEXT_JOINS}
      WHERE u.id = ANY($1::uuid[])
    ), ${choicesCte("oc", "u")}, ${choiceListsCte("u")}, ${countriesCte("u")}
-   SELECT u.id::text AS id, ${viewJson("$2::timestamptz")}::text AS view
+   SELECT u.id::text AS id, ${viewJson("$2::timestamptz", "$3::text")}::text AS view
    FROM u ${CHOICE_LIST_JOIN} LEFT JOIN sc ON sc.vendor_id = u.vendor_id`,
 );
 
-/** Views of units by id as JSON text, one statement for any number of them; missing units are left out. */
-export async function giftViewsJson(db: Database, unitIds: string[], now = new Date()): Promise<Map<string, string>> {
-  const rows = await db.sql.query<{ id: string; view: string }>(VIEWS, [unitIds, now]);
+/**
+ * Views of units by id as JSON text, one statement for any number of them; missing units are
+ * left out. `publicUrl` (the api's, without a trailing slash) makes the logo's URL absolute.
+ */
+export async function giftViewsJson(db: Database, unitIds: string[], now = new Date(), publicUrl = ""): Promise<Map<string, string>> {
+  const rows = await db.sql.query<{ id: string; view: string }>(VIEWS, [unitIds, now, publicUrl]);
   return new Map(rows.map((r) => [r.id, r.view]));
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const viewLoaders = new WeakMap<Database, BatchLoader<string, string>>();
+const viewLoaders = new WeakMap<Database, Map<string, BatchLoader<string, string>>>();
 
 /**
  * The recipient's view of their gift as JSON text (a `GiftView`), or undefined if the unit
@@ -128,16 +138,18 @@ const viewLoaders = new WeakMap<Database, BatchLoader<string, string>>();
  * moment (a rush of recipients) share one statement (see `batchLoader`); nothing is cached,
  * so status and stock are as of this request.
  */
-export function giftViewJson(db: Database, unitId: string): Promise<string | undefined> {
+export function giftViewJson(db: Database, unitId: string, publicUrl = ""): Promise<string | undefined> {
   // Only well-formed ids join a batch: a malformed one would fail the whole batch's query.
   if (!UUID.test(unitId)) return Promise.resolve(undefined);
-  let loader = viewLoaders.get(db);
+  let loaders = viewLoaders.get(db);
+  if (!loaders) viewLoaders.set(db, (loaders = new Map()));
+  let loader = loaders.get(publicUrl);
   if (!loader) {
     // One statement at a time (per process); page views that arrive while it runs gather
     // into the next one. Measured at 200 concurrent recipients (npm run bench -- orders):
     // as fast as letting statements overlap, and a far tighter tail (p99 close to p50 x 2).
-    loader = batchLoader((ids: string[]) => giftViewsJson(db, ids), { maxInFlight: 1, maxBatch: 200 });
-    viewLoaders.set(db, loader);
+    loader = batchLoader((ids: string[]) => giftViewsJson(db, ids, new Date(), publicUrl), { maxInFlight: 1, maxBatch: 200 });
+    loaders.set(publicUrl, loader);
   }
   return loader.load(unitId.toLowerCase());
 }

@@ -10,6 +10,7 @@ import { addressSchema } from "./address.ts";
 import { codeLookupHash, parseCode } from "./codes/codes.ts";
 import { createRedeemLimiters, type AttemptDecision } from "./codes/attempt-limiter.ts";
 import { giftViewJson } from "./gift-view.ts";
+import { GiftViewSchema } from "./gift-view.schema.ts";
 import { mintRecipientToken, RECIPIENT_TOKEN_TTL_SECONDS, verifyRecipientToken } from "./recipient-token.ts";
 import { redeemUnit } from "./redeem.ts";
 
@@ -64,7 +65,7 @@ const giftRoute = createRoute({
   tags: ["Recipient"],
   summary: "The gift: brand, message, the choices with options and stock, status and tracking",
   security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
-  responses: { 200: { description: "The gift.", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("Gift") } } }, ...problemResponses(401) },
+  responses: { 200: { description: "The gift.", content: { "application/json": { schema: GiftViewSchema } } }, ...problemResponses(401) },
 });
 
 const redeemRoute = createRoute({
@@ -77,7 +78,7 @@ const redeemRoute = createRoute({
     body: { required: true, content: { "application/json": { schema: z.object({ variantId: z.uuid(), address: addressSchema }).openapi("Redemption") } } },
   },
   responses: {
-    200: { description: "Redeemed; the gift as it now stands.", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+    200: { description: "Redeemed; the gift as it now stands.", content: { "application/json": { schema: GiftViewSchema } } },
     ...problemResponses(400, 401, 413, 415, {
       409: "Already redeemed (`already_redeemed`) or the choice is out of stock (`out_of_stock`).",
       410: "The gift expired or was canceled.",
@@ -134,7 +135,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
   });
 
   router.openapi(giftRoute, async (c) => {
-    const view = await giftViewJson(deps.db, c.get("unitId"));
+    const view = await giftViewJson(deps.db, c.get("unitId"), deps.config.publicUrl);
     if (!view) throw new ProblemError(401, "invalid_recipient_token", "This gift no longer exists.");
     return viewResponse(c, view);
   });

@@ -102,7 +102,7 @@ const REDEEM = statement(
    ), ${choiceListsCte("u")}, ${countriesCte("u")}
    SELECT c.n::int AS n,
           COALESCE(c.refusal, CASE WHEN u.id IS NULL THEN 'out_of_stock' END) AS refusal,
-          CASE WHEN u.id IS NOT NULL THEN ${viewJson("now()")}::text END AS view
+          CASE WHEN u.id IS NOT NULL THEN ${viewJson("now()", "$6::text")}::text END AS view
    FROM checked c
    LEFT JOIN u ON u.id = c.unit_id
    ${CHOICE_LIST_JOIN}
@@ -119,20 +119,23 @@ interface RedeemWrite {
 
 type WriteOutcome = { refusal: Refusal; view: null } | { refusal: null; view: string };
 
-async function writeRedemptions(db: Database, writes: RedeemWrite[]): Promise<WriteOutcome[]> {
+async function writeRedemptions(db: Database, writes: RedeemWrite[], publicUrl: string): Promise<WriteOutcome[]> {
   const rows = await db.sql.query<WriteOutcome & { n: number }>(REDEEM, [
     writes.map((w) => w.unitId),
     writes.map((w) => w.variantId),
     writes.map((w) => w.at),
     JSON.stringify(writes.map((w) => w.address)),
     REDEEMABLE,
+    publicUrl,
   ]);
   return rows.map((r) => (r.refusal ? { refusal: r.refusal, view: null } : { refusal: null, view: r.view! }));
 }
 
-const writers = new WeakMap<Database, Batcher<RedeemWrite, WriteOutcome>>();
-function writer(db: Database): Batcher<RedeemWrite, WriteOutcome> {
-  let w = writers.get(db);
+const writers = new WeakMap<Database, Map<string, Batcher<RedeemWrite, WriteOutcome>>>();
+function writer(db: Database, publicUrl: string): Batcher<RedeemWrite, WriteOutcome> {
+  let perUrl = writers.get(db);
+  if (!perUrl) writers.set(db, (perUrl = new Map()));
+  let w = perUrl.get(publicUrl);
   if (!w) {
     // Two redemptions of one unit never share a statement: the later one runs after and finds it redeemed.
     // Redemptions of one popular variant serialize on its row anyway: one statement at a time
@@ -140,8 +143,8 @@ function writer(db: Database): Batcher<RedeemWrite, WriteOutcome> {
     // Up to 100 in a statement: at 200 concurrent recipients that makes two groups, one being
     // parsed and answered by the api while the other's statement runs (measured with
     // npm run bench -- orders against 200 per statement and two statements in flight).
-    w = batcher((writes: RedeemWrite[]) => writeRedemptions(db, writes), { key: (x) => x.unitId, maxInFlight: 1, maxBatch: 100 });
-    writers.set(db, w);
+    w = batcher((writes: RedeemWrite[]) => writeRedemptions(db, writes, publicUrl), { key: (x) => x.unitId, maxInFlight: 1, maxBatch: 100 });
+    perUrl.set(publicUrl, w);
   }
   return w;
 }
@@ -164,7 +167,7 @@ function isRetryable(err: unknown): boolean {
  * redemptions share that statement (see `batcher`).
  */
 export async function redeemUnit(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "db"> & { config?: Pick<Deps["config"], "publicUrl"> },
   unitId: string,
   input: { variantId: string; address: Address },
   now = new Date(),
@@ -174,7 +177,7 @@ export async function redeemUnit(
   if (!UUID.test(input.variantId)) return { ok: false, code: "not_a_choice" };
   for (let attempt = 1; ; attempt++) {
     try {
-      const w = await writer(deps.db).call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now });
+      const w = await writer(deps.db, deps.config?.publicUrl ?? "").call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now });
       return w.refusal ? { ok: false, code: w.refusal } : { ok: true, view: w.view };
     } catch (err) {
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;

@@ -8,20 +8,9 @@ import { parseRecipients } from "../orders/recipients.ts";
 import { OrderInput, StorefrontSlug } from "../orders/order-input.schema.ts";
 import { recipientsProblem } from "../orders/row-errors.ts";
 import { storefrontView } from "./storefront-view.ts";
+import { ChoiceSchema } from "./choice.schema.ts";
 
 const Money = z.object({ amount: z.number().int(), currency: z.string().length(3) }).openapi("Money");
-
-const ChoiceSchema = z
-  .object({
-    variantId: z.uuid(),
-    productId: z.uuid(),
-    productTitle: z.string(),
-    variantTitle: z.string(),
-    options: z.array(z.object({ name: z.string(), value: z.string() })),
-    imageUrl: z.string().nullable(),
-    available: z.number().int().nullable().openapi({ description: "Units available; null = not tracked (unlimited)." }),
-  })
-  .openapi("Choice");
 
 const StorefrontSchema = z
   .object({

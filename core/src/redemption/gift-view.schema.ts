@@ -1,0 +1,39 @@
+import { z } from "@hono/zod-openapi";
+import { ChoiceSchema } from "../storefronts/choice.schema.ts";
+
+/**
+ * The API description of a `GiftView` (gift-view.ts), the body of GET /v1/redeem/gift and of
+ * a redemption. The view is built as JSON by PostgreSQL and passed through unparsed; a test
+ * (gift-view.test.ts) checks real views against this schema, so the two cannot drift apart.
+ */
+export const GiftViewSchema = z
+  .object({
+    status: z.string().openapi({
+      description: "`available` or `expired` for a gift not yet redeemed; else `redeemed`, `pushed`, `shipped`, `delivered` or `canceled`.",
+    }),
+    brand: z.object({
+      name: z.string(),
+      primaryColor: z.string().openapi({ example: "#1a1a1a" }),
+      accentColor: z.string().openapi({ example: "#008060" }),
+      logoUrl: z.string().nullable().openapi({ description: "The brand's logo; null when it has none." }),
+    }),
+    welcomeText: z.string().nullable().openapi({ description: "The brand's welcome text; null when it wrote none." }),
+    recipientName: z.string(),
+    senderName: z.string().nullable(),
+    message: z.string().nullable(),
+    offerName: z.string(),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+    choices: z.array(ChoiceSchema).openapi({ description: "What the recipient may choose, with stock now." }),
+    shipsTo: z.union([z.array(z.string()), z.literal("anywhere")]).openapi({ description: "Countries (ISO 3166-1 alpha-2) the brand ships to, or `anywhere`." }),
+    redemption: z
+      .object({
+        redeemedAt: z.string().openapi({ format: "date-time" }),
+        choice: ChoiceSchema.nullable(),
+        shippingAddress: z.record(z.string(), z.string()).nullable(),
+        tracking: z.object({ carrier: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }).nullable(),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict()
+  .openapi("Gift");
