@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
 import { isUniqueViolation } from "../platform/db/errors.ts";
 import type { BuyerContext } from "../buyers/buyers.service.ts";
@@ -23,8 +24,8 @@ export type CreateOrderResult =
 /**
  * Creates a gift order awaiting payment: the order and every recipient row in one
  * transaction, or nothing at all when any row is invalid. With an idempotency key, a
- * retried request returns the order the first one made (and a different body under the
- * same key is refused).
+ * retried request returns the order the first one made, and any other request under the
+ * same key is refused (its fingerprint differs), also when the two race.
  */
 export async function createOrder(
   deps: Pick<Deps, "db">,
@@ -41,27 +42,30 @@ export async function createOrder(
   if (errors.length || !priced.ok) return { ok: false, code: "invalid_recipients", errors };
   const { quote, recipients } = priced;
 
-  if (input.idempotencyKey) {
+  const fingerprint = input.idempotencyKey ? requestFingerprint(view.id, input, recipients) : null;
+  const replay = async (): Promise<CreateOrderResult | undefined> => {
     const prior = await deps.db.prisma.giftOrder.findUnique({
-      where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey } },
+      where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey! } },
+      select: { id: true, idempotencyFingerprint: true },
     });
-    if (prior) {
-      const same = prior.totalAmount === quote.totalAmount && prior.recipientCount === quote.recipientCount && prior.storefrontId === view.id;
-      return same ? { ok: true, orderId: prior.id, quote, replayed: true } : { ok: false, code: "idempotency_mismatch" };
-    }
+    if (!prior) return undefined;
+    return prior.idempotencyFingerprint === fingerprint ? { ok: true, orderId: prior.id, quote, replayed: true } : { ok: false, code: "idempotency_mismatch" };
+  };
+  if (input.idempotencyKey) {
+    const prior = await replay();
+    if (prior) return prior;
   }
 
-  const record = { buyer, input, quote, recipients, storefrontId: view.id };
+  const record = { buyer, input, quote, recipients, storefrontId: view.id, fingerprint };
   let orderId: string;
   try {
     orderId = await insertOrder(deps, record);
   } catch (err) {
-    // Two concurrent requests with one idempotency key: the loser answers with the winner's order.
+    // Two concurrent requests with one idempotency key: the loser answers with the winner's
+    // order when it asked for the same, else it is refused like any other mismatch.
     if (input.idempotencyKey && isUniqueViolation(err)) {
-      const prior = await deps.db.prisma.giftOrder.findUnique({
-        where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey } },
-      });
-      if (prior) return { ok: true, orderId: prior.id, quote, replayed: true };
+      const prior = await replay();
+      if (prior) return prior;
     }
     throw err;
   }
@@ -70,19 +74,21 @@ export async function createOrder(
 
 async function insertOrder(
   deps: Pick<Deps, "db">,
-  { buyer, input, quote, recipients, storefrontId }: {
+  { buyer, input, quote, recipients, storefrontId, fingerprint }: {
     buyer: BuyerContext;
     input: CreateOrderInput;
     quote: Quote;
     recipients: PricedRecipient[];
     storefrontId: string;
+    fingerprint: string | null;
   },
 ): Promise<string> {
   return deps.db.prisma.$transaction(async (tx) => {
     const order = await tx.giftOrder.create({
       data: {
         buyerOrgId: buyer.buyerOrgId,
-        storefrontId,        currency: quote.currency,
+        storefrontId,
+        currency: quote.currency,
         itemsAmount: quote.itemsAmount,
         shippingAmount: quote.shippingAmount,
         totalAmount: quote.totalAmount,
@@ -90,6 +96,7 @@ async function insertOrder(
         senderName: input.senderName ?? null,
         buyerReference: input.buyerReference ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
+        idempotencyFingerprint: fingerprint,
       },
     });
     // One statement for any number of recipients (10,000 rows in one round trip).
@@ -121,4 +128,18 @@ async function insertOrder(
     });
     return order.id;
   });
+}
+
+/**
+ * What makes two create requests the same order: the storefront, the order's own fields and
+ * every recipient as checked (normalised, so that a retry of the same order as JSON or as
+ * CSV, or with other spacing or letter case in emails, matches), in order.
+ */
+export function requestFingerprint(storefrontId: string, input: CreateOrderInput, recipients: PricedRecipient[]): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify([storefrontId, input.offerId ?? null, input.senderName ?? null, input.buyerReference ?? null]));
+  for (const r of recipients) {
+    hash.update(JSON.stringify([r.offerId, r.name, r.email, r.phone ?? null, r.message ?? null, r.country ?? null, r.sendAtDate?.toISOString() ?? null]));
+  }
+  return hash.digest("hex");
 }

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { seedVendor, type Seeded } from "../testing/seed.ts";
+
+/** Idempotent order creation: a retry gets the first order; anything else under the key is refused. */
+let t: TestApp;
+let s: Seeded;
+let key: string;
+beforeAll(async () => {
+  t = await testApp();
+  s = await seedVendor(t.deps.db);
+  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" })).apiKey.key;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const post = (body: unknown, idempotencyKey: string) =>
+  t.app.request("/v1/orders", {
+    method: "POST",
+    headers: bearer(key, { "content-type": "application/json", "idempotency-key": idempotencyKey }),
+    body: JSON.stringify(body),
+  });
+const order = (recipients: Array<{ name: string; email: string }>, extra: Record<string, unknown> = {}) => ({
+  storefront: s.storefrontSlug,
+  offerId: s.mugOfferId,
+  recipients: recipients.map((r) => ({ ...r, country: "US" })),
+  ...extra,
+});
+const alice = { name: "Alice", email: "alice@example.test" };
+const bob = { name: "Bob", email: "bob@example.test" };
+const carol = { name: "Carol", email: "carol@example.test" };
+const dan = { name: "Dan", email: "dan@example.test" };
+
+describe("Idempotency-Key on order creation", () => {
+  it("refuses other recipients under a used key even when the total and count are the same", async () => {
+    const first = await post(order([alice, bob]), "idem-same-total");
+    expect(first.status).toBe(201);
+    const other = await post(order([carol, dan]), "idem-same-total");
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ code: "idempotency_mismatch" });
+    const otherRef = await post(order([alice, bob], { buyerReference: "PO-999" }), "idem-same-total");
+    expect(otherRef.status).toBe(409);
+    // Nothing was written for the refused requests.
+    expect(await t.deps.db.prisma.orderRecipient.count({ where: { email: { in: [carol.email, dan.email] } } })).toBe(0);
+  });
+
+  it("replays the same order, also when the retry spells the emails in another case", async () => {
+    const first = await post(order([alice, bob]), "idem-retry");
+    const { order: o } = (await first.json()) as { order: { id: string } };
+    const retry = await post(order([alice, { ...bob, email: "BOB@Example.test" }]), "idem-retry");
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { order: { id: string } }).order.id).toBe(o.id);
+  });
+
+  it("under a race of different bodies on one key: one order; its twins replay it, the others are refused", async () => {
+    const a = order([alice, bob]);
+    const b = order([carol, dan]);
+    const results = await Promise.all([a, b, a, b, a, b, a, b].map((body) => post(body, "idem-race")));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((x) => x === 201)).toHaveLength(1);
+    const winner = statuses.indexOf(201) % 2; // 0: body a won, 1: body b
+    statuses.forEach((status, i) => expect(status).toBe(i % 2 === winner ? (status === 201 ? 201 : 200) : 409));
+    const orders = await t.deps.db.prisma.giftOrder.findMany({ where: { idempotencyKey: "idem-race" } });
+    expect(orders).toHaveLength(1);
+  });
+});

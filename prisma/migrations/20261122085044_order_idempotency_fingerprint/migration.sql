@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "gift_order" ADD COLUMN     "idempotency_fingerprint" TEXT;
