@@ -267,6 +267,15 @@ describe("problem responses", () => {
     expect(line).toMatchObject({ status: 500, level: "error" });
   });
 
+  it("422 naming each place of a NUL character in a JSON body (text cannot hold it), instead of a 500 later", async () => {
+    const res = await t.app.request("/test/echo", json({ name: "Nul\u0000Name", quantity: 1, items: [{ sku: "ok" }, { sku: "a\u0000b" }] }));
+    expect(res.status).toBe(422);
+    const body = await problemOf(res);
+    expect(body.code).toBe("invalid_characters");
+    expect(body.errors?.map((e) => [e.pointer, e.code])).toEqual([["/name", "nul_character"], ["/items/1/sku", "nul_character"]]);
+    expect((await t.app.request("/test/echo", json({ name: "Plain", quantity: 1 }))).status).toBe(200);
+  });
+
   it("400 for a NUL character anywhere in the URL", async () => {
     for (const url of ["/health%00", "/v1/operator/dead-letters?type=a%00b", "/nowhere/%00"]) {
       const res = await t.app.request(url);

@@ -242,13 +242,49 @@ export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldErro
  * parameters, 422 for a well-formed body whose content is invalid.
  */
 export function validationHook(
-  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
+  result: { target: string } & ({ success: true; data?: unknown } | { success: false; error: ZodError }),
 ): void {
-  if (result.success) return;
+  if (result.success) {
+    // Text in PostgreSQL cannot hold NUL: say where it is instead of failing as a 500 later.
+    if (result.target === "json" || result.target === "form") {
+      const nuls = nulPaths(result.data);
+      if (nuls.length) {
+        const errors = nuls.map((parts) => ({
+          in: "body" as const,
+          path: parts.join("."),
+          pointer: parts.length ? `/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
+          code: "nul_character",
+          message: "contains a NUL character (\\u0000), which text cannot hold",
+        }));
+        throw new ProblemError(422, "invalid_characters", { detail: "The request body contains NUL characters; see errors.", errors });
+      }
+    }
+    return;
+  }
   const where = TARGETS[result.target] ?? "body";
   const errors = fieldErrors(result.error, where);
   if (where === "body") {
     throw new ProblemError(422, "validation_failed", { detail: "The request body is invalid; see errors.", errors });
   }
   throw new ProblemError(400, "invalid_parameters", { detail: `Invalid ${where} parameters; see errors.`, errors });
+}
+
+/** Where strings (or keys) in a parsed JSON value contain NUL, as paths; at most `max` of them. */
+export function nulPaths(value: unknown, max = MAX_FIELD_ERRORS): string[][] {
+  const found: string[][] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (found.length >= max) return;
+    if (typeof v === "string") {
+      if (v.includes("\0")) found.push(path);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && found.length < max; i++) walk(v[i], [...path, String(i)]);
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        if (k.includes("\0")) found.push([...path, truncate(k.replace(/\0/g, "\\u0000"), 100)]);
+        else walk(child, [...path, k]);
+      }
+    }
+  };
+  walk(value, []);
+  return found;
 }

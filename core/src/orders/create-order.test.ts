@@ -33,6 +33,18 @@ const bob = { name: "Bob", email: "bob@example.test" };
 const carol = { name: "Carol", email: "carol@example.test" };
 const dan = { name: "Dan", email: "dan@example.test" };
 
+describe("text the database cannot hold", () => {
+  it("refuses a NUL character in any field with 422 and where it is; nothing is written", async () => {
+    const before = await t.deps.db.prisma.giftOrder.count();
+    const res = await post(order([alice, { name: "Nul\u0000Name", email: "nul@example.test" }], { senderName: "Acme\u0000" }), "idem-nul");
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { code: string; errors: Array<{ pointer: string }> };
+    expect(body.code).toBe("invalid_characters");
+    expect(body.errors.map((e) => e.pointer).sort()).toEqual(["/recipients/1/name", "/senderName"]);
+    expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
+  });
+});
+
 describe("Idempotency-Key on order creation", () => {
   it("refuses other recipients under a used key even when the total and count are the same", async () => {
     const first = await post(order([alice, bob]), "idem-same-total");
