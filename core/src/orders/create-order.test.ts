@@ -78,3 +78,22 @@ describe("Idempotency-Key on order creation", () => {
     expect(orders).toHaveLength(1);
   });
 });
+
+describe("fields the API does not know", () => {
+  it("are refused, not dropped: a currency on the order, a quantity or variant on a recipient; nothing is written", async () => {
+    const before = await t.deps.db.prisma.giftOrder.count();
+    const currency = await post(order([alice], { currency: "EUR" }), "idem-unknown-1");
+    expect(currency.status).toBe(422);
+    expect(JSON.stringify(await currency.json())).toContain("currency");
+    const quantity = await post({ ...order([]), recipients: [{ ...alice, country: "US", quantity: 5, variantId: "nope" }] }, "idem-unknown-2");
+    expect(quantity.status).toBe(422);
+    const body = (await quantity.json()) as { errors: Array<{ path: string; code: string; message: string }> };
+    expect(body.errors[0]).toMatchObject({ path: "recipients.0", code: "unrecognized_keys" });
+    expect(body.errors[0]!.message).toMatch(/quantity/);
+    expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
+    // The quote takes the order's own fields too, and nothing else.
+    const quote = (b: unknown) => t.app.request(`/v1/storefronts/${s.storefrontSlug}/quote`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(b) });
+    expect((await quote({ offerId: s.mugOfferId, recipients: [{ ...alice, country: "US" }], buyerReference: "PO-1", senderName: "Acme" })).status).toBe(200);
+    expect((await quote({ offerId: s.mugOfferId, recipients: [{ ...alice, country: "US" }], currency: "EUR" })).status).toBe(422);
+  });
+});

@@ -15,13 +15,17 @@ const RecipientBody = z
     offerId: z.string().optional().openapi({ description: "Overrides the order's offerId for this recipient." }),
   })
   .partial()
-  .passthrough()
-  .openapi("RecipientInput", { description: "Checked row by row; every problem is reported at once." });
+  // A field this API does not know (quantity, variantId, a typo) is refused, not dropped:
+  // the buyer would believe it was ordered.
+  .strict()
+  .openapi("RecipientInput", { description: "Checked row by row; every problem is reported at once. Unknown fields are refused." });
 
-export const OrderInput = z.object({
-  offerId: z.uuid().optional().openapi({ description: "The gift for every recipient without its own offerId." }),
-  recipients: z.array(RecipientBody).min(1).max(MAX_RECIPIENTS),
-});
+export const OrderInput = z
+  .object({
+    offerId: z.uuid().optional().openapi({ description: "The gift for every recipient without its own offerId." }),
+    recipients: z.array(RecipientBody).min(1).max(MAX_RECIPIENTS),
+  })
+  .strict();
 
 /** What a buyer may attach to an order, in the JSON body or the CSV upload's query. */
 export const OrderMeta = {

@@ -5,7 +5,7 @@ import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { allRowErrors, priceOrder } from "../orders/pricing.ts";
 import { parseRecipients } from "../orders/recipients.ts";
-import { OrderInput, StorefrontSlug } from "../orders/order-input.schema.ts";
+import { OrderInput, OrderMeta, StorefrontSlug } from "../orders/order-input.schema.ts";
 import { recipientsProblem } from "../orders/row-errors.ts";
 import { storefrontView } from "./storefront-view.ts";
 import { ChoiceSchema } from "./choice.schema.ts";
@@ -68,7 +68,7 @@ const quoteRoute = createRoute({
   path: "/{slug}/quote",
   tags: ["Storefront"],
   summary: "Price an order (items, shipping, totals) without saving anything",
-  request: { params: slugParam, body: { required: true, content: { "application/json": { schema: OrderInput } } } },
+  request: { params: slugParam, body: { required: true, content: { "application/json": { schema: OrderInput.extend(OrderMeta) } } } },
   responses: {
     200: { description: "The quote.", content: { "application/json": { schema: QuoteSchema } } },
     ...problemResponses(400, 404, 413, 415, { 422: "Invalid recipients (`invalid_recipients`, every row at once) or body." }),
