@@ -113,8 +113,8 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
   router.use("/gift/*", recipientAuth);
 
   router.openapi(sessionRoute, async (c) => {
-    const ip = clientAddress(c, deps.config.TRUST_PROXY);
-    const perIp = await limiters.perIp.check(clientAddressKey(ip, deps.codeKey));
+    const ipKey = clientAddressKey(clientAddress(c, deps.config.TRUST_PROXY), deps.codeKey);
+    const perIp = await limiters.perIp.check(ipKey);
     if (!perIp.allowed) throw tooMany(perIp, "too_many_attempts", "Too many attempts from this address. Try again later.");
     const parsed = parseCode(c.req.valid("json").code);
     if (!parsed.ok) {
@@ -130,7 +130,8 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       await limiters.perCode.fail(hash);
       throw new ProblemError(404, "code_not_found", "No gift has this code.");
     }
-    await limiters.perCode.succeed(hash);
+    // A lookup that found its gift does not count against the address (see attempt-limiter.ts).
+    await Promise.all([limiters.perCode.succeed(hash), limiters.perIp.succeed(ipKey)]);
     return c.json({ token: await mintRecipientToken(deps.config, unit.id), expiresIn: RECIPIENT_TOKEN_TTL_SECONDS }, 200);
   });
 

@@ -47,16 +47,25 @@ describe("SlidingWindowLimiter (per client address)", () => {
     expect(await limiter.check("1.2.3.4")).toEqual({ allowed: false, retryAfterSeconds: 10 });
   });
 
-  it("counts every allowed check, whatever the outcome, and not the refused ones", async () => {
+  it("counts the allowed checks that are not given back by a success, and not the refused ones", async () => {
     const clock = fakeClock();
     const limiter = new SlidingWindowLimiter(t.db, { name: fresh("window"), limit: 2, windowSeconds: 60, now: clock.now });
     expect(await limiter.fail("ip")).toEqual(ok);
-    await limiter.check("ip");
-    await limiter.succeed("ip");
-    await limiter.check("ip");
+    // Many successes in a row (an office opening its gift links): each gives its attempt back.
+    for (let i = 0; i < 10; i++) {
+      expect(await limiter.check("ip")).toEqual(ok);
+      await limiter.succeed("ip");
+    }
+    await limiter.check("ip"); // a failure: counted
+    clock.advance(1);
+    await limiter.check("ip"); // another
     for (let i = 0; i < 20; i++) expect((await limiter.check("ip")).allowed).toBe(false);
-    clock.advance(60);
+    clock.advance(59);
+    // The first failure has left the window; the second has not.
     expect(await limiter.check("ip")).toEqual(ok);
+    expect((await limiter.check("ip")).allowed).toBe(false);
+    // A success with nothing counted changes nothing.
+    await new SlidingWindowLimiter(t.db, { name: fresh("window"), limit: 1, windowSeconds: 60, now: clock.now }).succeed("nobody");
   });
 
   it("counts the attempts of every replica together, and parallel ones cannot overrun it", async () => {

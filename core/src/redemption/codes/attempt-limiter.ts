@@ -2,8 +2,10 @@
  * Rate limits for code redemption (DESIGN §6: "attempts rate-limited per IP and per code").
  *
  * Two uses behind one interface:
- * - per client address: at most N lookups per sliding window (default 20 a minute), which
- *   bounds how fast anyone can guess codes;
+ * - per client address: at most N failed lookups per sliding window (default 20 a minute),
+ *   which bounds how fast anyone can guess codes; a lookup that finds its gift gives its
+ *   attempt back, so the recipients of one office (one address behind its NAT) opening
+ *   their links at the same moment are never held up;
  * - per code: after N consecutive failures (default 5) the key is locked for a while
  *   (default 15 minutes).
  *
@@ -29,7 +31,10 @@ export interface RedeemAttemptLimiter {
   check(key: string): Promise<AttemptDecision>;
   /** The attempt failed. A limiter of failures (per code) counts it here and may lock the key. */
   fail(key: string): Promise<AttemptDecision>;
-  /** The attempt succeeded. A limiter of failures forgets the key's failures. */
+  /**
+   * The attempt succeeded. A limiter of failures forgets the key's failures; a limiter of
+   * attempts gives back the one its `check` counted.
+   */
   succeed(key: string): Promise<void>;
 }
 
@@ -80,11 +85,18 @@ const WINDOW_READ = statement(
    WHERE a.limiter = $1 AND a.key = $2 AND t > $3::timestamptz - $4::int * interval '1 millisecond'`,
 );
 
+/** Gives back one counted attempt of the key (the newest: the log is in time order). */
+const WINDOW_GIVE_BACK = statement(
+  `UPDATE attempt_window SET log = log[1:cardinality(log) - 1]
+   WHERE limiter = $1 AND key = $2 AND cardinality(log) > 0`,
+);
+
 /**
- * At most `limit` attempts in any `windowSeconds` (an exact sliding log: the counted
+ * At most `limit` failed attempts in any `windowSeconds` (an exact sliding log: the counted
  * attempts still in the window are kept on the key's row, at most `limit` of them). Every
- * allowed `check` counts; a refused one does not, so a client that stops is free again one
- * window after its last counted attempt.
+ * allowed `check` counts, in the same step as the decision, so parallel attempts cannot
+ * overrun the limit; `succeed` gives the attempt back. A refused check does not count, so
+ * a client that stops is free again one window after its last counted attempt.
  */
 export class SlidingWindowLimiter implements RedeemAttemptLimiter {
   readonly #db: Database;
@@ -113,7 +125,9 @@ export class SlidingWindowLimiter implements RedeemAttemptLimiter {
     return row && row.n >= this.#limit ? denied(row.oldest!.getTime() + this.#windowMs, now) : ALLOWED;
   }
 
-  async succeed(_key: string): Promise<void> {}
+  async succeed(key: string): Promise<void> {
+    await this.#db.sql.execute(WINDOW_GIVE_BACK, [this.#name, key]);
+  }
 }
 
 export interface FailureLockOptions {
@@ -212,7 +226,7 @@ export const REDEEM_LIMIT_DEFAULTS = {
   perCode: { name: "redeem.code", maxFailures: 5, lockSeconds: 15 * 60 },
 } as const;
 
-/** The pair with the product's defaults (20 lookups a minute per address; 5 failures lock a code for 15 minutes). */
+/** The pair with the product's defaults (20 failed lookups a minute per address; 5 failures lock a code for 15 minutes). */
 export function createRedeemLimiters(db: Database, now: Clock = Date.now): RedeemLimiters {
   return {
     perIp: new SlidingWindowLimiter(db, { ...REDEEM_LIMIT_DEFAULTS.perIp, now }),
