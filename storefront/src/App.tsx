@@ -1,14 +1,20 @@
-import { GiftCodeForm, type GiftCodeFormProps } from "./GiftCodeForm.tsx";
+import { useEffect } from "react";
+import { GiftCodeForm, type CodeProblem, type GiftCodeFormProps } from "./GiftCodeForm.tsx";
 
 export interface AppProps {
   initialCode?: string;
   /** Why the last code did not open a gift. */
-  problem?: string | null;
+  problem?: CodeProblem | null;
+  /** A code is being checked. */
+  busy?: boolean;
   onRedeem?: GiftCodeFormProps["onRedeem"];
 }
 
 /** Landing page of the recipient storefront: type a code to open a gift. */
-export function App({ initialCode, onRedeem, problem }: AppProps) {
+export function App({ initialCode, onRedeem, problem = null, busy = false }: AppProps) {
+  useEffect(() => {
+    document.title = "Enter your gift code";
+  }, []);
   return (
     <main className="landing">
       <section className="card" aria-labelledby="landing-title">
@@ -17,14 +23,11 @@ export function App({ initialCode, onRedeem, problem }: AppProps) {
         <p className="lead">
           Enter your code to see your gift and message, choose your item, and tell us where to send it.
         </p>
-        {problem && (
-          <p className="banner error" role="alert">
-            {problem}
-          </p>
-        )}
         <GiftCodeForm
           {...(initialCode !== undefined ? { initialCode } : {})}
           {...(onRedeem !== undefined ? { onRedeem } : {})}
+          problem={problem}
+          busy={busy}
         />
       </section>
     </main>

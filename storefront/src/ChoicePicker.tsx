@@ -1,42 +1,74 @@
-import { useState } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { findVariant, groupChoices, initialSelection, valueAvailable, type ProductChoice } from "./choices.ts";
 import type { Choice } from "./gift-types.ts";
 
 export interface ChoicePickerProps {
   choices: Choice[];
+  /** The choice made before (coming back from the address): selected again. */
+  initialChoice?: Choice;
   onChoose: (choice: Choice) => void;
 }
 
 /** The recipient picks one product (when there are several) and its options. */
-export function ChoicePicker({ choices, onChoose }: ChoicePickerProps) {
+export function ChoicePicker({ choices, initialChoice, onChoose }: ChoicePickerProps) {
   const products = groupChoices(choices);
-  const [productId, setProductId] = useState(() => (products.find((p) => p.inStock) ?? products[0])?.productId);
+  const again = products.find((p) => p.inStock && p.productId === initialChoice?.productId);
+  const [productId, setProductId] = useState(() => (again ?? products.find((p) => p.inStock) ?? products[0])?.productId);
   const product = products.find((p) => p.productId === productId);
-  const [selected, setSelected] = useState<Record<string, string>>(() => (product ? initialSelection(product) : {}));
+  const [selected, setSelected] = useState<Record<string, string>>(() =>
+    again && initialChoice ? Object.fromEntries(initialChoice.options.map((o) => [o.name, o.value])) : product ? initialSelection(product) : {},
+  );
+  const tiles = useRef<Array<HTMLButtonElement | null>>([]);
 
   if (!product) return <p className="notice">This gift has nothing left to choose from. Please contact the sender.</p>;
   const variant = findVariant(product, selected);
   const soldOut = variant !== undefined && variant.available !== null && variant.available <= 0;
 
   function pickProduct(p: ProductChoice) {
+    if (!p.inStock || p.productId === productId) return;
     setProductId(p.productId);
     setSelected(initialSelection(p));
   }
 
+  /**
+   * The radio group's keyboard pattern: one Tab stop (the selected tile), arrow keys move to
+   * the next or previous product in stock and select it, Home and End to the first and last.
+   */
+  function onTileKey(e: KeyboardEvent<HTMLButtonElement>, index: number) {
+    const open = products.map((p, i) => (p.inStock ? i : -1)).filter((i) => i >= 0);
+    if (open.length === 0) return;
+    const at = open.indexOf(index);
+    let next: number | undefined;
+    if (e.key === "ArrowRight" || e.key === "ArrowDown") next = open[(at + 1) % open.length];
+    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = open[(at - 1 + open.length) % open.length];
+    else if (e.key === "Home") next = open[0];
+    else if (e.key === "End") next = open[open.length - 1];
+    else if (e.key === " ") next = index;
+    if (next === undefined) return;
+    e.preventDefault();
+    pickProduct(products[next]!);
+    tiles.current[next]?.focus();
+  }
+
   return (
     <section aria-labelledby="choose-title" className="choose">
-      <h2 id="choose-title">{products.length > 1 ? "Choose your gift" : "Your gift"}</h2>
+      <h2 id="choose-title" tabIndex={-1}>{products.length > 1 ? "Choose your gift" : "Your gift"}</h2>
       {products.length > 1 && (
         <div className="products" role="radiogroup" aria-label="Gifts to choose from">
-          {products.map((p) => (
+          {products.map((p, i) => (
             <button
               key={p.productId}
+              ref={(el) => {
+                tiles.current[i] = el;
+              }}
               type="button"
               role="radio"
               aria-checked={p.productId === productId}
+              aria-disabled={p.inStock ? undefined : true}
+              tabIndex={p.productId === productId ? 0 : -1}
               className="product-tile"
-              disabled={!p.inStock}
               onClick={() => pickProduct(p)}
+              onKeyDown={(e) => onTileKey(e, i)}
             >
               <ProductImage src={p.imageUrl} alt="" />
               <span className="product-title">{p.title}</span>
@@ -65,7 +97,7 @@ export function ChoicePicker({ choices, onChoose }: ChoicePickerProps) {
                         onChange={() => setSelected({ ...selected, [axis.name]: value })}
                       />
                       {value}
-                      {!inStock && <span className="sr-only"> (out of stock)</span>}
+                      {!inStock && <span className="sr-only"> (sold out)</span>}
                     </label>
                   );
                 })}

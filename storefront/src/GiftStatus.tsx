@@ -1,4 +1,4 @@
-import { countryName } from "./AddressForm.tsx";
+import { countryName, regionName } from "./countries.ts";
 import type { Gift } from "./gift-types.ts";
 
 const STEPS = [
@@ -8,28 +8,47 @@ const STEPS = [
   { status: "delivered", label: "Delivered" },
 ] as const;
 
-export const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+export const formatDate = (iso: string) => new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric" });
+
+/** The page title for a gift that is no longer open to choose. */
+export function statusTitle(status: string): string {
+  switch (status) {
+    case "delivered": return "Gift delivered";
+    case "shipped": return "Gift on its way";
+    case "expired": return "Gift expired";
+    case "canceled": return "Gift canceled";
+    default: return "Gift confirmed";
+  }
+}
 
 /** After redemption: what was chosen, where it goes, and how far it has got (with tracking). */
-export function GiftStatus({ gift }: { gift: Gift }) {
+export function GiftStatus({ gift, headingId = "status-title" }: { gift: Gift; headingId?: string }) {
   const r = gift.redemption;
   if (!r) return null;
   const reached = STEPS.findIndex((s) => s.status === gift.status);
   const addr = r.shippingAddress;
   return (
-    <section className="status" aria-labelledby="status-title">
-      <h2 id="status-title">{gift.status === "delivered" ? "Your gift was delivered" : gift.status === "shipped" ? "Your gift is on its way" : "Your gift is confirmed"}</h2>
-      <ol className="steps">
-        {STEPS.map((s, i) => (
-          <li key={s.status} className={i <= reached ? "done" : ""} aria-current={i === reached ? "step" : undefined}>{s.label}</li>
-        ))}
+    <section className="status" aria-labelledby={headingId}>
+      <h2 id={headingId} tabIndex={-1}>{gift.status === "delivered" ? "Your gift was delivered" : gift.status === "shipped" ? "Your gift is on its way" : "Your gift is confirmed"}</h2>
+      <ol className="steps" aria-label="Progress">
+        {STEPS.map((s, i) => {
+          // Every step up to the gift's status has happened (a check mark); the last of them is current.
+          const done = i <= reached;
+          return (
+            <li key={s.status} className={`step${done ? " done" : ""}${i === reached ? " current" : ""}`} aria-current={i === reached ? "step" : undefined}>
+              <span className="marker" aria-hidden="true">{done ? "✓" : ""}</span>
+              <span className="step-label">{s.label}</span>
+              <span className="sr-only">{done ? " (done)" : " (not yet)"}</span>
+            </li>
+          );
+        })}
       </ol>
       {r.tracking && (
         <p className="tracking">
           {r.tracking.carrier ?? "Carrier"} tracking number <strong>{r.tracking.number}</strong>
           {r.tracking.url && (
             <>
-              {" "}· <a href={r.tracking.url} target="_blank" rel="noreferrer noopener">Track your parcel</a>
+              {" "}· <a href={r.tracking.url} target="_blank" rel="noreferrer noopener">Track your parcel<span className="sr-only"> (opens in a new tab)</span></a>
             </>
           )}
         </p>
@@ -46,8 +65,9 @@ export function GiftStatus({ gift }: { gift: Gift }) {
             <dt>Shipping to</dt>
             <dd>
               {addr.name}<br />
+              {addr.company ? <>{addr.company}<br /></> : null}
               {addr.line1}{addr.line2 ? `, ${addr.line2}` : ""}<br />
-              {[addr.city, addr.region, addr.postalCode].filter(Boolean).join(" ")}<br />
+              {[addr.city, addr.region ? regionName(addr.country, addr.region) : "", addr.postalCode].filter(Boolean).join(" ")}<br />
               {countryName(addr.country)}
             </dd>
           </>

@@ -10,6 +10,7 @@ export interface Choice {
   available: number | null;
 }
 
+/** A shipping address as the core stores and shows it. */
 export interface Address {
   name: string;
   company?: string;
@@ -22,9 +23,25 @@ export interface Address {
   phone?: string;
 }
 
+/** The address form's values: every field, an empty string where the recipient left it blank. */
+export interface AddressDraft {
+  name: string;
+  company: string;
+  line1: string;
+  line2: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  country: string;
+  phone: string;
+}
+
 export interface Gift {
   status: "available" | "expired" | "redeemed" | "pushed" | "shipped" | "delivered" | "canceled" | string;
-  brand: { name: string; primaryColor: string; accentColor: string; logoUrl?: string | null };
+  /** `logoUrl`: absolute URL of the brand's logo, null when it has none. */
+  brand: { name: string; primaryColor: string; accentColor: string; logoUrl: string | null };
+  /** The brand's welcome text (plain text, may have line breaks). */
+  welcomeText: string | null;
   recipientName: string;
   senderName: string | null;
   message: string | null;
@@ -46,5 +63,7 @@ export interface Problem {
   code: string;
   title?: string;
   detail?: string;
-  errors?: Array<{ path: string; code: string; message: string }>;
+  errors?: Array<{ path: string; code: string; message?: string }>;
+  /** Seconds to wait, from the Retry-After header of a 429. */
+  retryAfter?: number;
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SCREENSHOT_DIR } from "./chromium.ts";
 import { createBuyerOrg } from "../../../core/src/buyers/buyers.service.ts";
@@ -10,121 +11,581 @@ import { createOrder } from "../../../core/src/orders/create-order.ts";
 import { giftLinksCsv } from "../../../core/src/orders/gift-links.ts";
 import { splitOrder } from "../../../core/src/orders/split-order.ts";
 import { seedVendor, type Seeded } from "../../../core/src/testing/seed.ts";
-import { formatCode, generateCode } from "../../../core/src/redemption/codes/codes.ts";
+import { CODE_ALPHABET, formatCode, generateCode, parseCode } from "../../../core/src/redemption/codes/codes.ts";
 import { ensureStorefrontBuild } from "../../../storefront/build.ts";
 
 /**
- * The hosted recipient pages in a real browser (Debian's Chromium): open the gift link from
- * the email, choose a variant, give an address (with a field the server rejects first),
- * confirm, then see the status and, once shipped, the tracking. Builds storefront/dist first
- * if it is missing or stale. Screenshots go to .artifacts/screenshots.
+ * The hosted recipient pages in a real browser (Debian's Chromium) against the real api:
+ * open the gift link from the email, choose (by keyboard too), give an address (every
+ * missing field reported at once, before any request), confirm, then see the status and,
+ * once shipped, the tracking; the dead ends (canceled, expired, an expired token, a sold-out
+ * choice, a typo in the link, too many attempts); a light brand with a logo that ships
+ * anywhere; the code page at phone widths. Builds storefront/dist first if it is missing or
+ * stale. Screenshots (390x844 and 1280x800 of each state) go to .artifacts/screenshots.
  */
 let t: TestApp;
 let server: ServerType;
 let browser: Browser;
 let base: string;
 let s: Seeded;
-let links: Array<{ link: string; unitId: string; email: string }>;
+let light: Seeded;
+type Link = { link: string; unitId: string; email: string };
+let links: Link[];
+let lightLinks: Link[];
 
-beforeAll(async () => {
-  await ensureStorefrontBuild();
-  t = await testApp();
-  s = await seedVendor(t.deps.db);
-  const buyer = await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" });
+/*
+ * What the page.evaluate callbacks below use of the page's globals: they run in the
+ * browser, and this package compiles without the DOM library.
+ */
+interface PageElement {
+  tagName: string;
+  id: string;
+  textContent: string | null;
+  tabIndex: number;
+  value: string;
+  complete: boolean;
+  naturalWidth: number;
+  classList: { contains(name: string): boolean };
+  getBoundingClientRect(): { top: number; bottom: number };
+  closest(selector: string): PageElement | null;
+}
+declare const document: { activeElement: PageElement | null; documentElement: { scrollWidth: number }; getElementById(id: string): PageElement | null };
+declare const window: { innerWidth: number; innerHeight: number };
+declare function getComputedStyle(el: PageElement): {
+  color: string; backgroundColor: string; whiteSpace: string; outlineStyle: string; outlineWidth: string; outlineColor: string;
+};
+
+const BRAND = "Northwind Goods";
+/** A 1x1 PNG, the light brand's logo. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
+/** A port free now, so the api's PUBLIC_URL (the logo's URL) can name the server it runs on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function giftLinks(seed: Seeded, buyerName: string, recipients: Array<{ name: string; email: string; message?: string }>): Promise<Link[]> {
+  const buyer = await createBuyerOrg(t.deps.db, { name: buyerName, email: `ap@${buyerName.toLowerCase()}.test` }, { actor: "test" });
   const created = await createOrder(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }, {
-    storefront: s.storefrontSlug,
-    offerId: s.choiceOfferId,
-    senderName: "Maya at Acme",
-    recipients: [
-      { name: "Ada Lovelace", email: "ada@example.test", country: "US", message: "Thank you for an amazing year.\nEnjoy!" },
-      { name: "Grace Hopper", email: "grace@example.test", country: "US" },
-    ],
+    storefront: seed.storefrontSlug,
+    offerId: seed.choiceOfferId,
+    senderName: `Maya at ${buyerName}`,
+    recipients: recipients.map((r) => ({ ...r, country: "US" })),
   } as never);
   if (!created.ok) throw new Error("order not created");
-  await t.deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: "pi_browser" } });
-  await splitOrder(t.deps, { paymentIntentId: "pi_browser", amount: created.quote.totalAmount, currency: "usd" });
+  const pi = `pi_browser_${buyerName}`;
+  await t.deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: pi } });
+  await splitOrder(t.deps, { paymentIntentId: pi, amount: created.quote.totalAmount, currency: "usd" });
   const csv = (await giftLinksCsv(t.deps, buyer.id, created.orderId))!;
   const header = csv.split("\n")[0]!.split(",");
   const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId: created.orderId } });
-  links = csv.trim().split("\n").slice(1).map((line) => {
+  return csv.trim().split("\n").slice(1).map((line) => {
     const cells = line.split(",");
     const col = (name: string) => cells[header.indexOf(name)]!;
     return { link: col("gift_url"), unitId: units.find((u) => u.recipientEmail === col("email"))!.id, email: col("email") };
   });
-  server = await new Promise<ServerType>((resolve) => {
-    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
+}
+
+beforeAll(async () => {
+  await ensureStorefrontBuild();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  t = await testApp({ env: { PUBLIC_URL: base } });
+  s = await seedVendor(t.deps.db);
+  links = await giftLinks(s, "Acme", [
+    { name: "Ada Lovelace", email: "ada@example.test", message: "Thank you for an amazing year.\nEnjoy!" },
+    { name: "Grace Hopper", email: "grace@example.test" },
+    { name: "Alan Turing", email: "alan@example.test" },
+    { name: "Edith Clarke", email: "edith@example.test" },
+    { name: "Katherine Johnson", email: "kat@example.test" },
+  ]);
+  // A light brand (pale yellow bar, pink buttons) with a logo and a welcome text, shipping anywhere.
+  light = await seedVendor(t.deps.db);
+  await t.deps.storage.put(`logos/${light.storefrontSlug}.png`, PNG, { contentType: "image/png" });
+  await t.deps.db.prisma.storefront.update({
+    where: { id: light.storefrontId },
+    data: { primaryColor: "#f7e463", accentColor: "#ffc0cb", welcomeText: "Thoughtful gifts,\nshipped by us.", logoKey: `logos/${light.storefrontSlug}.png` },
   });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await t.deps.db.prisma.shippingRule.create({ data: { vendorId: light.vendorId, country: "*", rateAmount: 2500, currency: "USD" } });
+  lightLinks = await giftLinks(light, "Globex", [{ name: "Hedy Lamarr", email: "hedy@example.test" }]);
+
+  server = await new Promise<ServerType>((resolve) => {
+    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port }, () => resolve(srv));
+  });
   browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
   await t?.close();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `recipient-${name}.png`), fullPage: true });
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** Full-page screenshots of the page as it is, at 1280x800 and at 390x844; the viewport is put back. */
+async function shot(page: Page, name: string) {
+  const was = page.viewportSize()!;
+  for (const [tag, size] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `recipient-${name}-${tag}.png`), fullPage: true });
+  }
+  await page.setViewportSize(was);
+}
 const localLink = (link: string) => `${base}${new URL(link).pathname}`;
+const byEmail = (email: string) => [...links, ...lightLinks].find((l) => l.email === email)!;
+
+async function newPage(size = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { page, errors };
+}
+
+/** WCAG 2 contrast ratio of two CSS colours as getComputedStyle gives them (`rgb(r, g, b)`). */
+function contrast(a: string, b: string): number {
+  const lum = (css: string) => {
+    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The focused element: its id, text, and whether all of it is inside the viewport. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    const r = el?.getBoundingClientRect();
+    return {
+      id: el?.id ?? "",
+      tag: el?.tagName.toLowerCase() ?? "",
+      text: el?.textContent ?? "",
+      inView: !!r && r.top >= 0 && r.bottom <= window.innerHeight,
+    };
+  });
+
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** Opens a gift link and waits for the gift. */
+async function openLink(page: Page, email: string, name: RegExp) {
+  await page.goto(localLink(byEmail(email).link));
+  await page.getByRole("heading", { name }).waitFor();
+}
+
+/** Picks the hoodie in `size` / `color` and goes on to the address. */
+async function chooseHoodie(page: Page, size: string, color: string) {
+  await page.getByRole("radio", { name: /Organic Hoodie/ }).click();
+  await page.locator("label.value", { hasText: new RegExp(`^${size}\\b`) }).click();
+  await page.locator("label.value", { hasText: new RegExp(`^${color}\\b`) }).click();
+  await page.getByRole("button", { name: "Continue to shipping" }).click();
+  await page.getByRole("heading", { name: "Where should we send it?" }).waitFor();
+}
+
+async function fillUsAddress(page: Page) {
+  await page.getByLabel("Address", { exact: true }).fill("12 Analytical Way");
+  await page.getByLabel("City").fill("Springfield");
+  await page.getByLabel("State").selectOption("IL");
+  await page.getByLabel("ZIP code").fill("62701");
+}
+
+const confirmButton = (page: Page) => page.getByRole("button", { name: "Confirm and send my gift" });
 
 describe("recipient storefront (Chromium)", () => {
-  it("opens the gift link, chooses, gives an address, confirms, and later sees tracking", async () => {
-    const ada = links.find((l) => l.email === "ada@example.test")!;
-    const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
+  it("opens the gift link, chooses by keyboard, reports every missing field at once, keeps the address through a sold-out choice, confirms, and later sees tracking", async () => {
+    const ada = byEmail("ada@example.test");
+    const { page, errors } = await newPage();
+    // The gift view answers slowly once: the skeleton says what it is waiting for.
+    await page.route("**/v1/redeem/gift", async (route) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
     await page.goto(localLink(ada.link));
+    await page.getByRole("status").filter({ hasText: "Loading your gift" }).waitFor();
     await page.getByRole("heading", { name: /Hi Ada/ }).waitFor();
+    await page.unroute("**/v1/redeem/gift");
     expect(new URL(page.url()).pathname).toBe("/gift"); // the code does not stay in the address bar
-    await expect(page.getByText("Thank you for an amazing year.")).toBeTruthy();
+    expect(await page.getByText("Thank you for an amazing year.").count()).toBe(1);
     expect(await page.getByText("Maya at Acme sent you a gift").count()).toBe(1);
-    await shot(page, "1-gift");
+    expect(await page.title()).toBe(`Choose your gift – ${BRAND}`);
+    // The default brand (dark bar) keeps white ink; no logo, so its name.
+    expect(await page.locator(".brand-bar").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
+    expect(await page.locator(".brand-bar").getByText(BRAND).count()).toBe(1);
+    await shot(page, "01-choose");
 
-    // Hoodie: S/Navy etc.; choose M / Navy (in stock in the seed) .
-    await page.getByRole("radio", { name: /Organic Hoodie/ }).click();
+    // The products are one radio group: one Tab stop, arrow keys move and select.
+    const tiles = page.getByRole("radio", { name: /Organic Hoodie|Linen Notebook/ });
+    expect(await tiles.evaluateAll((els) => els.map((e) => (e as unknown as PageElement).tabIndex))).toEqual([0, -1]);
+    await page.getByRole("heading", { name: "Choose your gift" }).focus();
+    await page.keyboard.press("Tab");
+    expect((await focused(page)).text).toContain("Organic Hoodie");
+    // The focus ring is plainly visible: a solid outline of 2px or more, at 3:1 or more against the page.
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement!;
+      const cs = getComputedStyle(el);
+      return { style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor, page: getComputedStyle(el.closest(".choose")!).backgroundColor };
+    });
+    expect(ring.style).toBe("solid");
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    expect(contrast(ring.color, ring.page)).toBeGreaterThanOrEqual(3);
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getByRole("radio", { name: /Linen Notebook/ }).getAttribute("aria-checked")).toBe("true");
+    expect((await focused(page)).text).toContain("Linen Notebook");
+    expect(await tiles.evaluateAll((els) => els.map((e) => (e as unknown as PageElement).tabIndex))).toEqual([-1, 0]);
+    await page.getByRole("heading", { name: "Linen Notebook" }).waitFor();
+    await shot(page, "02-choose-keyboard-focus");
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.getByRole("radio", { name: /Organic Hoodie/ }).getAttribute("aria-checked")).toBe("true");
+
+    // Size M: Sand is sold out there, and says so legibly (4.5:1).
     await page.locator("label.value", { hasText: /^M/ }).click();
-    await page.locator("label.value", { hasText: /^Navy/ }).click();
+    const soldOut = page.locator("label.value.unavailable", { hasText: /^Sand/ });
+    expect(await soldOut.count()).toBe(1);
+    const sand = await soldOut.evaluate((el) => ({ color: getComputedStyle(el).color, bg: getComputedStyle(el.closest(".choose")!).backgroundColor }));
+    expect(contrast(sand.color, sand.bg)).toBeGreaterThanOrEqual(4.5);
+
+    // The notebook first (it will sell out while Ada types her address).
+    await page.getByRole("radio", { name: /Linen Notebook/ }).click();
+    await page.locator("label.value", { hasText: /^Black/ }).click();
     await page.getByRole("button", { name: "Continue to shipping" }).click();
     await page.getByRole("heading", { name: "Where should we send it?" }).waitFor();
+    // Focus moves to the form's heading, in view; the title says where we are.
+    expect(await focused(page)).toMatchObject({ tag: "h2", text: "Where should we send it?", inView: true });
+    expect(await page.title()).toBe(`Shipping address – ${BRAND}`);
     expect(await page.getByRole("combobox", { name: "Country" }).inputValue()).toBe("US"); // the brand ships to the US and CA
-    await page.getByLabel("Address", { exact: true }).fill("12 Analytical Way");
-    await page.getByLabel("City").fill("Springfield");
-    await page.getByLabel("ZIP code").fill("62701");
-    await page.getByRole("button", { name: "Confirm and send my gift" }).click();
-    await page.getByText("State is required for addresses in US").waitFor(); // the server's field error, beside its field
-    await shot(page, "2-address-error");
-    await page.getByLabel("State").fill("IL");
-    await page.getByRole("button", { name: "Confirm and send my gift" }).click();
+    // The US state is a list of states.
+    expect(await page.getByLabel("State").evaluate((el) => el.tagName)).toBe("SELECT");
+    expect(await page.getByLabel("State").locator("option[value=IL]").textContent()).toBe("Illinois");
+
+    // An empty submit: every missing field at once, from the form itself (no request).
+    const redeems: Request[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/v1/redeem/gift/redeem")) redeems.push(r);
+    });
+    await page.getByLabel("Full name").fill("");
+    await confirmButton(page).click();
+    const summary = page.locator(".error-summary");
+    await summary.waitFor();
+    const messages = ["Enter your full name", "Enter your street address", "Enter your city", "Choose your state", "Enter your ZIP code"];
+    for (const m of messages) expect(await summary.getByRole("link", { name: m }).count()).toBe(1);
+    expect(await summary.getByRole("link").count()).toBe(messages.length);
+    expect(await page.locator("[aria-invalid=true]").count()).toBe(messages.length);
+    expect(redeems).toHaveLength(0);
+    // Focus goes to the summary, in view; the title says there is an error.
+    expect(await focused(page)).toMatchObject({ inView: true });
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("error-summary"))).toBe(true);
+    expect(await page.title()).toBe(`Error: Shipping address – ${BRAND}`);
+    // Each field's error is its description.
+    const zip = page.getByLabel("ZIP code");
+    expect(await page.locator(`#${(await zip.getAttribute("aria-describedby"))!.replace(/:/g, "\\:")}`).textContent()).toContain("Enter your ZIP code");
+    await shot(page, "03-address-all-missing");
+
+    // A summary link takes the recipient to its field.
+    await summary.getByRole("link", { name: "Enter your ZIP code" }).click();
+    expect(await zip.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // A wrong ZIP and phone are caught the same way, worded for a person.
+    await page.getByLabel("Full name").fill("Ada Lovelace");
+    await fillUsAddress(page);
+    await zip.fill("6270");
+    await page.getByLabel(/Phone/).fill("call me");
+    await confirmButton(page).click();
+    await summary.getByRole("link", { name: "Enter a valid ZIP code, e.g. 62701" }).waitFor();
+    expect(await summary.getByRole("link", { name: "Enter a phone number with digits only, e.g. +1 555 010 0100" }).count()).toBe(1);
+    expect(redeems).toHaveLength(0);
+    await zip.fill("62701");
+    await page.getByLabel(/Phone/).fill("");
+
+    // The server is the authority: its field errors (all of them, by code) are worded the same way.
+    await page.route("**/v1/redeem/gift/redeem", (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: "application/problem+json",
+        body: JSON.stringify({
+          type: "about:blank", status: 422, code: "validation_failed", title: "Unprocessable", detail: "The request body is invalid; see errors.",
+          errors: [
+            { path: "address.postalCode", code: "invalid_postal_code", message: "This is not a valid postal code for the country." },
+            { path: "address.phone", code: "invalid_phone", message: "Use digits." },
+            { path: "address.line2", code: "too_big", message: "Too big" },
+            { path: "address.company", code: "something_new", message: "The company is on a list." },
+          ],
+        }),
+      }),
+    );
+    await confirmButton(page).click();
+    await summary.getByRole("link", { name: "Enter a valid ZIP code, e.g. 62701" }).waitFor();
+    expect(await summary.getByRole("link", { name: "Enter a phone number with digits only, e.g. +1 555 010 0100" }).count()).toBe(1);
+    expect(await summary.getByRole("link", { name: "Apartment, suite, etc. is too long (at most 200 characters)" }).count()).toBe(1);
+    expect(await summary.getByRole("link", { name: "The company is on a list." }).count()).toBe(1); // an unknown code: the server's words
+    await page.unroute("**/v1/redeem/gift/redeem");
+    // Every field is sent, blanks as empty strings.
+    expect(redeems.at(-1)!.postDataJSON()).toEqual({
+      variantId: s.variants["notebook:Black"],
+      address: { name: "Ada Lovelace", company: "", country: "US", line1: "12 Analytical Way", line2: "", city: "Springfield", region: "IL", postalCode: "62701", phone: "" },
+    });
+    await shot(page, "04-address-server-errors");
+
+    // The notebook sells out before she confirms: back to the choice, her address kept.
+    await t.deps.db.sql.query("UPDATE variant SET inventory_quantity = 0 WHERE id = $1::uuid", [s.variants["notebook:Black"]]);
+    await confirmButton(page).click();
+    await page.getByRole("alert").filter({ hasText: /sold out|ran out/i }).waitFor();
+    expect((await focused(page)).inView).toBe(true);
+    await shot(page, "05-sold-out");
+    await chooseHoodie(page, "M", "Navy");
+    expect(await page.getByLabel("Address", { exact: true }).inputValue()).toBe("12 Analytical Way");
+    expect(await page.getByLabel("State").inputValue()).toBe("IL");
+    expect(await page.getByLabel("ZIP code").inputValue()).toBe("62701");
+    expect(await page.locator(".error-summary").count()).toBe(0);
+
+    await confirmButton(page).click();
     await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
+    expect(await focused(page)).toMatchObject({ tag: "h2", text: "Your gift is confirmed", inView: true });
+    expect(await page.title()).toBe(`Gift confirmed – ${BRAND}`);
     expect(await page.getByText("M / Navy").count()).toBeGreaterThan(0);
-    await shot(page, "3-confirmed");
+    await shot(page, "06-confirmed");
 
     const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: ada.unitId } });
     expect(unit).toMatchObject({ status: "redeemed", chosenVariantId: s.variants["hoodie:M/Navy"] });
-    expect(unit.shippingAddress).toMatchObject({ line1: "12 Analytical Way", region: "IL", country: "US" });
+    expect(unit.shippingAddress).toMatchObject({ line1: "12 Analytical Way", region: "IL", postalCode: "62701", country: "US" });
 
-    // Shipped (the fulfillment loop sets this from Shopify's webhook): the page shows tracking.
+    // Shipped (the fulfillment loop sets this from Shopify's webhook): the page shows tracking,
+    // and the steps say which are done in words, not only in colour.
     await t.deps.db.sql.query(
       "UPDATE fulfillment_unit SET status = 'shipped', tracking_carrier = 'UPS', tracking_number = '1Z999AA10123456784', tracking_url = 'https://www.ups.com/track?tracknum=1Z999AA10123456784' WHERE id = $1::uuid",
       [ada.unitId],
     );
     await page.reload();
     await page.getByRole("heading", { name: "Your gift is on its way" }).waitFor();
+    expect(await page.title()).toBe(`Gift on its way – ${BRAND}`);
     expect(await page.getByText("1Z999AA10123456784").count()).toBe(1);
-    await shot(page, "4-shipped");
+    const steps = await page.locator(".steps li").evaluateAll((els) => els.map((e) => ({ text: e.textContent, current: e.getAttribute("aria-current") })));
+    expect(steps).toEqual([
+      { text: "✓Confirmed (done)", current: null },
+      { text: "✓Being prepared (done)", current: null },
+      { text: "✓Shipped (done)", current: "step" },
+      { text: "Delivered (not yet)", current: null },
+    ]);
+    await shot(page, "07-shipped");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("a gift canceled or expired while the form is open shows that, not the form", async () => {
+    const { page, errors } = await newPage(PHONE);
+    await openLink(page, "alan@example.test", /Hi Alan/);
+    await chooseHoodie(page, "L", "Navy");
+    await fillUsAddress(page);
+    await t.deps.db.sql.query("UPDATE fulfillment_unit SET status = 'canceled' WHERE id = $1::uuid", [byEmail("alan@example.test").unitId]);
+    await confirmButton(page).click();
+    await page.getByRole("heading", { name: "This gift was canceled" }).waitFor();
+    expect(await page.locator("form.address").count()).toBe(0);
+    expect(await focused(page)).toMatchObject({ text: "This gift was canceled", inView: true });
+    expect(await page.title()).toBe(`Gift canceled – ${BRAND}`);
+    await shot(page, "08-canceled");
+
+    await openLink(page, "edith@example.test", /Hi Edith/);
+    await chooseHoodie(page, "L", "Navy");
+    await fillUsAddress(page);
+    await t.deps.db.sql.query("UPDATE fulfillment_unit SET expires_at = now() - interval '1 minute' WHERE id = $1::uuid", [byEmail("edith@example.test").unitId]);
+    await confirmButton(page).click();
+    await page.getByRole("heading", { name: "This gift has expired" }).waitFor();
+    expect(await page.locator("form.address").count()).toBe(0);
+    expect(await page.title()).toBe(`Gift expired – ${BRAND}`);
+    await shot(page, "09-expired");
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it("a wrong code gets a clear message; an expired gift says so", async () => {
-    const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
-    await page.goto(`${base}/g/${formatCode(generateCode())}`); // well formed, never issued
-    await page.getByText("We could not find a gift with this code").waitFor();
-    await shot(page, "5-unknown-code");
+  it("an expired recipient token is renewed with the code, keeping what was typed; a country the brand stopped shipping to is shown on the country field", async () => {
+    const { page, errors } = await newPage(PHONE);
+    const sessions: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/v1/redeem/session")) sessions.push(r.method());
+    });
+    await openLink(page, "kat@example.test", /Hi Katherine/);
+    await chooseHoodie(page, "S", "Navy");
+    await fillUsAddress(page);
+    const expired = { status: 401, contentType: "application/problem+json", body: JSON.stringify({ status: 401, code: "invalid_recipient_token", detail: "Open your gift link again, or enter your code." }) };
 
-    const grace = links.find((l) => l.email === "grace@example.test")!;
+    // The token has expired and the code can no longer be exchanged: say so, with a way back.
+    await page.route("**/v1/redeem/gift/redeem", (route) => route.fulfill(expired));
+    await page.route("**/v1/redeem/session", (route) =>
+      route.fulfill({ status: 429, contentType: "application/problem+json", headers: { "retry-after": "60" }, body: JSON.stringify({ status: 429, code: "too_many_attempts" }) }),
+    );
+    await confirmButton(page).click();
+    const ended = page.getByRole("alert").filter({ hasText: "Your session has ended" });
+    await ended.waitFor();
+    expect(await ended.getByRole("link", { name: "Enter your gift code again" }).getAttribute("href")).toBe("/redeem");
+    expect(await page.getByLabel("Address", { exact: true }).inputValue()).toBe("12 Analytical Way"); // kept
+    await shot(page, "10-session-ended");
+    await page.unroute("**/v1/redeem/session");
+    await page.unroute("**/v1/redeem/gift/redeem");
+
+    // The brand stops shipping to Canada while the form is open: the server's answer lands on the country field.
+    const ca = await t.deps.db.prisma.shippingRule.findFirstOrThrow({ where: { vendorId: s.vendorId, country: "CA" } });
+    await t.deps.db.prisma.shippingRule.delete({ where: { id: ca.id } });
+    try {
+      const country = page.getByRole("combobox", { name: "Country" });
+      await country.selectOption("CA");
+      await page.getByLabel("Province").selectOption("ON");
+      await page.getByLabel("Postal code").fill("K1A 0B1");
+      await confirmButton(page).click();
+      const message = "This gift can’t be shipped to Canada. Choose another country.";
+      await page.locator(".field-error", { hasText: message }).waitFor();
+      expect(await country.getAttribute("aria-invalid")).toBe("true");
+      const describedBy = (await country.getAttribute("aria-describedby"))!;
+      expect(await page.evaluate((id) => document.getElementById(id)?.textContent, describedBy)).toContain(message);
+      await shot(page, "11-country-not-shipped");
+    } finally {
+      await t.deps.db.prisma.shippingRule.create({ data: { vendorId: s.vendorId, country: "CA", rateAmount: ca.rateAmount, currency: ca.currency } });
+    }
+
+    // Back to the US. The token has expired (once): the page opens a new session with the
+    // code and sends the address again, without the recipient noticing.
+    await page.getByRole("combobox", { name: "Country" }).selectOption("US");
+    await fillUsAddress(page);
+    let refused = 0;
+    await page.route("**/v1/redeem/gift/redeem", (route) => (refused++ === 0 ? route.fulfill(expired) : route.continue()));
+    const before = sessions.length;
+    await confirmButton(page).click();
+    await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
+    expect(refused).toBe(2);
+    expect(sessions.length - before).toBe(1);
+    const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: byEmail("kat@example.test").unitId } });
+    expect(unit).toMatchObject({ status: "redeemed", chosenVariantId: s.variants["hoodie:S/Navy"] });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("a light brand gets dark ink, shows its logo and welcome text, and ships to any country", async () => {
+    const { page, errors } = await newPage();
+    await openLink(page, "hedy@example.test", /Hi Hedy/);
+    const logo = page.getByRole("banner").getByRole("img", { name: BRAND });
+    await logo.waitFor();
+    expect(await logo.evaluate((img) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const welcome = page.getByText("Thoughtful gifts,");
+    expect(await welcome.evaluate((el) => ({ ws: getComputedStyle(el).whiteSpace, text: el.textContent }))).toEqual({ ws: "pre-wrap", text: "Thoughtful gifts,\nshipped by us." });
+    // Text on the pale bar and the pink button is dark, and reads at 4.5:1.
+    const bar = await page.locator(".brand-bar").evaluate((el) => ({ color: getComputedStyle(el).color, bg: getComputedStyle(el).backgroundColor }));
+    expect(bar.color).toBe("rgb(26, 26, 26)");
+    expect(contrast(bar.color, bar.bg)).toBeGreaterThanOrEqual(4.5);
+    const cont = page.getByRole("button", { name: "Continue to shipping" });
+    const button = await cont.evaluate((el) => ({ color: getComputedStyle(el).color, bg: getComputedStyle(el).backgroundColor }));
+    expect(button.color).toBe("rgb(26, 26, 26)");
+    expect(contrast(button.color, button.bg)).toBeGreaterThanOrEqual(4.5);
+    // The pale accent is not used as text on white: the eyebrow falls back to dark ink.
+    const eyebrow = await page.locator(".eyebrow").evaluate((el) => getComputedStyle(el).color);
+    expect(contrast(eyebrow, "rgb(255, 255, 255)")).toBeGreaterThanOrEqual(4.5);
+    await shot(page, "12-light-brand");
+
+    await cont.click();
+    await page.getByRole("heading", { name: "Where should we send it?" }).waitFor();
+    const country = page.getByRole("combobox", { name: "Country" });
+    const options = await country.locator("option").evaluateAll((els) => els.map((e) => (e as unknown as PageElement).value).filter(Boolean));
+    expect(options.length).toBeGreaterThanOrEqual(249);
+    expect(options).toEqual(expect.arrayContaining(["PL", "BR", "KE", "NZ", "JP", "GB"]));
+    expect(await country.locator("option[value=PL]").textContent()).toBe("Poland");
+    // The UK's county is optional, said once.
+    await country.selectOption("GB");
+    expect(await page.locator("label", { hasText: /^County/ }).textContent()).toBe("County (optional)");
+    expect(await page.locator("label", { hasText: /^Postcode/ }).textContent()).toBe("Postcode");
+    await country.selectOption("PL");
+    await page.getByLabel("Address", { exact: true }).fill("ul. Freta 16");
+    await page.getByLabel("City").fill("Warszawa");
+    await page.getByLabel("Postal code").fill("00-227");
+    await shot(page, "13-address-poland");
+    await confirmButton(page).click();
+    await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
+    expect(await page.getByText("Poland").count()).toBeGreaterThan(0);
+    const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: byEmail("hedy@example.test").unitId } });
+    expect(unit.shippingAddress).toMatchObject({ country: "PL", postalCode: "00-227", city: "Warszawa" });
+    await shot(page, "14-light-brand-confirmed");
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("the code page fits a 320 px phone, keeps a mistyped link's code with the server's words, shows progress, and says how long to wait", async () => {
+    const { page, errors } = await newPage({ width: 320, height: 640 });
+    await page.goto(`${base}/redeem`);
+    await page.getByRole("heading", { name: "Redeem your gift" }).waitFor();
+    expect(await page.title()).toBe("Enter your gift code");
+    for (const width of [320, 360, 390]) {
+      await page.setViewportSize({ width, height: 700 });
+      expect(await noHorizontalScroll(page), `no horizontal scroll at ${width} px`).toBe(true);
+      const box = (await page.getByLabel("Gift code").boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+    }
+    await page.getByLabel("Gift code").fill(formatCode(generateCode()));
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "recipient-15-code-320.png"), fullPage: true });
+    await shot(page, "15-code");
+
+    // A typo in the gift link: back at /redeem with the code in the field and the server's own words.
+    const good = generateCode();
+    const last = good.at(-1)!;
+    let typo = good;
+    for (const ch of CODE_ALPHABET) {
+      typo = good.slice(0, -1) + ch;
+      if (ch !== last && !parseCode(typo).ok) break;
+    }
+    const typoShown = typo.match(/.{1,5}/g)!.join("-"); // formatCode only takes valid codes
+    await page.goto(`${base}/g/${typoShown}`);
+    await page.getByText("This code has a typo: check each character.").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/redeem");
+    expect(await page.getByLabel("Gift code").inputValue()).toBe(typoShown);
+    expect(await page.getByLabel("Gift code").getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "16-typo-link");
+
+    // A well-formed code that was never issued.
+    const unknown = formatCode(generateCode());
+    await page.goto(`${base}/g/${unknown}`);
+    await page.getByText("No gift has this code.").waitFor();
+    expect(await page.getByLabel("Gift code").inputValue()).toBe(unknown);
+
+    // "Open my gift" shows progress and cannot be pressed twice while the code is checked.
+    await page.route("**/v1/redeem/session", async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    await page.getByLabel("Gift code").fill(formatCode(generateCode()));
+    await page.getByRole("button", { name: "Open my gift" }).click();
+    const opening = page.getByRole("button", { name: "Opening…" });
+    await opening.waitFor();
+    expect(await opening.isDisabled()).toBe(true);
+    await shot(page, "17-opening");
+    await page.getByText("No gift has this code.").waitFor();
+    expect(await page.getByRole("button", { name: "Open my gift" }).isEnabled()).toBe(true);
+    await page.unroute("**/v1/redeem/session");
+
+    // Too many attempts: the Retry-After header says how long to wait.
+    await page.route("**/v1/redeem/session", (route) =>
+      route.fulfill({
+        status: 429,
+        contentType: "application/problem+json",
+        headers: { "retry-after": "900" },
+        body: JSON.stringify({ status: 429, code: "too_many_attempts", detail: "Too many attempts from this address. Try again later." }),
+      }),
+    );
+    await page.getByRole("button", { name: "Open my gift" }).click();
+    await page.getByText("Try again in 15 minutes.").waitFor();
+    await shot(page, "18-too-many");
+    await page.unroute("**/v1/redeem/session");
+
+    // An expired gift says so.
+    const grace = byEmail("grace@example.test");
     await t.deps.db.sql.query("UPDATE fulfillment_unit SET expires_at = now() - interval '1 day' WHERE id = $1::uuid", [grace.unitId]);
     await page.goto(localLink(grace.link));
-    await page.getByText(/This gift expired on/).waitFor();
-    await shot(page, "6-expired-mobile");
+    await page.getByRole("heading", { name: "This gift has expired" }).waitFor();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await shot(page, "19-expired");
+    expect(errors).toEqual([]);
   }, 60_000);
 });

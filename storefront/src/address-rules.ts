@@ -1,0 +1,135 @@
+import { countryName, REGIONS } from "./countries.ts";
+import type { AddressDraft } from "./gift-types.ts";
+
+/**
+ * What a shipping address needs, per country, as the core checks it (core/src/redemption/
+ * address.ts). The form checks the same before sending, so a recipient sees every missing
+ * field at once; the server stays the authority and its answer is shown the same way.
+ */
+export const ADDRESS_FIELDS = ["name", "company", "country", "line1", "line2", "city", "region", "postalCode", "phone"] as const;
+export type AddressField = (typeof ADDRESS_FIELDS)[number];
+
+/** Countries whose addresses need a state/province/prefecture. */
+const REGION_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "JP", "IN", "CN"]);
+/** Countries without postal codes (a few common ones). */
+const NO_POSTAL = new Set(["AE", "HK", "IE", "QA"]);
+/** Postal code formats where they are well known, with an example for the message. */
+const POSTAL: Record<string, [RegExp, string]> = {
+  US: [/^\d{5}(-\d{4})?$/, "62701"],
+  CA: [/^[A-Za-z]\d[A-Za-z][ -]?\d[A-Za-z]\d$/, "K1A 0B1"],
+  GB: [/^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$/, "SW1A 1AA"],
+  DE: [/^\d{5}$/, "10115"],
+  FR: [/^\d{5}$/, "75001"],
+  ES: [/^\d{5}$/, "28001"],
+  IT: [/^\d{5}$/, "00184"],
+  NL: [/^\d{4} ?[A-Za-z]{2}$/, "1012 AB"],
+  AU: [/^\d{4}$/, "2000"],
+  JP: [/^\d{3}-?\d{4}$/, "100-0001"],
+};
+const PHONE = /^\+?[0-9 ().-]{6,20}$/;
+/** Longest values the core accepts (the inputs' maxLength). */
+export const MAX_LENGTH: Record<AddressField, number> = {
+  name: 200, company: 200, country: 2, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, phone: 20,
+};
+
+export const regionRequired = (country: string) => REGION_REQUIRED.has(country);
+export const postalRequired = (country: string) => country !== "" && !NO_POSTAL.has(country);
+export const isRequired = (field: AddressField, country: string): boolean =>
+  field === "name" || field === "line1" || field === "city" || field === "country" ||
+  (field === "region" && regionRequired(country)) || (field === "postalCode" && postalRequired(country));
+
+export const regionLabel = (country: string): string =>
+  ({ US: "State", CA: "Province", AU: "State / territory", JP: "Prefecture", IE: "County", GB: "County" })[country] ?? "Region";
+export const postalLabel = (country: string): string =>
+  ({ US: "ZIP code", GB: "Postcode", AU: "Postcode", IE: "Eircode", CA: "Postal code" })[country] ?? "Postal code";
+
+/** Each field's label on the form (region and postal code depend on the country). */
+export function fieldLabel(field: AddressField, country: string): string {
+  switch (field) {
+    case "name": return "Full name";
+    case "company": return "Company";
+    case "country": return "Country";
+    case "line1": return "Address";
+    case "line2": return "Apartment, suite, etc.";
+    case "city": return "City";
+    case "region": return regionLabel(country);
+    case "postalCode": return postalLabel(country);
+    case "phone": return "Phone, for the carrier";
+  }
+}
+
+/** The field as a message names it: "Enter your ZIP code", "Enter a valid postcode". */
+function noun(field: AddressField, country: string): string {
+  const special: Partial<Record<AddressField, string>> = { name: "full name", company: "company name", line1: "street address", phone: "phone number" };
+  const label = special[field] ?? fieldLabel(field, country);
+  // Lower-case a leading capital unless it starts an acronym (ZIP).
+  return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
+}
+
+export interface FieldError {
+  code: string;
+  /** The server's own words, used when the code is not one this page words itself. */
+  message?: string;
+}
+
+/** The recipient-facing message for a field's problem, keyed on its code. */
+export function fieldMessage(field: AddressField, error: FieldError, country: string): string {
+  const label = fieldLabel(field, country);
+  switch (error.code) {
+    case "required":
+      if (field === "country") return "Choose a country";
+      return `${REGIONS[country] && field === "region" ? "Choose" : "Enter"} your ${noun(field, country)}`;
+    case "invalid_postal_code": {
+      const example = POSTAL[country]?.[1];
+      return `Enter a valid ${noun(field, country)}${example ? `, e.g. ${example}` : ""}`;
+    }
+    case "invalid_phone":
+      return "Enter a phone number with digits only, e.g. +1 555 010 0100";
+    case "invalid_country":
+      return "Choose a country from the list";
+    case "country_not_shipped":
+      return country ? `This gift can’t be shipped to ${countryName(country)}. Choose another country.` : "This gift can’t be shipped there. Choose another country.";
+    case "too_big":
+      return `${label} is too long (at most ${MAX_LENGTH[field]} characters)`;
+    default: {
+      const m = error.message?.trim();
+      if (!m) return `Check your ${noun(field, country)}`;
+      // The core's older messages are fragments ("is required"): put the label in front.
+      return /^[a-z]/.test(m) ? `${label} ${m}` : m;
+    }
+  }
+}
+
+/** Every problem the form can see itself, all at once (none: an empty object). */
+export function validateAddress(a: AddressDraft): Partial<Record<AddressField, FieldError>> {
+  const errors: Partial<Record<AddressField, FieldError>> = {};
+  const value = (f: AddressField) => a[f].trim();
+  for (const f of ADDRESS_FIELDS) {
+    if (isRequired(f, a.country) && value(f) === "") errors[f] = { code: "required" };
+    else if (value(f).length > MAX_LENGTH[f]) errors[f] = { code: "too_big" };
+  }
+  const postal = POSTAL[a.country];
+  if (!errors.postalCode && postal && value("postalCode") !== "" && !postal[0].test(value("postalCode"))) {
+    errors.postalCode = { code: "invalid_postal_code" };
+  }
+  if (!errors.phone && value("phone") !== "" && !PHONE.test(value("phone"))) errors.phone = { code: "invalid_phone" };
+  return errors;
+}
+
+/**
+ * The server's field errors (`errors[].path` = `address.<field>`), by field; entries for
+ * anything else are returned apart, to be shown above the form.
+ */
+export function serverFieldErrors(errors: Array<{ path: string; code: string; message?: string }>): {
+  fields: Partial<Record<AddressField, FieldError>>;
+  other: string[];
+} {
+  const fields: Partial<Record<AddressField, FieldError>> = {};
+  const other: string[] = [];
+  for (const e of errors) {
+    const f = e.path.replace(/^address\./, "") as AddressField;
+    if (ADDRESS_FIELDS.includes(f)) fields[f] ??= { code: e.code, ...(e.message ? { message: e.message } : {}) };
+    else if (e.message) other.push(e.message);
+  }
+  return { fields, other };
+}
