@@ -23,7 +23,7 @@ interface ClaimRow {
 
 /**
  * The `db` driver: job rows are the queue. A worker claims due jobs in batches with
- * `FOR UPDATE SKIP LOCKED`, taking a lease (`locked_until`) that it extends while handlers
+ * `FOR UPDATE SKIP LOCKED`, in (priority, run_at) order (see `JobRowsSql.priority`), taking a lease (`locked_until`) that it extends while handlers
  * run. A worker that dies stops extending; once the lease lapses, any worker reclaims the job.
  */
 export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOptions): Worker {
@@ -40,7 +40,7 @@ export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOpt
          SELECT id FROM job
          WHERE (status = 'queued' AND run_at <= now())
             OR (status = 'running' AND locked_until < now())
-         ORDER BY run_at
+         ORDER BY priority, run_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED
        )

@@ -202,7 +202,63 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
     expect(await effects(id)).toBe(1);
   }, 60_000);
 
+  /** Enqueues a bulk batch (priorities 1, 2, 3, …) of effect jobs, as the split does its gift emails. */
+  const bulk = async (prefix: string, n: number, dueSecondsAgo = 0) => {
+    const insert = enqueueFromSql(deps.jobs.registry, effectJob, {
+      from: "unnest($1::text[]) WITH ORDINALITY AS r(id, pos)",
+      payload: "jsonb_build_object('id', r.id, 'lingerMs', 0)",
+      key: "r.id",
+      runAt: "now() - $2::int * interval '1 second'",
+      priority: "r.pos",
+    });
+    const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(3, "0")}`);
+    await deps.db.sql.execute(insert, [ids, dueSecondsAgo]);
+    return ids;
+  };
+
+  if (driver === "db") {
+    it("runs due jobs by priority: other work before a bulk batch, and two batches take turns", async () => {
+      await deps.db.sql.query("UPDATE job SET status = 'succeeded' WHERE status IN ('queued', 'published', 'running')");
+      // Due in this order: batch a, then batch b, then the urgent job (oldest first, were it FIFO).
+      const a = await bulk(uid("batch-a"), 20, 2);
+      const b = await bulk(uid("batch-b"), 20, 1);
+      const urgent = uid("urgent");
+      await deps.jobs.enqueue(deps.db.prisma, effectJob, { id: urgent, lingerMs: 0 }, { key: urgent });
+      run({ concurrency: 1, batchSize: 1 });
+      await waitUntil(async () => (await Promise.all([...a, ...b, urgent].map(effects))).every((n) => n === 1), 30_000);
+      const order = (
+        await deps.db.sql.query<{ key: string }>(
+          // Claims are one at a time: started_at orders them (ties, within a millisecond, as claimed).
+          "SELECT idempotency_key AS key FROM job WHERE idempotency_key = ANY($1::text[]) ORDER BY started_at, priority, run_at",
+          [[...a, ...b, urgent]],
+        )
+      ).map((r) => r.key);
+      // Enqueued last, started first; then the batches alternate, each in its own order.
+      expect(order[0]).toBe(urgent);
+      expect(order.slice(1, 7)).toEqual([a[0], b[0], a[1], b[1], a[2], b[2]]);
+      expect(order.filter((k) => a.includes(k))).toEqual(a);
+    }, 60_000);
+  }
+
   if (driver === "sqs") {
+    it("relays due jobs by priority: other work before a bulk batch", async () => {
+      const { SQSClient } = await import("@aws-sdk/client-sqs");
+      const { startSqsRelay } = await import("./sqs-relay.ts");
+      const q = await freshQueues(stack.awsEndpoint!, 5);
+      const sqs = new SQSClient({ region: "us-east-1", endpoint: stack.awsEndpoint! });
+      await deps.db.sql.query("UPDATE job SET status = 'succeeded' WHERE status IN ('queued', 'published', 'running')");
+      const batch = await bulk(uid("relay-bulk"), 10, 1);
+      const urgent = uid("relay-urgent");
+      await deps.jobs.enqueue(deps.db.prisma, effectJob, { id: urgent, lingerMs: 0 }, { key: urgent });
+      const relay = startSqsRelay(deps, sqs, { queueUrl: q.queueUrl, pollIntervalMs: 10, batchSize: 100, maxInFlight: 3 });
+      const published = async () =>
+        (await deps.db.sql.query<{ key: string }>("SELECT idempotency_key AS key FROM job WHERE status = 'published' AND idempotency_key = ANY($1::text[])", [[...batch, urgent]])).map((r) => r.key);
+      await waitUntil(async () => (await published()).length === 3);
+      expect((await published()).sort()).toEqual([urgent, batch[0], batch[1]].sort());
+      await relay.stop();
+      sqs.destroy();
+    });
+
     it("relays at most SQS_RELAY_MAX_IN_FLIGHT unfinished jobs to SQS", async () => {
       const { SQSClient } = await import("@aws-sdk/client-sqs");
       const { startSqsRelay } = await import("./sqs-relay.ts");

@@ -61,6 +61,12 @@ export interface JobRowsSql {
   key: string;
   /** Earliest start; null or absent: now. */
   runAt?: string;
+  /**
+   * Order among due jobs (lower first; absent: 0, as every other job). A bulk batch gives
+   * its jobs 1, 2, 3, … (e.g. `row_number() OVER ()`), so that other work goes first and
+   * two batches take turns instead of the later one waiting for the whole earlier one.
+   */
+  priority?: string;
 }
 
 /**
@@ -71,8 +77,8 @@ export interface JobRowsSql {
  */
 export function jobInsertSql(job: { type: string; maxAttempts: number }, rows: JobRowsSql): string {
   if (!/^[a-z0-9_.]+$/.test(job.type) || !Number.isInteger(job.maxAttempts)) throw new JobEnqueueError(`job type ${job.type} cannot be written into SQL`);
-  return `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
-     SELECT gen_random_uuid(), '${job.type}', ${rows.payload}, ${rows.key}, ${job.maxAttempts}, COALESCE(${rows.runAt ?? "NULL"}, now())
+  return `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at, priority)
+     SELECT gen_random_uuid(), '${job.type}', ${rows.payload}, ${rows.key}, ${job.maxAttempts}, COALESCE(${rows.runAt ?? "NULL"}, now()), ${rows.priority ?? "0"}
      FROM ${rows.from}
      ON CONFLICT (idempotency_key) DO NOTHING`;
 }

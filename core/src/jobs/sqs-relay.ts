@@ -42,7 +42,7 @@ export function startSqsRelay(
         >(
           `SELECT id::text AS id, type, payload, idempotency_key, max_attempts FROM job
            WHERE status = 'queued' AND run_at <= now()
-           ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+           ORDER BY priority, run_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           limit,
         );
         if (rows.length === 0) return 0;

@@ -68,8 +68,8 @@ describe("splitting a paid order", () => {
     expect(new Set(codes).size).toBe(3);
 
     // One gift email per unit, due at its send date, in the shape its handler reads.
-    const jobs = await t.db.sql.query<{ type: string; payload: unknown; idempotency_key: string; max_attempts: number; run_at: Date; status: string }>(
-      "SELECT type, payload, idempotency_key, max_attempts, run_at, status::text FROM job WHERE payload->>'unitId' = ANY($1::text[])",
+    const jobs = await t.db.sql.query<{ type: string; payload: unknown; idempotency_key: string; max_attempts: number; run_at: Date; status: string; priority: number }>(
+      "SELECT type, payload, idempotency_key, max_attempts, run_at, status::text, priority FROM job WHERE payload->>'unitId' = ANY($1::text[])",
       [units.map((u) => u.id)],
     );
     expect(jobs).toHaveLength(3);
@@ -79,6 +79,10 @@ describe("splitting a paid order", () => {
       expect(giftEmailJob.schema.parse(job.payload)).toEqual({ unitId: u.id });
       expect(new Date(job.run_at).toISOString()).toBe(sendAts[i]!.toISOString());
     }
+    // Numbered as a bulk batch (after other work; another order's emails take turns with
+    // these), in send-date order.
+    const bySendDate = [...jobs].sort((x, y) => new Date(x.run_at).getTime() - new Date(y.run_at).getTime() || x.priority - y.priority);
+    expect(bySendDate.map((j) => j.priority)).toEqual([1, 2, 3]);
 
     // Paid again (a redelivered event): nothing more.
     expect(await splitOrder(t, { paymentIntentId: "pi_split_fields", amount: created.quote.totalAmount, currency: "usd" }, now)).toEqual({
