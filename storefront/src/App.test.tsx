@@ -22,4 +22,13 @@ describe("App (landing page)", () => {
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('role="alert"');
   });
+
+  it("shows progress while a code is checked, and the server's words about a code", () => {
+    const busy = renderToString(<App initialCode="ABCDE-FGHJK-MNPQR" busy />);
+    expect(busy).toMatch(/<button[^>]*disabled=""[^>]*>.*Opening…<\/button>/);
+    const bad = renderToString(<App initialCode="ABCDE-FGHJK-MNPQS" problem={{ message: "This code has a typo: check each character.", aboutCode: true }} />);
+    expect(bad).toContain("This code has a typo: check each character.");
+    expect(bad).toContain('value="ABCDE-FGHJK-MNPQS"');
+    expect(bad).toContain('aria-invalid="true"');
+  });
 });

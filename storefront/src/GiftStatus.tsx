@@ -1,4 +1,4 @@
-import { countryName, regionName } from "./countries.ts";
+import { countryName } from "./countries.ts";
 import type { Gift } from "./gift-types.ts";
 
 const STEPS = [
@@ -67,7 +67,7 @@ export function GiftStatus({ gift, headingId = "status-title" }: { gift: Gift; h
               {addr.name}<br />
               {addr.company ? <>{addr.company}<br /></> : null}
               {addr.line1}{addr.line2 ? `, ${addr.line2}` : ""}<br />
-              {[addr.city, addr.region ? regionName(addr.country, addr.region) : "", addr.postalCode].filter(Boolean).join(" ")}<br />
+              {[addr.city, [addr.region, addr.postalCode].filter(Boolean).join(" ")].filter(Boolean).join(", ")}<br />
               {countryName(addr.country)}
             </dd>
           </>

@@ -63,7 +63,3 @@ export const REGIONS: Record<string, ReadonlyArray<readonly [code: string, name:
     ["SA", "South Australia"], ["TAS", "Tasmania"], ["VIC", "Victoria"], ["WA", "Western Australia"],
   ],
 };
-
-/** A region's name for display (a code from REGIONS becomes its name). */
-export const regionName = (country: string, region: string): string =>
-  REGIONS[country]?.find(([code]) => code === region)?.[1] ?? region;

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { deflateSync } from "node:zlib";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,8 +57,41 @@ declare function getComputedStyle(el: PageElement): {
 };
 
 const BRAND = "Northwind Goods";
-/** A 1x1 PNG, the light brand's logo. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+/** The light brand's logo: a 180x48 PNG, a dark badge with a pale bar across it. */
+function logoPng(): Buffer {
+  const [w, h] = [180, 48];
+  const raw = Buffer.alloc((w * 4 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 4 + 1) + 1 + x * 4;
+      const bar = y >= 20 && y < 28 && x >= 56 && x < 164;
+      const badge = x < 48;
+      const [r, g, b, a] = bar ? [40, 40, 60, 255] : badge ? [30, 30, 46, 255] : y >= 12 && y < 36 && x >= 56 && x < 170 ? [90, 70, 20, 255] : [0, 0, 0, 0];
+      raw.set([r, g, b, a], o);
+    }
+  }
+  const crc = (buf: Buffer) => {
+    let c = ~0;
+    for (const byte of buf) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
 
 /** A port free now, so the api's PUBLIC_URL (the logo's URL) can name the server it runs on. */
 function freePort(): Promise<number> {
@@ -108,7 +142,7 @@ beforeAll(async () => {
   ]);
   // A light brand (pale yellow bar, pink buttons) with a logo and a welcome text, shipping anywhere.
   light = await seedVendor(t.deps.db);
-  await t.deps.storage.put(`logos/${light.storefrontSlug}.png`, PNG, { contentType: "image/png" });
+  await t.deps.storage.put(`logos/${light.storefrontSlug}.png`, logoPng(), { contentType: "image/png" });
   await t.deps.db.prisma.storefront.update({
     where: { id: light.storefrontId },
     data: { primaryColor: "#f7e463", accentColor: "#ffc0cb", welcomeText: "Thoughtful gifts,\nshipped by us.", logoKey: `logos/${light.storefrontSlug}.png` },
@@ -470,7 +504,7 @@ describe("recipient storefront (Chromium)", () => {
     await openLink(page, "hedy@example.test", /Hi Hedy/);
     const logo = page.getByRole("banner").getByRole("img", { name: BRAND });
     await logo.waitFor();
-    expect(await logo.evaluate((img) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await logo.evaluate((img) => img.complete && img.naturalWidth)).toBe(180);
     const welcome = page.getByText("Thoughtful gifts,");
     expect(await welcome.evaluate((el) => ({ ws: getComputedStyle(el).whiteSpace, text: el.textContent }))).toEqual({ ws: "pre-wrap", text: "Thoughtful gifts,\nshipped by us." });
     // Text on the pale bar and the pink button is dark, and reads at 4.5:1.
@@ -502,6 +536,14 @@ describe("recipient storefront (Chromium)", () => {
     await page.getByLabel("City").fill("Warszawa");
     await page.getByLabel("Postal code").fill("00-227");
     await shot(page, "13-address-poland");
+    // Back to the choice (focus on its heading, the same item selected) and on again: the address is kept.
+    await page.getByRole("button", { name: "Back" }).click();
+    await page.getByRole("heading", { name: "Choose your gift" }).waitFor();
+    expect(await focused(page)).toMatchObject({ text: "Choose your gift", inView: true });
+    expect(await page.getByRole("radio", { name: "Navy", exact: true }).isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Continue to shipping" }).click();
+    expect(await page.getByLabel("Postal code").inputValue()).toBe("00-227");
+    expect(await country.inputValue()).toBe("PL");
     await confirmButton(page).click();
     await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
     expect(await page.getByText("Poland").count()).toBeGreaterThan(0);
