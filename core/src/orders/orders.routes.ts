@@ -11,7 +11,7 @@ import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 import { qrPng, qrSvg } from "../redemption/codes/qr.ts";
 import { cancelUnit } from "../fulfillment/cancel-unit.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
-import { decodeCsv, parseRecipientsCsv } from "./recipients-csv.ts";
+import { csvMediaTypeProblem, decodeCsv, parseRecipientsCsv } from "./recipients-csv.ts";
 import { recipientsProblem } from "./row-errors.ts";
 
 const security = [{ [BUYER_SECURITY_SCHEME]: [] }];
@@ -78,7 +78,12 @@ const createCsvRoute = createRoute({
   tags: ["Orders"],
   summary: "Create a gift order from a CSV file of recipients",
   description:
-    "Columns (header row, any order): name, email, and optionally phone, message, country, send_at (ISO date or date-time), offer_id.",
+    "Columns (header row, any order, names case-insensitive, each at most once): name, email, and optionally phone, message, country, send_at (ISO date or date-time), offer_id. " +
+    "Send the file itself as the request body, UTF-8, with `Content-Type: text/csv` (optionally `; charset=utf-8`); `application/csv`, `text/plain` and `application/vnd.ms-excel` " +
+    "(what browsers on Windows call a .csv file) are read the same way. A multipart form upload (`curl -F`) or JSON is refused with 415 `unsupported_media_type`: " +
+    "use `curl --data-binary @recipients.csv -H 'Content-Type: text/csv'`. " +
+    "Every problem is reported at once: file problems (`csv_encoding`, `csv_unknown_column`, `csv_duplicate_column`, `csv_missing_column`, `csv_empty`) at path `file` or `header`; " +
+    "row problems (`csv_column_count`, `csv_syntax`, `required`, `invalid_field`, …) with `row` N = the N-th data row, 1-based, the header not counted (a quoted cell spanning lines is one row).",
   security,
   request: {
     headers: idempotencyHeader,
@@ -92,7 +97,10 @@ const createCsvRoute = createRoute({
   responses: {
     201: { description: "Created.", content: { "application/json": { schema: CreatedSchema } } },
     200: { description: "Replayed (same Idempotency-Key).", content: { "application/json": { schema: CreatedSchema } } },
-    ...problemResponses(400, 401, 404, 409, 413, 415, { 422: "Invalid file or recipients (every row at once)." }),
+    ...problemResponses(400, 401, 404, 409, 413, {
+      415: "The body is not a CSV file sent as `text/csv` (e.g. a multipart upload or JSON), or its charset is not UTF-8 (`unsupported_media_type`).",
+      422: "Invalid file or recipients (every row at once).",
+    }),
   },
 });
 
@@ -256,6 +264,8 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(createCsvRoute, async (c) => {
     const q = c.req.valid("query");
+    const unsupported = csvMediaTypeProblem(c.req.header("content-type"));
+    if (unsupported) throw unsupported;
     const decoded = decodeCsv(await c.req.arrayBuffer());
     if (!decoded.ok) throw recipientsProblem(decoded.errors, "csv");
     const csv = parseRecipientsCsv(decoded.text);

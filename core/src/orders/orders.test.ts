@@ -48,8 +48,9 @@ describe("creating orders", () => {
     const recipients = [...people(3), { name: "X", email: "bad" }, { name: "", email: "y@example.test", country: "US" }];
     const res = await post({ storefront: s.storefrontSlug, offerId: s.mugOfferId, recipients });
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { rows: Array<{ row: number }>; detail: string };
+    const body = (await res.json()) as { rows: Array<{ row: number; field: string; code: string; message: string }>; detail: string };
     expect([...new Set(body.rows.map((r) => r.row))]).toEqual([4, 5]);
+    expect(body.rows.find((r) => r.row === 5)).toEqual({ row: 5, field: "name", code: "required", message: "name is required" });
     expect(body.detail).toContain("nothing was saved");
     expect(await t.deps.db.prisma.orderRecipient.count()).toBe(before);
   });
@@ -109,11 +110,101 @@ describe("creating orders", () => {
         body: typeof body === "string" ? body : new Uint8Array(body),
       });
       expect(res.status, code).toBe(422);
-      const problem = (await res.json()) as { rows: Array<{ code: string; message: string }> };
-      expect(problem.rows.map((r) => r.code), code).toContain(code);
+      const problem = (await res.json()) as { errors: Array<{ code: string; message: string; pointer: string }> };
+      expect(problem.errors.map((r) => r.code), code).toContain(code);
+      for (const e of problem.errors) expect(e.pointer, code).toMatch(/^(|\/recipients\/\d+(\/[a-zA-Z]+)?)$/);
     }
     expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
   }, 60_000);
+
+  it("refuses a file with a repeated column, naming it, and writes nothing", async () => {
+    const before = await t.deps.db.prisma.giftOrder.count();
+    const res = await postCsv("name,email,country,Email\nA,a@example.test,US,b@example.test\n", `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { code: string; detail: string; rows: unknown[]; errors: Array<{ path: string; pointer: string; code: string; message: string }> };
+    expect(problem.code).toBe("invalid_recipients");
+    expect(problem.errors).toEqual([
+      { in: "body", path: "header", pointer: "", code: "csv_duplicate_column", message: expect.stringContaining('"Email" (column 4)') },
+    ]);
+    expect(problem.detail).toContain('"Email"');
+    expect(problem.rows).toEqual([]);
+    expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
+  });
+
+  it("reports file problems on the file, with no row and a valid pointer", async () => {
+    const res = await postCsv("email,country\na@example.test,US\n", `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    const problem = (await res.json()) as { detail: string; errors: Array<{ path: string; pointer: string; code: string; message: string }> };
+    expect(problem.errors).toEqual([{ in: "body", path: "header", pointer: "", code: "csv_missing_column", message: "missing column(s): name" }]);
+    expect(problem.detail).toBe("Missing column(s): name. Nothing was saved; fix the file and send it again.");
+  });
+
+  it("reports every row with the wrong cell count, blank required cells and bad cells at once, with data-row numbers", async () => {
+    const csv = 'name,email,country\n"Ada\nLovelace",ada@example.test,US,extra\nB,b@example.test,US\nC,c@example.test\n,,\nE,not-an-email,US\n';
+    const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { rows: Array<{ row: number; field: string; code: string }>; errors: Array<{ pointer: string; message: string }> };
+    expect(problem.rows.map((r) => [r.row, r.field, r.code])).toEqual([
+      [1, "row", "csv_column_count"],
+      [3, "row", "csv_column_count"],
+      [4, "name", "required"],
+      [4, "email", "required"],
+      [5, "email", "invalid_field"],
+    ]);
+    expect(problem.errors.map((e) => [e.pointer, e.message])).toEqual([
+      ["/recipients/0", "row 1: has 4 cells; the header has 3"],
+      ["/recipients/2", "row 3: has 2 cells; the header has 3"],
+      ["/recipients/3/name", "row 4: name is required"],
+      ["/recipients/3/email", "row 4: email is required"],
+      ["/recipients/4/email", "row 5: email is not an email address"],
+    ]);
+  });
+
+  it("names the row an unclosed quote opens on", async () => {
+    const res = await postCsv('name,email,country\n"Ada,ada@example.test,US\nB,b@example.test,US\n', `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    const problem = (await res.json()) as { rows: Array<{ row: number; code: string }> };
+    expect(problem.rows.map((r) => [r.row, r.code])).toEqual([[1, "csv_syntax"]]);
+  });
+
+  it("reads blank cells of an otherwise valid file as `required`, next to the order's other problems", async () => {
+    const res = await postCsv("name,email,country\nA,a@example.test,US\n,,\nC,c@example.test,JP\n,,\n", `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { rows: Array<{ row: number; field: string; code: string; message: string }> };
+    expect(problem.rows.map((r) => [r.row, r.field, r.code, r.message])).toEqual([
+      [2, "name", "required", "name is required"],
+      [2, "email", "required", "email is required"],
+      [3, "country", "country_not_shipped", expect.any(String)],
+    ]);
+  });
+
+  it("answers 415 for a body that is not sent as text/csv (multipart upload, JSON, none), and writes nothing", async () => {
+    const q = `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`;
+    const before = await t.deps.db.prisma.giftOrder.count();
+    const form = new FormData();
+    form.append("file", new Blob(["name,email,country\nA,a@example.test,US\n"], { type: "text/csv" }), "x.csv");
+    const bodies: Array<[string, RequestInit]> = [
+      ["multipart", { body: form }],
+      ["json", { body: JSON.stringify({ recipients: [] }), headers: { "content-type": "application/json" } }],
+      ["form", { body: "name,email", headers: { "content-type": "application/x-www-form-urlencoded" } }],
+      ["none", { body: new TextEncoder().encode("name,email\nA,a@example.test\n") }],
+      ["latin1", { body: "name,email\nA,a@example.test\n", headers: { "content-type": "text/csv; charset=iso-8859-1" } }],
+    ];
+    for (const [label, init] of bodies) {
+      const res = await t.app.request(`/v1/orders/csv?${q}`, { method: "POST", ...init, headers: bearer(key, (init.headers ?? {}) as Record<string, string>) });
+      expect(res.status, label).toBe(415);
+      expect(res.headers.get("content-type"), label).toBe("application/problem+json");
+      const problem = (await res.json()) as { code: string; detail: string; title: string; status: number };
+      expect(problem, label).toMatchObject({ code: "unsupported_media_type", status: 415, title: "Unsupported Media Type" });
+      expect(problem.detail, label).toContain("text/csv");
+    }
+    expect(await t.deps.db.prisma.giftOrder.count()).toBe(before);
+  });
+
+  it("reads the file sent as text/csv with a charset, application/csv or text/plain", async () => {
+    for (const [i, type] of ["text/csv; charset=utf-8", "application/csv", "text/plain;charset=UTF-8"].entries()) {
+      const res = await postCsv(`name,email,country\nJosé Müller,jose${i}@example.test,US\n`, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`, { "content-type": type });
+      expect(res.status, type).toBe(201);
+    }
+  });
 
   it("creates 10,000 recipients in one order, with messages (a body of megabytes)", async () => {
     const message = "Thank you for everything you did for the team this year. Enjoy the holidays!";

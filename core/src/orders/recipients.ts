@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * Recipients as a buyer gives them (inline JSON or CSV rows). Every row is checked and
  * every problem is reported at once, with the row number (1-based, as a person counts
- * rows in a spreadsheet's data) and the field.
+ * rows in a spreadsheet's data) and the field: `required` for a required value that is
+ * missing or blank, `invalid_field` for one that is given but wrong.
  */
 export const MAX_RECIPIENTS = 10_000;
 
@@ -53,7 +54,8 @@ export function parseRecipients(rows: unknown[]): { recipients: NumberedRecipien
   }
   const firstRowOf = new Map<string, number>();
   rows.forEach((raw, i) => {
-    const r = recipientSchema.safeParse(blankToUndefined(raw));
+    const given = blankToUndefined(raw);
+    const r = recipientSchema.safeParse(given);
     if (r.success) {
       const first = firstRowOf.get(r.data.email);
       if (first !== undefined) {
@@ -66,7 +68,11 @@ export function parseRecipients(rows: unknown[]): { recipients: NumberedRecipien
     else {
       for (const issue of r.error.issues) {
         const field = issue.path.join(".") || "row";
-        errors.push({ row: i + 1, field, code: "invalid_field", message: `${field} ${issue.message}` });
+        // A missing or blank required value (an empty CSV cell, "" or no key in JSON).
+        if (issue.path.length === 1 && isObject(given) && given[field] === undefined) {
+          errors.push({ row: i + 1, field, code: "required", message: `${field} is required` });
+        }
+        else errors.push({ row: i + 1, field, code: "invalid_field", message: `${field} ${issue.message}` });
       }
     }
   });
@@ -75,6 +81,10 @@ export function parseRecipients(rows: unknown[]): { recipients: NumberedRecipien
 
 /** CSV cells and forms send "" for "not given". */
 function blankToUndefined(raw: unknown): unknown {
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  if (!isObject(raw)) return raw;
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => !(typeof v === "string" && v.trim() === "")));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === "object" && !Array.isArray(v);
 }
