@@ -5,6 +5,11 @@ import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts"
 /**
  * The buyer's export of their recipients' gift links and codes (for sending them through
  * their own channels). Codes are decrypted here, for this buyer's own order only.
+ *
+ * Every recipient is a row, canceled and expired gifts included: `status` is the gift's
+ * (issued, sent, redeemed, …, expired, canceled), or the order's while it is unpaid, so a
+ * buyer can tell which links are still live. The text starts with a UTF-8 byte order
+ * mark: without it Excel on Windows reads the file as ANSI ("José" becomes "JosÃ©").
  */
 export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">, buyerOrgId: string, orderId: string): Promise<string | undefined> {
   const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
@@ -29,6 +34,7 @@ export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">
     }),
   );
   return stringify(records.map((r) => r.map(defuse)), {
+    bom: true,
     header: true,
     columns: ["row", "name", "email", "status", "code", "gift_url", "expires_at"],
   });
