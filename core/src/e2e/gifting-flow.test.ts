@@ -96,7 +96,7 @@ async function placeOrder(n: number, tag: string) {
     country: "US",
     message: `Thank you for this year, #${i}!`,
   }));
-  const order = await http("POST", "/v1/orders", buyerKey, { storefront: s.storefrontSlug, offerId, recipients, reference: `PO-${tag}` });
+  const order = await http("POST", "/v1/orders", buyerKey, { storefront: s.storefrontSlug, offerId, recipients, buyerReference: `PO-${tag}` });
   expect(order.status).toBe(201);
   const checkout = await http("POST", `/v1/orders/${order.body.order.id}/checkout`, buyerKey);
   expect(checkout.status).toBe(200);

@@ -35,7 +35,7 @@ describe("splitting a paid order", () => {
       recipients: [
         { name: "Ada", email: "ada@example.test", country: "US", phone: "+1 555 0100", message: "Thank you, Ada!" },
         { name: "Bob", email: "bob@example.test", country: "US", sendAt: later },
-        { name: "Cy", email: "cy@example.test", country: "US" },
+        { name: "Cy", email: "cy@example.test", country: "CA" },
       ],
     });
     if (!created.ok) throw new Error(JSON.stringify(created));
@@ -54,6 +54,8 @@ describe("splitting a paid order", () => {
       ["Bob", "bob@example.test", null, null],
       ["Cy", "cy@example.test", null, null],
     ]);
+    // Each ships to the country its shipping was priced (and paid) for.
+    expect(units.map((u) => u.shipCountry)).toEqual(["US", "US", "CA"]);
     const sendAts = [now, new Date(later), now];
     units.forEach((u, i) => {
       const recipient = recipients.find((r) => r.id === u.recipientId)!;

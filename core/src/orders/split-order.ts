@@ -83,9 +83,10 @@ export async function splitOrder(
          SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, recipient_id, code_hash, code_sealed)
        ), ins AS (
          INSERT INTO fulfillment_unit (id, order_id, recipient_id, vendor_id, offer_id, amount, currency, recipient_name,
-           recipient_email, recipient_phone, message, choices, code_hash, code_sealed, send_at, expires_at, updated_at)
+           recipient_email, recipient_phone, message, choices, code_hash, code_sealed, send_at, expires_at, updated_at, ship_country)
          SELECT d.id, r.order_id, r.id, g.vendor_id, r.offer_id, r.amount, $2, r.name, r.email, r.phone, r.message,
-                COALESCE(c.choices, '[]'::jsonb), d.code_hash, d.code_sealed, s.send_at, s.send_at + g.expiry_days * interval '24 hours', now()
+                COALESCE(c.choices, '[]'::jsonb), d.code_hash, d.code_sealed, s.send_at, s.send_at + g.expiry_days * interval '24 hours', now(),
+                r.country
          FROM d
          JOIN order_recipient r ON r.id = d.recipient_id AND r.order_id = $1::uuid
          JOIN gift_offer g ON g.id = r.offer_id

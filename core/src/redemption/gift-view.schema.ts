@@ -24,7 +24,9 @@ export const GiftViewSchema = z
     offerName: z.string(),
     expiresAt: z.string().openapi({ format: "date-time" }),
     choices: z.array(ChoiceSchema).openapi({ description: "What the recipient may choose, with stock now." }),
-    shipsTo: z.union([z.array(z.string()), z.literal("anywhere")]).openapi({ description: "Countries (ISO 3166-1 alpha-2) the brand ships to, or `anywhere`." }),
+    shipsTo: z.union([z.array(z.string()), z.literal("anywhere")]).openapi({
+      description: "Where the gift may ship (ISO 3166-1 alpha-2): the recipient's country as the buyer gave it (its shipping was paid), else the brand's countries, or `anywhere`.",
+    }),
     redemption: z
       .object({
         redeemedAt: z.string().openapi({ format: "date-time" }),

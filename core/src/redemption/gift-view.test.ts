@@ -57,7 +57,7 @@ describe("gift view built by the database", () => {
       senderName: "Acme People Team",
       message: 'Thanks, R1! "Cheers" \\ é 🎁',
       offerName: expect.any(String),
-      shipsTo: ["CA", "US"],
+      shipsTo: ["US"], // the country the buyer paid shipping to
       redemption: null,
     });
     expect(new Date(v.expiresAt).toISOString()).toBe(v.expiresAt);
@@ -147,12 +147,17 @@ describe("gift view built by the database", () => {
     }
   });
 
-  it("ships anywhere when the brand has a '*' rule, and to nowhere without rules", async () => {
-    const [id] = units as [string];
+  it("ships to the buyer's country for the recipient while the brand ships there; else where the brand ships", async () => {
+    const [id, noCountry] = units as [string, string];
+    // An order that gave no country for the recipient: the brand's countries, or anywhere.
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: noCountry }, data: { shipCountry: null } });
+    expect((await view(noCountry)).shipsTo).toEqual(["CA", "US"]);
     await t.db.prisma.shippingRule.create({ data: { vendorId: s.vendorId, country: "*", rateAmount: 0, currency: "USD" } });
-    expect((await view(id)).shipsTo).toBe("anywhere");
+    expect((await view(noCountry)).shipsTo).toBe("anywhere");
+    expect((await view(id)).shipsTo).toEqual(["US"]);
     await t.db.prisma.shippingRule.deleteMany({ where: { vendorId: s.vendorId } });
-    expect((await view(id)).shipsTo).toEqual([]);
+    expect((await view(noCountry)).shipsTo).toEqual([]);
+    expect((await view(id)).shipsTo).toEqual([]); // the brand stopped shipping there
   });
 
   it("answers concurrent lookups from one statement, each with its own unit, and nothing for unknown ids", async () => {

@@ -17,6 +17,7 @@ export interface GiftView {
   expiresAt: string;
   /** The offer's current choices among those frozen on the unit when it was paid, with stock now. */
   choices: Choice[];
+  /** Where the gift may ship: the country the buyer paid shipping to, else the brand's countries. */
   shipsTo: string[] | "anywhere";
   redemption: {
     redeemedAt: string;
@@ -46,7 +47,7 @@ export const unitColumns = (set: { status?: string; chosen?: string; address?: s
             ${set.chosen ?? "u.chosen_variant_id::text"} AS chosen, ${set.address ?? "u.shipping_address"} AS shipping_address,
             ${set.redeemedAt ?? "u.redeemed_at"} AS redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url,
             u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
-            s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text`;
+            s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text, u.ship_country`;
 export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
      JOIN storefront s ON s.id = o.storefront_id
      JOIN vendor v ON v.id = s.vendor_id
@@ -99,7 +100,12 @@ export const viewJson = (now: string, base: string) => `json_build_object(
      'offerName', u.offer_name,
      'expiresAt', ${ISO("u.expires_at")},
      'choices', COALESCE(ul.list, '[]'::json),
-     'shipsTo', CASE WHEN '*' = ANY (sc.countries) THEN to_json('anywhere'::text) ELSE to_json(COALESCE(sc.countries, '{}'::text[])) END,
+     'shipsTo', CASE
+       -- The country the buyer paid shipping to, while the brand ships there.
+       WHEN u.ship_country IS NOT NULL THEN
+         to_json(CASE WHEN u.ship_country = ANY (sc.countries) OR '*' = ANY (sc.countries) THEN ARRAY[u.ship_country] ELSE '{}'::text[] END)
+       WHEN '*' = ANY (sc.countries) THEN to_json('anywhere'::text)
+       ELSE to_json(COALESCE(sc.countries, '{}'::text[])) END,
      'redemption', CASE WHEN u.redeemed_at IS NOT NULL THEN json_build_object(
        'redeemedAt', ${ISO("u.redeemed_at")},
        'choice', (SELECT oc.choice FROM oc WHERE oc.offer_id = u.offer_id AND oc.variant_id = u.chosen ORDER BY oc.ord LIMIT 1),

@@ -59,7 +59,7 @@ describe("recipient flow", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store"); // a recipient's name, message and later address
     const gift = (await res.json()) as { status: string; brand: { name: string }; choices: Array<{ variantTitle: string; available: number }>; shipsTo: string[] };
-    expect(gift).toMatchObject({ status: "available", brand: { name: "Northwind Goods" }, shipsTo: ["CA", "US"] });
+    expect(gift).toMatchObject({ status: "available", brand: { name: "Northwind Goods" }, shipsTo: ["US"] }); // the buyer paid shipping to the US
     expect(gift.choices.map((c) => c.variantTitle)).toContain("M / Navy");
   });
 
@@ -93,7 +93,7 @@ describe("recipient flow", () => {
   }, 60_000);
 
   it("checks the address per country, the choice, the shipping country and the stock", async () => {
-    const [a, b, c, d] = await paidUnits(4, s.choiceOfferId);
+    const [a, b, c, d, e] = await paidUnits(5, s.choiceOfferId);
     const redeem = async (code: string, body: unknown) =>
       t.app.request("/v1/redeem/gift/redeem", { method: "POST", headers: json({ authorization: `Bearer ${await tokenFor(code)}` }), body: JSON.stringify(body) });
     const noRegion = await redeem(a!.code, { variantId: s.variants["hoodie:M/Navy"], address: { ...address, region: undefined } });
@@ -112,6 +112,11 @@ describe("recipient flow", () => {
     const japan = await redeem(c!.code, { variantId: s.variants["hoodie:M/Navy"], address: { ...address, country: "JP", region: "Tokyo", postalCode: "100-0001" } });
     expect(japan.status).toBe(422);
     expect(await japan.json()).toMatchObject({ code: "country_not_shipped", errors: [{ path: "address.country", code: "country_not_shipped" }] });
+    // The brand ships to Canada, but this gift's shipping was paid to the US.
+    const canada = await redeem(e!.code, { variantId: s.variants["hoodie:M/Navy"], address: { ...address, country: "CA", region: "ON", postalCode: "M5V 2T6" } });
+    expect(canada.status).toBe(422);
+    expect(await canada.json()).toMatchObject({ code: "country_not_shipped", errors: [{ path: "address.country" }] });
+    expect((await redeem(e!.code, { variantId: s.variants["hoodie:M/Navy"], address })).status).toBe(200);
     const soldOut = await redeem(d!.code, { variantId: s.variants["hoodie:M/Sand"], address });
     expect(soldOut.status).toBe(409);
     expect(await soldOut.json()).toMatchObject({ code: "out_of_stock" });

@@ -43,7 +43,7 @@ const REDEEM = statement(
      FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS r(unit_id, variant_id, at, n)
      JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(address, n) ON a.n = r.n
    ), units AS MATERIALIZED (
-     SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id
+     SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id, f.ship_country
      FROM fulfillment_unit f
      WHERE f.id IN (SELECT unit_id FROM req)
      ORDER BY f.id
@@ -58,6 +58,8 @@ const REDEEM = statement(
               WHEN NOT (u.choices ? r.variant_id::text) THEN 'not_a_choice'
               WHEN NOT EXISTS (SELECT 1 FROM shipping_rule s WHERE s.vendor_id = u.vendor_id AND s.country IN (r.address->>'country', '*'))
                 THEN 'country_not_shipped'
+              -- The buyer paid shipping to the recipient's country: the gift ships there.
+              WHEN u.ship_country IS NOT NULL AND u.ship_country <> r.address->>'country' THEN 'country_not_shipped'
             END AS refusal
      FROM req r LEFT JOIN units u ON u.id = r.unit_id
    ), variants AS MATERIALIZED (

@@ -95,7 +95,7 @@ describe("quote", () => {
     const body = (await res.json()) as { code: string; rows: Array<{ row: number; field: string; code: string }> };
     expect(body.code).toBe("invalid_recipients");
     expect(body.rows.map((r) => [r.row, r.field, r.code])).toEqual([
-      [2, "name", "invalid_field"],
+      [2, "name", "required"],
       [2, "email", "invalid_field"],
       [3, "country", "country_not_shipped"],
       [4, "country", "country_required"],

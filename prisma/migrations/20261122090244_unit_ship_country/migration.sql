@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "fulfillment_unit" ADD COLUMN     "ship_country" TEXT;
