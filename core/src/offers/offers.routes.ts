@@ -9,6 +9,7 @@ import { offerNotFound } from "./offer-rules.ts";
 import { getOffer, listOffers } from "./offer-view.ts";
 import { setOfferStatus } from "./set-offer-status.ts";
 import { updateOffer } from "./update-offer.ts";
+import { ChoiceSchema } from "../storefronts/choice.schema.ts";
 
 const Money = z.object({ amount: z.number().int(), currency: z.string() });
 const VendorOfferSchema = z
@@ -27,16 +28,7 @@ const VendorOfferSchema = z
     updatedAt: z.string(),
   })
   .openapi("VendorOffer");
-const PreviewChoice = z.object({
-  variantId: z.uuid(),
-  productId: z.uuid(),
-  productTitle: z.string(),
-  variantTitle: z.string(),
-  options: z.array(z.object({ name: z.string(), value: z.string() })),
-  imageUrl: z.string().nullable(),
-  available: z.number().int().nullable(),
-});
-const OfferDetail = VendorOfferSchema.extend({ preview: z.array(PreviewChoice) }).openapi("VendorOfferDetail");
+const OfferDetail = VendorOfferSchema.extend({ preview: z.array(ChoiceSchema) }).openapi("VendorOfferDetail");
 
 const security = [{ [VENDOR_SECURITY_SCHEME]: [] }];
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
