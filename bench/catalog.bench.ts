@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
       SHOPIFY_SANDBOX_URL: standIn.url,
       SHOPIFY_API_SECRET: standIn.apiSecret,
     });
-    const deps = await buildDeps(config, { log: createLogger("warn") });
+    const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.sql);
     receiver = http.createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -202,7 +202,7 @@ export async function run(): Promise<void> {
   const db = await freshPostgres("gl_bench_orders");
   try {
     const config = parseConfig({ NODE_ENV: "test", LOG_LEVEL: "warn", DATA_DIR: ".data/bench", DATABASE_URL: db.url });
-    const deps = await buildDeps(config, { log: createLogger("warn") });
+    const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.sql);
     const s = await seedVendor(deps.db);
     const org = await createBuyerOrg(deps.db, { name: "Bench", email: "b@bench.test" }, { actor: "bench" });
