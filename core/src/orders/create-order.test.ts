@@ -97,3 +97,25 @@ describe("fields the API does not know", () => {
     expect((await quote({ offerId: s.mugOfferId, recipients: [{ ...alice, country: "US" }], currency: "EUR" })).status).toBe(422);
   });
 });
+
+describe("send dates", () => {
+  it("takes a date alone, in JSON and CSV: today's is sent at once, not refused as past; one days gone is", async () => {
+    const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const today = await post(order([{ ...alice, sendAt: day(0) } as typeof alice]), "idem-date-today");
+    expect(today.status).toBe(201);
+    const { order: o } = (await today.json()) as { order: { id: string } };
+    const row = await t.deps.db.prisma.orderRecipient.findFirstOrThrow({ where: { orderId: o.id } });
+    expect(row.sendAt?.toISOString()).toBe(`${day(0)}T00:00:00.000Z`);
+    const csv = await t.app.request(`/v1/orders/csv?storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`, {
+      method: "POST",
+      headers: bearer(key, { "content-type": "text/csv", "idempotency-key": "idem-date-csv" }),
+      body: `name,email,country,send_at\nBob,bob@example.test,US,${day(0)}\n`,
+    });
+    expect(csv.status).toBe(201);
+    const past = await post(order([{ ...alice, sendAt: day(-3) } as typeof alice]), "idem-date-past");
+    expect(past.status).toBe(422);
+    expect(JSON.stringify(await past.json())).toContain("send_at_past");
+    const nonsense = await post(order([{ ...alice, sendAt: "2026-13-45" } as typeof alice]), "idem-date-bad");
+    expect(nonsense.status).toBe(422);
+  });
+});

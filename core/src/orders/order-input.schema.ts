@@ -11,7 +11,10 @@ const RecipientBody = z
     phone: z.string().optional(),
     message: z.string().optional(),
     country: z.string().optional().openapi({ description: "ISO 3166-1 alpha-2; decides the shipping rate." }),
-    sendAt: z.string().optional().openapi({ description: "ISO 8601; when the gift email goes out (default: at payment)." }),
+    sendAt: z.string().optional().openapi({
+      description:
+        "When the gift email goes out (default: at payment): an ISO 8601 date-time, or a date (2026-12-01), sent from the start of that day UTC and at once when that has passed; a date is in the past only once that day has ended everywhere.",
+    }),
     offerId: z.string().optional().openapi({ description: "Overrides the order's offerId for this recipient." }),
   })
   .partial()

@@ -40,6 +40,8 @@ export function allRowErrors(...lists: RowError[][]): RowError[] {
 
 const MAX_SEND_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
 const SEND_AT_GRACE_MS = 5 * 60 * 1000;
+/** A day ends everywhere 36 hours (24 + UTC-12) after it starts in UTC. */
+const DATE_ONLY_GRACE_MS = 36 * 60 * 60 * 1000;
 
 export function priceOrder(
   view: StorefrontView,
@@ -78,8 +80,14 @@ export function priceOrder(
     }
     let sendAtDate: Date | null = null;
     if (r.sendAt) {
-      sendAtDate = new Date(r.sendAt);
-      if (sendAtDate.getTime() < now.getTime() - SEND_AT_GRACE_MS) return err("sendAt", "send_at_past", "sendAt is in the past");
+      // A date alone is a calendar day in the buyer's own time zone, which we do not know: it
+      // is sent from the start of that day (UTC), at once if that has passed, and it is in the
+      // past only once that day has ended everywhere (today for a buyer in UTC-12 is
+      // yesterday in UTC).
+      const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(r.sendAt);
+      sendAtDate = new Date(dateOnly ? `${r.sendAt}T00:00:00Z` : r.sendAt);
+      const earliest = dateOnly ? now.getTime() - DATE_ONLY_GRACE_MS : now.getTime() - SEND_AT_GRACE_MS;
+      if (sendAtDate.getTime() < earliest) return err("sendAt", "send_at_past", "sendAt is in the past");
       if (sendAtDate.getTime() > now.getTime() + MAX_SEND_AHEAD_MS) {
         return err("sendAt", "send_at_too_far", "sendAt is more than a year ahead");
       }

@@ -151,8 +151,7 @@ export function parseRecipientsCsv(text: string): CsvResult {
     header.columns.forEach((name, j) => {
       if (name !== undefined) row[name] = cells[j] ?? "";
     });
-    // A date alone means the start of that day, UTC.
-    if (row.sendAt && /^\d{4}-\d{2}-\d{2}$/.test(row.sendAt)) row.sendAt = `${row.sendAt}T00:00:00Z`;
+    // A date alone (2026-12-01) stays a date: the order decides what it means (pricing.ts).
     return row;
   });
   if (!rowErrors.length && !syntax) return { ok: true, rows };

@@ -27,7 +27,9 @@ export const recipientSchema = z.object({
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code")
     .optional(),
-  sendAt: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z" }).optional(),
+  sendAt: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T09:00:00Z" })
+    .optional(),
   offerId: z.uuid("is not an offer id").optional(),
 });
 
