@@ -6,6 +6,7 @@ import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer
 import { OrderInput, OrderMeta, StorefrontSlug } from "./order-input.schema.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
 import { startCheckout } from "./checkout.ts";
+import { cancelOrder } from "./cancel-order.ts";
 import { giftLinksCsv } from "./gift-links.ts";
 import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 import { qrPng, qrSvg } from "../redemption/codes/qr.ts";
@@ -174,6 +175,24 @@ const getRoute = createRoute({
   },
 });
 
+const cancelOrderRoute = createRoute({
+  method: "post",
+  path: "/{id}/cancel",
+  tags: ["Orders"],
+  summary: "Cancel an order that is not paid",
+  description:
+    "For an order awaiting payment (or whose payment failed): its PaymentIntent, if checkout started one, is canceled at Stripe first, so no payment can go through afterwards. A paid order is not canceled as a whole: cancel its gifts one by one (each refunds its share).",
+  security,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: { description: "Canceled.", content: { "application/json": { schema: z.object({ id: z.uuid(), status: z.literal("canceled") }) } } },
+    ...problemResponses(400, 401, {
+      404: "No order of yours has this id.",
+      409: "The order is paid, canceled or refunded (`not_cancelable`), or Stripe is taking its payment now (`payment_in_progress`).",
+    }),
+  },
+});
+
 const checkoutRoute = createRoute({
   method: "post",
   path: "/{id}/checkout",
@@ -282,6 +301,17 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
     }
     const { ok: _ok, ...body } = r;
     return c.json(body, 200);
+  });
+
+  router.openapi(cancelOrderRoute, async (c) => {
+    const id = c.req.valid("param").id;
+    const r = await cancelOrder(deps, c.get("buyer"), id);
+    if (!r.ok) {
+      if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
+      if (r.code === "payment_in_progress") throw new ProblemError(409, "payment_in_progress", "The payment for this order has gone through or is being processed; cancel its gifts instead once it is paid.");
+      throw new ProblemError(409, "not_cancelable", "Only an order that is not paid can be canceled; cancel a paid order's gifts one by one.");
+    }
+    return c.json({ id, status: "canceled" as const }, 200);
   });
 
   router.openapi(cancelUnitRoute, async (c) => {

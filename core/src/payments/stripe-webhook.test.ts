@@ -163,6 +163,47 @@ describe("payment succeeded", () => {
   });
 });
 
+describe("cancelling an order before it is paid", () => {
+  const cancel = (orderId: string, k = key) => t.app.request(`/v1/orders/${orderId}/cancel`, { method: "POST", headers: bearer(k) });
+
+  it("cancels the PaymentIntent at Stripe first, so nothing can be paid afterwards; once only", async () => {
+    const orderId = await newOrder(2);
+    const { paymentIntentId } = await checkout(orderId);
+    const res = await cancel(orderId);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: orderId, status: "canceled" });
+    expect((await stripe.paymentIntents.retrieve(paymentIntentId)).status).toBe("canceled");
+    await expect(stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })).rejects.toThrow();
+    const again = await cancel(orderId);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: "not_cancelable" });
+    expect((await t.app.request(`/v1/orders/${orderId}/checkout`, { method: "POST", headers: bearer(key) })).status).toBe(409);
+    const transitions = await t.deps.db.prisma.stateTransition.findMany({ where: { entityId: orderId } });
+    expect(transitions.map((x) => [x.fromState, x.toState])).toEqual([["awaiting_payment", "canceled"]]);
+  });
+
+  it("cancels an order whose checkout never started, and an order whose card was declined", async () => {
+    expect((await cancel(await newOrder(1))).status).toBe(200);
+    const declined = await newOrder(1);
+    const { paymentIntentId } = await checkout(declined);
+    await stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_chargeDeclined" }).catch(() => undefined);
+    await waitUntil(async () => (await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: declined } })).status === "payment_failed");
+    expect((await cancel(declined)).status).toBe(200);
+  });
+
+  it("does not cancel a paid order (its gifts are canceled one by one), nor another buyer's", async () => {
+    const orderId = await newOrder(1);
+    const { paymentIntentId } = await checkout(orderId);
+    await stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" });
+    await waitUntil(async () => (await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).status === "paid");
+    const paid = await cancel(orderId);
+    expect(paid.status).toBe(409);
+    expect(await paid.json()).toMatchObject({ code: "not_cancelable" });
+    const other = (await createBuyerOrg(t.deps.db, { name: "Other", email: "o@other.test" }, { actor: "test" })).apiKey.key;
+    expect((await cancel(await newOrder(1), other)).status).toBe(404);
+  });
+});
+
 describe("refunds: cancel and expiry", () => {
   async function paidOrder(n: number) {
     const orderId = await newOrder(n);

@@ -20,6 +20,8 @@ export interface PaymentIntentInput {
 export interface Payments {
   createPaymentIntent(input: PaymentIntentInput): Promise<{ id: string; clientSecret: string; status: string }>;
   retrievePaymentIntent(id: string): Promise<{ id: string; clientSecret: string; status: string; amount: number; currency: string }>;
+  /** Cancels an intent that has not been paid; answers its status after (Stripe refuses once it succeeded). */
+  cancelPaymentIntent(id: string, input: { reason: "abandoned" | "requested_by_customer"; idempotencyKey: string }): Promise<{ status: string }>;
   createRefund(input: {
     paymentIntentId: string;
     amount: number;
@@ -75,6 +77,10 @@ export function createStripePayments(
     async retrievePaymentIntent(id) {
       const pi = await sdk().paymentIntents.retrieve(id);
       return { id: pi.id, clientSecret: pi.client_secret ?? "", status: pi.status, amount: pi.amount, currency: pi.currency.toUpperCase() };
+    },
+    async cancelPaymentIntent(id, input) {
+      const pi = await sdk().paymentIntents.cancel(id, { cancellation_reason: input.reason }, { idempotencyKey: input.idempotencyKey });
+      return { status: pi.status };
     },
     async createRefund(input) {
       const r = await sdk().refunds.create(
