@@ -110,7 +110,7 @@ export function AddressForm({ headingId, value: a, onChange, shipsTo, busy, prob
     onSubmit(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, a[f].trim()])) as unknown as AddressDraft);
   }
 
-  const message = (f: AddressField) => (errors[f] ? fieldMessage(f, errors[f]!, a.country) : undefined);
+  const message = (f: AddressField) => (errors[f] ? fieldMessage(f, errors[f]!, a.country, { onlyCountry: countries.length === 1 }) : undefined);
   const errId = (f: AddressField) => `${fieldId(f)}-err`;
   const labelFor = (f: AddressField) => (
     <label htmlFor={fieldId(f)}>

@@ -28,6 +28,10 @@ describe("address rules", () => {
     expect(fieldMessage("region", { code: "required" }, "JP")).toBe("Enter your prefecture");
     expect(fieldMessage("phone", { code: "invalid_phone" }, "US")).toBe("Enter a phone number with digits only, e.g. +1 555 010 0100");
     expect(fieldMessage("country", { code: "country_not_shipped" }, "PL")).toBe("This gift can’t be shipped to Poland. Choose another country.");
+    // The one country the gift's shipping was paid for: no other to choose.
+    expect(fieldMessage("country", { code: "country_not_shipped" }, "PL", { onlyCountry: true })).toBe(
+      "This gift ships only to Poland, and the brand can’t ship there at the moment. Please reach out to the sender.",
+    );
     // Codes it does not know: the server's words (fragments get the label in front).
     expect(fieldMessage("company", { code: "custom", message: "Not allowed." }, "US")).toBe("Not allowed.");
     expect(fieldMessage("region", { code: "custom", message: "is required for addresses in US" }, "US")).toBe("State is required for addresses in US");

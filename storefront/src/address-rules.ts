@@ -73,7 +73,8 @@ export interface FieldError {
 }
 
 /** The recipient-facing message for a field's problem, keyed on its code. */
-export function fieldMessage(field: AddressField, error: FieldError, country: string): string {
+/** `onlyCountry`: the gift may ship to this one country (the one its shipping was paid for). */
+export function fieldMessage(field: AddressField, error: FieldError, country: string, opts: { onlyCountry?: boolean } = {}): string {
   const label = fieldLabel(field, country);
   switch (error.code) {
     case "required":
@@ -88,6 +89,9 @@ export function fieldMessage(field: AddressField, error: FieldError, country: st
     case "invalid_country":
       return "Choose a country from the list";
     case "country_not_shipped":
+      if (opts.onlyCountry && country) {
+        return `This gift ships only to ${countryName(country)}, and the brand can’t ship there at the moment. Please reach out to the sender.`;
+      }
       return country ? `This gift can’t be shipped to ${countryName(country)}. Choose another country.` : "This gift can’t be shipped there. Choose another country.";
     case "too_big":
       return `${label} is too long (at most ${MAX_LENGTH[field]} characters)`;

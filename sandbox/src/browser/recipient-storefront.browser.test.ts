@@ -473,7 +473,7 @@ describe("recipient storefront (Chromium)", () => {
     try {
       const country = page.getByRole("combobox", { name: "Country" });
       await confirmButton(page).click();
-      const message = "This gift can’t be shipped to United States. Choose another country.";
+      const message = "This gift ships only to United States, and the brand can’t ship there at the moment. Please reach out to the sender.";
       await page.locator(".field-error", { hasText: message }).waitFor();
       expect(await country.getAttribute("aria-invalid")).toBe("true");
       const describedBy = (await country.getAttribute("aria-describedby"))!;
