@@ -205,6 +205,8 @@ export async function run(): Promise<void> {
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.sql);
     const s = await seedVendor(deps.db);
+    // Stock for every gift of the benchmark's orders (an order beyond an offer's stock is refused).
+    await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
     const org = await createBuyerOrg(deps.db, { name: "Bench", email: "b@bench.test" }, { actor: "bench" });
     const buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
     const created = await createOrder(deps, buyer, {

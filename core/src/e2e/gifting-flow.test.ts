@@ -58,6 +58,9 @@ beforeAll(async () => {
   worker = startWorker(t.deps);
   stripe = new Stripe("sk_test_e2e", { ...standIn.sdkConfig });
   s = await seedVendor(t.deps.db);
+  // The brand's shop has stock for every recipient of these orders (orders beyond the
+  // offer's stock are refused).
+  await t.deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 10_000 } });
 }, 60_000);
 afterAll(async () => {
   await worker?.stop();

@@ -119,3 +119,31 @@ describe("send dates", () => {
     expect(nonsense.status).toBe(422);
   });
 });
+
+describe("stock", () => {
+  it("refuses more recipients for an offer than its stock, saying from which row; the quote says so too", async () => {
+    const mug = s.variants["mug:default"]!;
+    const before = await t.deps.db.prisma.variant.findUniqueOrThrow({ where: { id: mug } });
+    await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: true, inventoryQuantity: before.inventoryReserved + 2 } });
+    try {
+      const three = order([alice, bob, carol]);
+      const res = await post(three, "idem-stock-1");
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { rows: Array<{ row: number; code: string; message: string }> };
+      expect(body.rows).toEqual([{ row: 3, field: "offerId", code: "insufficient_stock", message: expect.stringContaining("has 2 available") }]);
+      const quote = await t.app.request(`/v1/storefronts/${s.storefrontSlug}/quote`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ offerId: three.offerId, recipients: three.recipients }),
+      });
+      expect(quote.status).toBe(422);
+      expect(JSON.stringify(await quote.json())).toContain("insufficient_stock");
+      expect((await post(order([alice, bob]), "idem-stock-2")).status).toBe(201);
+      // Untracked stock is unlimited.
+      await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: false } });
+      expect((await post(three, "idem-stock-3")).status).toBe(201);
+    } finally {
+      await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: before.inventoryTracked, inventoryQuantity: before.inventoryQuantity } });
+    }
+  });
+});

@@ -210,6 +210,7 @@ describe("creating orders", () => {
     const message = "Thank you for everything you did for the team this year. Enjoy the holidays!";
     const csv = ["name,email,country,message", ...people(10_000).map((p) => `${p.name},${p.email},US,${message}`)].join("\n");
     expect(Buffer.byteLength(csv)).toBeGreaterThan(t.deps.config.BODY_LIMIT_BYTES); // more than other routes accept
+    await t.deps.db.prisma.variant.update({ where: { id: s.variants["mug:default"]! }, data: { inventoryQuantity: 20_000 } }); // stock for all
     const res = await postCsv(csv, `storefront=${s.storefrontSlug}&offerId=${s.mugOfferId}`);
     expect(res.status).toBe(201);
     const { order } = (await res.json()) as { order: { id: string; recipientCount: number } };

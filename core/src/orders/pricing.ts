@@ -101,7 +101,28 @@ export function priceOrder(
       sendAtDate,
     });
   });
-  if (errors.length > 0) return { ok: false, errors };
+  // More recipients for an offer than the brand has to give is refused now, not found out
+  // at redemption with the buyer's money held until the gifts expire. The bound is the stock
+  // of all the offer's choices as the storefront shows it now (untracked: unlimited); the
+  // brand's own shop may still restock before recipients choose.
+  const wanted = new Map<string, number>();
+  for (const p of priced) wanted.set(p.offerId, (wanted.get(p.offerId) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const p of priced) {
+    const n = (seen.get(p.offerId) ?? 0) + 1;
+    seen.set(p.offerId, n);
+    const offer = offers.get(p.offerId)!;
+    const stock = offerStock(offer);
+    if (n === stock + 1) {
+      errors.push({
+        row: p.row,
+        field: "offerId",
+        code: "insufficient_stock",
+        message: `"${offer.name}" has ${stock} available for gifts; this order has ${wanted.get(p.offerId)} recipients for it (too many from this row on)`,
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: allRowErrors(errors) };
 
   const lines = new Map<string, Quote["lines"][number]>();
   const shipping = new Map<string, Quote["shipping"][number]>();
@@ -132,4 +153,14 @@ export function priceOrder(
       totalAmount: itemsAmount + shippingAmount,
     },
   };
+}
+
+/** Units of an offer available to gifts now: the sum over its choices; untracked stock is unlimited. */
+export function offerStock(offer: { choices: Array<{ available: number | null }> }): number {
+  let n = 0;
+  for (const c of offer.choices) {
+    if (c.available === null) return Infinity;
+    n += c.available;
+  }
+  return n;
 }

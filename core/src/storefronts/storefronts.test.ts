@@ -121,6 +121,7 @@ describe("quote", () => {
 
   it("accepts 10,000 recipients and refuses 10,001", async () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `R${i}`, email: `r${i}@example.test`, country: "US" }));
+    await t.deps.db.prisma.variant.update({ where: { id: s.variants["mug:default"]! }, data: { inventoryTracked: false } }); // unlimited
     const ok = await quote({ offerId: s.mugOfferId, recipients: many(10_000) });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { totalAmount: number }).totalAmount).toBe(10_000 * 3800);
