@@ -254,21 +254,31 @@ export async function run(): Promise<void> {
       await context.addInitScript({ content: VITALS_SCRIPT });
       let lcpMax = 0;
       let clsMax = 0;
-      for (const [name, p] of pages) {
+      /** One load of the page in the admin frame: its LCP and CLS (LCP 0: no LCP entry was delivered). */
+      const measure = async (p: string) => {
         const page = await context.newPage();
-        const adminPath = p.replace(/^\/app/, "");
-        await page.goto(`${frame.adminUrl}${adminPath}`, { waitUntil: "load" });
-        const appFrame = page.frame({ name: "app-iframe" });
-        if (!appFrame) throw new Error("the admin frame has no app iframe");
-        await appFrame.waitForLoadState("load");
-        await appFrame.waitForSelector(".Polaris-Page", { timeout: 20_000 });
-        await page.waitForTimeout(1500); // late shifts and paints
-        const v = (await appFrame.evaluate("window.__vitals")) as { lcp: number; cls: number };
+        try {
+          await page.goto(`${frame.adminUrl}${p.replace(/^\/app/, "")}`, { waitUntil: "load" });
+          const appFrame = page.frame({ name: "app-iframe" });
+          if (!appFrame) throw new Error("the admin frame has no app iframe");
+          await appFrame.waitForLoadState("load");
+          await appFrame.waitForSelector(".Polaris-Page", { timeout: 20_000 });
+          await page.waitForTimeout(1500); // late shifts and paints
+          return (await appFrame.evaluate("window.__vitals")) as { lcp: number; cls: number };
+        } finally {
+          await page.close();
+        }
+      };
+      for (const [name, p] of pages) {
+        // Chromium now and then delivers no LCP entry to the frame's observer: that load is
+        // measured again rather than reported as an LCP of 0 ms.
+        let v = await measure(p);
+        for (let retry = 0; v.lcp === 0 && retry < 3; retry++) v = await measure(p);
+        if (v.lcp === 0) throw new Error(`no LCP entry for the ${name} page in 4 loads`);
         report({ metric: `admin.lcp.${name}`, value: v.lcp, unit: "ms" });
         report({ metric: `admin.cls.${name}`, value: v.cls, unit: "score" });
         lcpMax = Math.max(lcpMax, v.lcp);
         clsMax = Math.max(clsMax, v.cls);
-        await page.close();
       }
       report({ metric: "admin.lcp.max", value: lcpMax, unit: "ms", target: "<= 2500" });
       report({ metric: "admin.cls.max", value: Math.round(clsMax * 1000) / 1000, unit: "score", target: "<= 0.1" });
