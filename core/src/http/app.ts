@@ -85,8 +85,8 @@ export function createApp(deps: Deps, opts: CreateAppOptions = {}): App {
  * Everything every request passes through, as one middleware (each layer of Hono's
  * middleware chain costs an async frame per request, and the hot routes run near the bare
  * router's ceiling). In order: request id and logger; `Cache-Control: no-store` on `/v1`
- * answers unless the route sets its own; the body limit (413); NUL in the URL (400); the route. Then, only where the outcome calls for it: a thrown non-Error becomes a
- * 500 problem; a 404 for a path that exists under another method becomes a 405 with Allow;
+ * answers unless the route sets its own; the body limit (413); NUL in the URL (400); the
+ * route. Then, only where the outcome calls for it: a thrown non-Error becomes a 500 problem; a 404 for a path that exists under another method becomes a 405 with Allow;
  * an error response that is not a complete problem document is completed (except on
  * `ownErrorPages`); finally the id is echoed and the request line is logged.
  */

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../platform/logger.ts";
 import {
+  fieldError,
   PROBLEM_CONTENT_TYPE,
   ProblemError,
   problemResponse,
@@ -223,17 +224,15 @@ const MAX_FIELD_ERRORS = 50;
 
 /** Zod issues as field errors: where (body, query, …), a dotted path and a JSON Pointer. */
 export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldError[] {
-  return error.issues.slice(0, MAX_FIELD_ERRORS).map((issue) => {
-    const parts = issue.path.map((p) => truncate(String(p), 100));
-    return {
-      in: where,
-      path: parts.join("."),
-      pointer: parts.length ? `/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
+  return error.issues.slice(0, MAX_FIELD_ERRORS).map((issue) =>
+    fieldError(
+      issue.path.map((p) => truncate(String(p), 100)),
       // A schema's own check names its problem (`params.code`, e.g. `required`); else zod's code.
-      code: issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code,
-      message: truncate(issue.message, 300),
-    };
-  });
+      issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code,
+      truncate(issue.message, 300),
+      where,
+    ),
+  );
 }
 
 /**
@@ -249,13 +248,7 @@ export function validationHook(
     if (result.target === "json" || result.target === "form") {
       const nuls = nulPaths(result.data);
       if (nuls.length) {
-        const errors = nuls.map((parts) => ({
-          in: "body" as const,
-          path: parts.join("."),
-          pointer: parts.length ? `/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
-          code: "nul_character",
-          message: "contains a NUL character (\\u0000), which text cannot hold",
-        }));
+        const errors = nuls.map((parts) => fieldError(parts, "nul_character", "contains a NUL character (\\u0000), which text cannot hold"));
         throw new ProblemError(422, "invalid_characters", { detail: "The request body contains NUL characters; see errors.", errors });
       }
     }

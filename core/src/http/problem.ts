@@ -23,6 +23,21 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * The field error for the value at `parts` (keys and array indexes, outermost first): its
+ * dotted path and its JSON Pointer (RFC 6901: `~` and `/` escaped); no parts is the whole part.
+ */
+export function fieldError(parts: ReadonlyArray<string | number>, code: string, message: string, where: FieldError["in"] = "body"): FieldError {
+  const keys = parts.map(String);
+  return {
+    in: where,
+    path: keys.join("."),
+    pointer: keys.length ? `/${keys.map((k) => k.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}` : "",
+    code,
+    message,
+  };
+}
+
 export interface Problem {
   type: string;
   title: string;

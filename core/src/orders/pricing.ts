@@ -105,20 +105,21 @@ export function priceOrder(
   // at redemption with the buyer's money held until the gifts expire. The bound is the stock
   // of all the offer's choices as the storefront shows it now (untracked: unlimited); the
   // brand's own shop may still restock before recipients choose.
-  const wanted = new Map<string, number>();
-  for (const p of priced) wanted.set(p.offerId, (wanted.get(p.offerId) ?? 0) + 1);
-  const seen = new Map<string, number>();
+  const rowsOf = new Map<string, number[]>();
   for (const p of priced) {
-    const n = (seen.get(p.offerId) ?? 0) + 1;
-    seen.set(p.offerId, n);
-    const offer = offers.get(p.offerId)!;
+    const rows = rowsOf.get(p.offerId);
+    if (rows) rows.push(p.row);
+    else rowsOf.set(p.offerId, [p.row]);
+  }
+  for (const [offerId, rows] of rowsOf) {
+    const offer = offers.get(offerId)!;
     const stock = offerStock(offer);
-    if (n === stock + 1) {
+    if (rows.length > stock) {
       errors.push({
-        row: p.row,
+        row: rows[stock]!,
         field: "offerId",
         code: "insufficient_stock",
-        message: `"${offer.name}" has ${stock} available for gifts; this order has ${wanted.get(p.offerId)} recipients for it (too many from this row on)`,
+        message: `"${offer.name}" has ${stock} available for gifts; this order has ${rows.length} recipients for it (too many from this row on)`,
       });
     }
   }

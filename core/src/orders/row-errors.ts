@@ -1,4 +1,4 @@
-import { ProblemError, type FieldError } from "../http/problem.ts";
+import { fieldError, ProblemError, type FieldError } from "../http/problem.ts";
 import type { RowError } from "./recipients.ts";
 
 /**
@@ -24,16 +24,9 @@ export function recipientsProblem(errors: ReadonlyArray<RowError | FileError>, s
   const fileErrors = errors.filter((e): e is FileError => !isRowError(e));
   const fieldErrors: FieldError[] = [
     ...fileErrors.map((e): FieldError => ({ in: "body", path: e.field, pointer: "", code: e.code, message: e.message })),
-    ...rowErrors.map((e): FieldError => {
-      const at = e.field === "row" ? [String(e.row - 1)] : [String(e.row - 1), ...e.field.split(".")];
-      return {
-        in: "body",
-        path: ["recipients", ...at].join("."),
-        pointer: `/recipients/${at.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`,
-        code: e.code,
-        message: `row ${e.row}: ${e.message}`,
-      };
-    }),
+    ...rowErrors.map((e) =>
+      fieldError(["recipients", e.row - 1, ...(e.field === "row" ? [] : e.field.split("."))], e.code, `row ${e.row}: ${e.message}`),
+    ),
   ];
   return new ProblemError(422, "invalid_recipients", {
     detail: detail(rowErrors, fileErrors, source),

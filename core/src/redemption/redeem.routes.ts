@@ -3,7 +3,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../platform/deps.ts";
-import { ProblemError, problemResponses } from "../http/problem.ts";
+import { fieldError, ProblemError, problemResponses } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { addressSchema } from "./address.ts";
@@ -157,7 +157,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       const [status, detail] = problems[result.code];
       // The two a form shows on a field: the country, and the chosen item.
       const field = { country_not_shipped: "address.country", not_a_choice: "variantId", out_of_stock: "variantId" }[result.code as string];
-      const errors = field ? [{ in: "body" as const, path: field, pointer: `/${field.replace(".", "/")}`, code: result.code, message: detail }] : undefined;
+      const errors = field ? [fieldError(field.split("."), result.code, detail)] : undefined;
       throw new ProblemError(status, result.code, { detail, errors });
     }
     return viewResponse(c, result.view);
