@@ -10,6 +10,13 @@ import path from "node:path";
 const ROOT = import.meta.dirname;
 const DIST_INDEX = path.join(ROOT, "dist", "index.html");
 const LOCK = path.join(ROOT, ".build-lock");
+/** What the bundle is built from, including the api's address rules the form shares. */
+const SOURCES = [
+  path.join(ROOT, "src"),
+  path.join(ROOT, "index.html"),
+  path.join(ROOT, "vite.config.ts"),
+  path.join(ROOT, "..", "core", "src", "redemption", "address-rules.ts"),
+];
 
 function newest(p: string): number {
   const st = statSync(p, { throwIfNoEntry: false });
@@ -20,7 +27,7 @@ function newest(p: string): number {
 
 export function storefrontBuildIsCurrent(): boolean {
   const built = statSync(DIST_INDEX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return built > 0 && [path.join(ROOT, "src"), path.join(ROOT, "index.html"), path.join(ROOT, "vite.config.ts")].every((s) => newest(s) <= built);
+  return built > 0 && SOURCES.every((s) => newest(s) <= built);
 }
 
 export async function ensureStorefrontBuild(log: (line: string) => void = () => undefined): Promise<boolean> {

@@ -1,5 +1,7 @@
 import { countryName, REGIONS } from "./countries.ts";
 import type { AddressDraft } from "./gift-types.ts";
+// The api's own rules (one copy: the form asks for and accepts what the server does).
+import { PHONE, POSTAL_FORMATS, postalCodeFits, postalCodeRequired, regionRequired } from "../../core/src/redemption/address-rules.ts";
 
 /**
  * What a shipping address needs, per country, as the core checks it (core/src/redemption/
@@ -9,31 +11,13 @@ import type { AddressDraft } from "./gift-types.ts";
 export const ADDRESS_FIELDS = ["name", "company", "country", "line1", "line2", "city", "region", "postalCode", "phone"] as const;
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
-/** Countries whose addresses need a state/province/prefecture. */
-const REGION_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "JP", "IN", "CN"]);
-/** Countries without postal codes (a few common ones). */
-const NO_POSTAL = new Set(["AE", "HK", "IE", "QA"]);
-/** Postal code formats where they are well known, with an example for the message. */
-const POSTAL: Record<string, [RegExp, string]> = {
-  US: [/^\d{5}(-\d{4})?$/, "62701"],
-  CA: [/^[A-Za-z]\d[A-Za-z][ -]?\d[A-Za-z]\d$/, "K1A 0B1"],
-  GB: [/^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$/, "SW1A 1AA"],
-  DE: [/^\d{5}$/, "10115"],
-  FR: [/^\d{5}$/, "75001"],
-  ES: [/^\d{5}$/, "28001"],
-  IT: [/^\d{5}$/, "00184"],
-  NL: [/^\d{4} ?[A-Za-z]{2}$/, "1012 AB"],
-  AU: [/^\d{4}$/, "2000"],
-  JP: [/^\d{3}-?\d{4}$/, "100-0001"],
-};
-const PHONE = /^\+?[0-9 ().-]{6,20}$/;
 /** Longest values the core accepts (the inputs' maxLength). */
 export const MAX_LENGTH: Record<AddressField, number> = {
   name: 200, company: 200, country: 2, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, phone: 20,
 };
 
-export const regionRequired = (country: string) => REGION_REQUIRED.has(country);
-export const postalRequired = (country: string) => country !== "" && !NO_POSTAL.has(country);
+export { regionRequired };
+export const postalRequired = (country: string) => country !== "" && postalCodeRequired(country);
 export const isRequired = (field: AddressField, country: string): boolean =>
   field === "name" || field === "line1" || field === "city" || field === "country" ||
   (field === "region" && regionRequired(country)) || (field === "postalCode" && postalRequired(country));
@@ -81,7 +65,7 @@ export function fieldMessage(field: AddressField, error: FieldError, country: st
       if (field === "country") return "Choose a country";
       return `${REGIONS[country] && field === "region" ? "Choose" : "Enter"} your ${noun(field, country)}`;
     case "invalid_postal_code": {
-      const example = POSTAL[country]?.[1];
+      const example = POSTAL_FORMATS[country]?.example;
       return `Enter a valid ${noun(field, country)}${example ? `, e.g. ${example}` : ""}`;
     }
     case "invalid_phone":
@@ -112,8 +96,7 @@ export function validateAddress(a: AddressDraft): Partial<Record<AddressField, F
     if (isRequired(f, a.country) && value(f) === "") errors[f] = { code: "required" };
     else if (value(f).length > MAX_LENGTH[f]) errors[f] = { code: "too_big" };
   }
-  const postal = POSTAL[a.country];
-  if (!errors.postalCode && postal && value("postalCode") !== "" && !postal[0].test(value("postalCode"))) {
+  if (!errors.postalCode && value("postalCode") !== "" && !postalCodeFits(a.country, value("postalCode"))) {
     errors.postalCode = { code: "invalid_postal_code" };
   }
   if (!errors.phone && value("phone") !== "" && !PHONE.test(value("phone"))) errors.phone = { code: "invalid_phone" };

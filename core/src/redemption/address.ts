@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PHONE, postalCodeFits, postalCodeRequired, regionRequired } from "./address-rules.ts";
 
 /**
  * A shipping address as a recipient types it, checked for what carriers need: required
@@ -8,27 +9,6 @@ import { z } from "@hono/zod-openapi";
  * `invalid_postal_code`, `invalid_phone`, `invalid_country`); blank optional fields are
  * left out of the stored address.
  */
-const POSTAL: Record<string, RegExp> = {
-  US: /^\d{5}(-\d{4})?$/,
-  CA: /^[A-Za-z]\d[A-Za-z][ -]?\d[A-Za-z]\d$/,
-  GB: /^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$/,
-  DE: /^\d{5}$/,
-  FR: /^\d{5}$/,
-  ES: /^\d{5}$/,
-  IT: /^\d{5}$/,
-  NL: /^\d{4} ?[A-Za-z]{2}$/,
-  AU: /^\d{4}$/,
-  JP: /^\d{3}-?\d{4}$/,
-};
-/** Countries whose addresses need a state/province/prefecture. */
-const REGION_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "JP", "IN", "CN"]);
-/** Countries without postal codes (a few common ones). */
-const NO_POSTAL = new Set(["AE", "HK", "IE", "QA"]);
-
-/** Whether addresses in `country` need a region / a postal code (what a form should ask for). */
-export const regionRequired = (country: string) => REGION_REQUIRED.has(country);
-export const postalCodeRequired = (country: string) => !NO_POSTAL.has(country);
-
 const REQUIRED: Record<string, string> = {
   name: "Enter the recipient's name.",
   line1: "Enter the street address.",
@@ -65,14 +45,14 @@ export const addressSchema = z
       const country = filled(a.country) ? a.country.toUpperCase() : undefined;
       const known = country !== undefined && /^[A-Z]{2}$/.test(country);
       if (country !== undefined && !known) issue("country", "invalid_country", "Use a two-letter ISO country code, such as US or GB.");
-      if (filled(a.phone) && !/^\+?[0-9 ().-]{6,20}$/.test(a.phone)) {
+      if (filled(a.phone) && !PHONE.test(a.phone)) {
         issue("phone", "invalid_phone", "Use digits, spaces and + ( ) . - only, e.g. +1 555 010 0100.");
       }
       if (!known) return;
       if (regionRequired(country) && blank(a.region)) issue("region", "required", REQUIRED.region!);
       if (postalCodeRequired(country)) {
         if (blank(a.postalCode)) issue("postalCode", "required", REQUIRED.postalCode!);
-        else if (filled(a.postalCode) && POSTAL[country] && !POSTAL[country].test(a.postalCode)) {
+        else if (filled(a.postalCode) && !postalCodeFits(country, a.postalCode)) {
           issue("postalCode", "invalid_postal_code", "This is not a valid postal code for the country.");
         }
       }
