@@ -9,7 +9,12 @@ import { migrate } from "./migrate.ts";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 
-/** `npm run db:new-migration` on a copy of the project's prisma folder: no database involved. */
+/**
+ * `npm run db:new-migration` on a copy of the project's prisma folder: no database involved.
+ * Three runs of the Prisma CLI, each about 17 s on this 2-core box when it is slow (the CLI
+ * lingers about 10 s after answering, on its in-memory PGlite's timers), and more while the
+ * other test worker is busy: hence the long timeout.
+ */
 describe("authoring a migration", () => {
   it("writes the SQL for a schema change, and nothing when there is none", async () => {
     const work = mkdtempSync(path.join(tmpdir(), "giftloop-newmig-"));
@@ -46,5 +51,5 @@ describe("authoring a migration", () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  }, 240_000);
 });
