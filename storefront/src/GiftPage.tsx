@@ -130,10 +130,10 @@ export function GiftPage({ token, code = null, api = defaultApi, initialGift }: 
       if (fresh) setGift(fresh);
       setStep({ kind: "choose" });
       moveFocus(FOCUS.stock);
-    } else if (p.code === "already_redeemed" || p.code === "unavailable" || p.code === "expired") {
+    } else if (p.code === "already_redeemed" || p.code === "unavailable" || p.code === "expired" || p.code === "on_hold") {
       // The gift changed under the form: show what it is now, not the form.
       const fresh = await reload();
-      const status = p.code === "expired" ? "expired" : p.code === "unavailable" ? "canceled" : null;
+      const status = p.code === "expired" ? "expired" : p.code === "unavailable" ? "canceled" : p.code === "on_hold" ? "on_hold" : null;
       if (fresh && fresh.status !== "available") setGift(fresh);
       else if (status) setGift({ ...gift!, status });
       moveFocus(p.code === "already_redeemed" && fresh?.redemption ? FOCUS.status : FOCUS.ended);
@@ -204,6 +204,14 @@ export function GiftPage({ token, code = null, api = defaultApi, initialGift }: 
             )}
             <p className="muted expiry">Choose by {formatDate(gift.expiresAt)}. Shipping is on us.</p>
           </>
+        ) : gift.status === "on_hold" ? (
+          <section className="status ended" aria-labelledby={FOCUS.ended}>
+            <h2 id={FOCUS.ended} tabIndex={-1}>This gift is on hold</h2>
+            <p>
+              It can't be redeemed right now{gift.senderName ? `, while ${gift.senderName}'s order is being reviewed` : ", while the order is being reviewed"}. Please come back
+              in a few days, or reach out to the sender if you have questions.
+            </p>
+          </section>
         ) : gift.status === "expired" || gift.status === "canceled" ? (
           <section className="status ended" aria-labelledby={FOCUS.ended}>
             <h2 id={FOCUS.ended} tabIndex={-1}>{gift.status === "expired" ? "This gift has expired" : "This gift was canceled"}</h2>

@@ -17,6 +17,7 @@ export function statusTitle(status: string): string {
     case "shipped": return "Gift on its way";
     case "expired": return "Gift expired";
     case "canceled": return "Gift canceled";
+    case "on_hold": return "Gift on hold";
     default: return "Gift confirmed";
   }
 }

@@ -4,6 +4,7 @@ import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { refundUnitShare } from "../payments/refunds.ts";
 import { html } from "../integrations/email/html.ts";
 import { formatMoney } from "../platform/money.ts";
+import { orderOnHoldSql } from "../orders/order-hold.ts";
 
 /**
  * Expiry: units nobody redeemed before their expiry date expire, and the buyer is refunded
@@ -23,9 +24,11 @@ export const expireUnitsJob = defineJob({
     for (;;) {
       const n = await db.prisma.$transaction(async (tx) => {
         const due = await tx.$queryRawUnsafe<Array<{ id: string; order_id: string; version: number; amount: number; currency: string }>>(
-          `SELECT id::text, order_id::text, version, amount, currency FROM fulfillment_unit
-           WHERE status IN ('issued', 'sent') AND expires_at <= now()
-           ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT u.id::text, u.order_id::text, u.version, u.amount, u.currency FROM fulfillment_unit u
+           WHERE u.status IN ('issued', 'sent') AND u.expires_at <= now()
+             -- A disputed payment's gifts wait for the dispute: expired and refunded after a win, canceled after a loss.
+             AND NOT EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")})
+           ORDER BY u.expires_at LIMIT $1 FOR UPDATE OF u SKIP LOCKED`,
           BATCH,
         );
         const day = new Date().toISOString().slice(0, 10);

@@ -4,6 +4,7 @@ import { renderGiftEmail } from "../integrations/email/gift-email.ts";
 import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 import { qrPng } from "../redemption/codes/qr.ts";
+import { isOnHold, orderOnHoldNow } from "../orders/order-hold.ts";
 
 /** The gift email's job key, also the email's idempotency key: one gift email per unit. */
 export const giftEmailKey = (unitId: string) => `unit:${unitId}:gift-email`;
@@ -12,7 +13,8 @@ export const giftEmailKeySql = (unitIdSql: string) => `'unit:' || ${unitIdSql} |
 
 /**
  * Sends one recipient's gift email (brand, message, button link, QR code) and marks the
- * unit sent. Runs at the unit's send date. Held while the order is disputed. A retry after a
+ * unit sent. Runs at the unit's send date. Held while the payment is disputed (the order is on
+ * hold: orders/order-hold.ts), and sent by the dispute's close if it is won. A retry after a
  * send whose bookkeeping failed sends the same message again (same Message-ID, so mail
  * systems can tell) rather than risk not sending it.
  */
@@ -25,8 +27,9 @@ export const giftEmailJob = defineJob({
     const { db } = ctx.deps;
     const unit = await db.prisma.fulfillmentUnit.findUnique({ where: { id: unitId }, include: { order: true } });
     if (!unit || unit.status !== "issued") return; // gone, sent already, or canceled meanwhile
-    if (unit.order.disputedAt) {
-      ctx.log.warn({ unit: unitId }, "order disputed: gift email held");
+    // Held while the payment is disputed; the dispute's close sends it (dispute-hold.ts).
+    if (isOnHold(unit.order) && (await orderOnHoldNow(db, unit.orderId))) {
+      ctx.log.warn({ unit: unitId }, "payment disputed: gift email held");
       return;
     }
     const storefront = await db.prisma.storefront.findUniqueOrThrow({ where: { id: unit.order.storefrontId }, include: { vendor: true } });

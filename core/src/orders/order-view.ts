@@ -1,5 +1,6 @@
 import type { OrderStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { Database } from "../platform/db/connect.ts";
+import { isOnHold } from "./order-hold.ts";
 
 /**
  * A buyer's view of their orders: totals, status, and each recipient with their gift's
@@ -32,7 +33,9 @@ export interface OrderSummary {
   totalAmount: number;
   refundedAmount: number;
   recipientCount: number;
+  /** A dispute of the payment is open: the gifts are on hold (order-hold.ts). */
   disputed: boolean;
+  dispute: { status: string; amount: number | null; openedAt: string; closedAt: string | null } | null;
   buyerReference: string | null;
   createdAt: string;
   paidAt: string | null;
@@ -50,7 +53,10 @@ function summary(o: OrderRow): OrderSummary {
     totalAmount: o.totalAmount,
     refundedAmount: o.refundedAmount,
     recipientCount: o.recipientCount,
-    disputed: o.disputedAt !== null,
+    disputed: isOnHold(o),
+    dispute: o.disputedAt
+      ? { status: o.disputeStatus ?? "needs_response", amount: o.disputeAmount, openedAt: o.disputedAt.toISOString(), closedAt: o.disputeClosedAt?.toISOString() ?? null }
+      : null,
     buyerReference: o.buyerReference,
     createdAt: o.createdAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,

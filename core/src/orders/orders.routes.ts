@@ -29,14 +29,27 @@ const idempotencyHeader = z.object({
 const OrderSummarySchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(["awaiting_payment", "payment_failed", "paid", "canceled", "refunded"]),
+    status: z.enum(["awaiting_payment", "payment_failed", "paid", "canceled", "refunded", "charged_back"]).openapi({
+      description: "`charged_back`: the card issuer returned the payment to the buyer (a dispute lost); gifts not yet ordered from the brand were canceled.",
+    }),
     currency: z.string(),
     itemsAmount: z.number().int(),
     shippingAmount: z.number().int(),
     totalAmount: z.number().int(),
     refundedAmount: z.number().int(),
     recipientCount: z.number().int(),
-    disputed: z.boolean(),
+    disputed: z.boolean().openapi({
+      description: "A dispute of the payment is open: the order's gifts are on hold (no emails, redemptions, brand orders, expiries or refunds) until it closes.",
+    }),
+    dispute: z
+      .object({
+        status: z.string().openapi({ description: "Stripe's status of the dispute, e.g. needs_response, under_review, won, lost." }),
+        amount: z.number().int().nullable(),
+        openedAt: z.iso.datetime(),
+        closedAt: z.iso.datetime().nullable(),
+      })
+      .nullable()
+      .openapi({ description: "The payment's dispute, if it was ever disputed." }),
     buyerReference: z.string().nullable(),
     createdAt: z.iso.datetime(),
     paidAt: z.iso.datetime().nullable(),
@@ -228,7 +241,7 @@ const cancelUnitRoute = createRoute({
       description: "Canceled; the refund is on its way.",
       content: { "application/json": { schema: z.object({ status: z.literal("canceled"), refund: z.object({ amount: z.number().int(), currency: z.string() }) }) } },
     },
-    ...problemResponses(400, 401, { 404: "No such gift in your order.", 409: "Already redeemed, expired or canceled (`not_cancelable`)." }),
+    ...problemResponses(400, 401, { 404: "No such gift in your order.", 409: "Already redeemed, expired or canceled (`not_cancelable`), or the order's payment is disputed (`order_disputed`)." }),
   },
 });
 
@@ -319,6 +332,9 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
     const r = await cancelUnit(deps, c.get("buyer").buyerOrgId, p.id, p.unitId);
     if (!r.ok) {
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No such gift in your order.");
+      if (r.code === "order_disputed") {
+        throw new ProblemError(409, "order_disputed", "The payment of this order is disputed: its gifts are on hold until the dispute closes, and Stripe cannot refund it meanwhile.");
+      }
       throw new ProblemError(409, "not_cancelable", "This gift was already redeemed, expired or canceled.");
     }
     return c.json({ status: "canceled" as const, refund: { amount: r.refundAmount, currency: r.currency } }, 200);

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import type { Tx } from "../jobs/queue.ts";
-import { defineJob } from "../jobs/registry.ts";
+import { defineJob, PermanentJobError } from "../jobs/registry.ts";
 import type { Deps } from "../platform/deps.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
+import { isOnHold } from "../orders/order-hold.ts";
+
+/** Stripe's refusals that a retry cannot change: the payment was charged back, or is refunded already. */
+const REFUSED = ["charge_disputed", "charge_already_refunded"];
 
 /**
  * Refunds of a unit's share of its order. Recording the refund and enqueueing the Stripe
@@ -17,15 +21,36 @@ export const createStripeRefundJob = defineJob({
   backoff: { baseMs: 10_000, maxMs: 30 * 60_000 },
   async handler({ refundId }, ctx) {
     const refund = await ctx.deps.db.prisma.refund.findUnique({ where: { id: refundId }, include: { order: true } });
-    if (!refund || refund.stripeRefundId) return;
+    if (!refund || refund.stripeRefundId || refund.status !== "pending") return; // sent already, or settled otherwise (a chargeback)
     if (!refund.order.stripePaymentIntentId) throw new Error(`order ${refund.orderId} has no payment intent`);
-    const r = await ctx.deps.payments.createRefund({
-      paymentIntentId: refund.order.stripePaymentIntentId,
-      amount: refund.amount,
-      reason: "requested_by_customer",
-      metadata: { giftloop_refund_id: refund.id, giftloop_order_id: refund.orderId, ...(refund.unitId ? { giftloop_unit_id: refund.unitId } : {}) },
-      idempotencyKey: refund.idempotencyKey,
-    });
+    if (isOnHold(refund.order)) {
+      // Stripe does not refund a disputed payment; the dispute's close sends this refund or cancels it (disputes.ts).
+      ctx.log.warn({ refund: refund.id, order: refund.orderId }, "payment disputed: refund waits for the dispute");
+      return;
+    }
+    let r: { id: string; status: string };
+    try {
+      r = await ctx.deps.payments.createRefund({
+        paymentIntentId: refund.order.stripePaymentIntentId,
+        amount: refund.amount,
+        reason: "requested_by_customer",
+        metadata: { giftloop_refund_id: refund.id, giftloop_order_id: refund.orderId, ...(refund.unitId ? { giftloop_unit_id: refund.unitId } : {}) },
+        idempotencyKey: refund.idempotencyKey,
+      });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === "string" && REFUSED.includes(code)) {
+        // Retrying cannot change Stripe's answer: the refund is failed, for finance to settle
+        // with the buyer another way, and the job is dead-lettered with the reason.
+        const why = `Stripe refused the refund (${code}): ${(err as Error).message}`;
+        await ctx.deps.db.prisma.$transaction(async (tx) => {
+          await tx.refund.updateMany({ where: { id: refund.id, status: "pending" }, data: { status: "failed", failureReason: why.slice(0, 1000) } });
+          await tx.auditLog.create({ data: { actor: "stripe", action: "refund.failed", entity: "refund", entityId: refund.id, data: { order: refund.orderId, code } } });
+        });
+        throw new PermanentJobError(why);
+      }
+      throw err;
+    }
     await ctx.deps.db.prisma.refund.update({ where: { id: refund.id }, data: { stripeRefundId: r.id } });
     if (r.status === "succeeded" || r.status === "failed") await applyRefundOutcome(ctx.deps, r.id, r.status);
   },

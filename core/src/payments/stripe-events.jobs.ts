@@ -7,18 +7,23 @@ import { loadWebhook, markWebhookProcessed } from "../webhooks/event-log.ts";
 import type { Logger } from "../platform/logger.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { applyRefundOutcome } from "./refunds.ts";
+import { syncDispute } from "./disputes.ts";
 
 /**
  * Processes one recorded Stripe event. Each topic's handler is safe to run twice: it reads
  * the current state and does nothing when the event's effect is already there.
  */
 type StripeObject = Record<string, unknown> & { id: string };
-type Handler = (deps: Deps, object: StripeObject, log: Logger) => Promise<void>;
+type Handler = (deps: Deps, object: StripeObject, log: Logger, type: string) => Promise<void>;
 
 const handlers: Record<string, Handler> = {
   "payment_intent.succeeded": paymentSucceeded,
   "payment_intent.payment_failed": paymentFailed,
-  "charge.dispute.created": disputeCreated,
+  "charge.dispute.created": disputeChanged,
+  "charge.dispute.updated": disputeChanged,
+  "charge.dispute.funds_withdrawn": disputeChanged,
+  "charge.dispute.funds_reinstated": disputeChanged,
+  "charge.dispute.closed": disputeChanged,
   "refund.created": refundChanged,
   "refund.updated": refundChanged,
   "refund.failed": refundChanged,
@@ -45,7 +50,7 @@ export const processStripeEvent = defineJob({
     if (handler) {
       const object = (event.payload as { data?: { object?: StripeObject } }).data?.object;
       if (!object?.id) throw new PermanentJobError(`event ${event.externalId} has no data.object`);
-      await handler(ctx.deps, object, ctx.log);
+      await handler(ctx.deps, object, ctx.log, event.topic);
     } else {
       ctx.log.debug({ topic: event.topic }, "stripe event not handled");
     }
@@ -83,13 +88,7 @@ async function paymentFailed(deps: Deps, pi: StripeObject, log: Logger): Promise
   }
 }
 
-async function disputeCreated(deps: Deps, dispute: StripeObject, log: Logger): Promise<void> {
-  const order = await orderOf(deps, dispute, "payment_intent");
-  if (!order) return;
-  // Flag the order: no further gift emails go out; an operator reviews it.
-  await deps.db.prisma.giftOrder.updateMany({ where: { id: order.id, disputedAt: null }, data: { disputedAt: new Date() } });
-  await deps.db.prisma.auditLog.create({
-    data: { actor: "stripe", action: "gift_order.disputed", entity: "gift_order", entityId: order.id, data: { dispute: dispute.id } },
-  });
-  log.warn({ order: order.id, dispute: dispute.id }, "order disputed: further gifts held");
+/** Every dispute event carries the dispute as it stands: one handler brings the order in line (disputes.ts). */
+async function disputeChanged(deps: Deps, dispute: StripeObject, log: Logger, type: string): Promise<void> {
+  await syncDispute(deps, dispute, log, type);
 }

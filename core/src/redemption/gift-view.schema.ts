@@ -9,7 +9,8 @@ import { ChoiceSchema } from "../storefronts/choice.schema.ts";
 export const GiftViewSchema = z
   .object({
     status: z.string().openapi({
-      description: "`available` or `expired` for a gift not yet redeemed; else `redeemed`, `pushed`, `shipped`, `delivered` or `canceled`.",
+      description:
+        "`available` or `expired` for a gift not yet redeemed, or `on_hold` while the sender's payment is disputed (it cannot be redeemed for now); else `redeemed`, `pushed`, `shipped`, `delivered` or `canceled`.",
     }),
     brand: z.object({
       name: z.string(),

@@ -112,6 +112,25 @@ describe("gift view built by the database", () => {
     expect(v.choices.map((c) => c.variantTitle)).not.toContain("S / Sand");
   });
 
+  it("shows a gift not yet redeemed as on hold while its payment is disputed, past its expiry too; redeemed ones as they are", async () => {
+    const now = new Date();
+    const [open, , pastExpiry, shipped] = units as [string, string, string, string];
+    const { orderId } = await t.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: open } });
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: pastExpiry }, data: { expiresAt: new Date(now.getTime() - 1000) } });
+    await t.db.prisma.fulfillmentUnit.update({ where: { id: shipped }, data: { status: "shipped", chosenVariantId: s.variants["hoodie:L/Sand"]!, shippingAddress: address, redeemedAt: now } });
+    await t.db.prisma.giftOrder.update({ where: { id: orderId }, data: { disputedAt: now, disputeStatus: "needs_response" } });
+    try {
+      expect((await view(open, now)).status).toBe("on_hold");
+      expect((await view(pastExpiry, now)).status).toBe("on_hold");
+      expect((await view(shipped, now)).status).toBe("shipped");
+      await t.db.prisma.giftOrder.update({ where: { id: orderId }, data: { disputeClosedAt: now, disputeStatus: "won" } });
+      expect((await view(open, now)).status).toBe("available");
+      expect((await view(pastExpiry, now)).status).toBe("expired");
+    } finally {
+      await t.db.prisma.giftOrder.update({ where: { id: orderId }, data: { disputedAt: null, disputeStatus: null, disputeClosedAt: null } });
+    }
+  });
+
   it("answers a redemption with the view a page view then shows: redeemed, the choice with its stock after it", async () => {
     const unitId = units[5]!;
     const variantId = s.variants["notebook:Green"]!;

@@ -1,10 +1,14 @@
 import { batchLoader, type BatchLoader } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
+import { orderOnHoldSql } from "../orders/order-hold.ts";
 import { CHOICE_AVAILABLE, CHOICE_IMAGE, CHOICE_ORDER, choiceRows, type Choice } from "../storefronts/offer-choices.ts";
 
 /** What a recipient sees of their gift (the body of GET /v1/redeem/gift and of a redemption). */
 export interface GiftView {
-  /** `available` or `expired` for a gift not yet redeemed, else the unit's status. */
+  /**
+   * `available`, `expired` or `on_hold` (its payment is disputed: it cannot be redeemed for
+   * now) for a gift not yet redeemed, else the unit's status.
+   */
   status: string;
   /** `logoUrl`: the brand's logo (absolute where the api knows its public URL), null without one. */
   brand: { name: string; primaryColor: string; accentColor: string; logoUrl: string | null };
@@ -47,7 +51,8 @@ export const unitColumns = (set: { status?: string; chosen?: string; address?: s
             ${set.chosen ?? "u.chosen_variant_id::text"} AS chosen, ${set.address ?? "u.shipping_address"} AS shipping_address,
             ${set.redeemedAt ?? "u.redeemed_at"} AS redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url,
             u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
-            s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text, u.ship_country`;
+            s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text, u.ship_country,
+            ${orderOnHoldSql("o")} AS on_hold`;
 export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
      JOIN storefront s ON s.id = o.storefront_id
      JOIN vendor v ON v.id = s.vendor_id
@@ -90,7 +95,8 @@ export const CHOICE_LIST_JOIN = "LEFT JOIN ul ON ul.offer_id = u.offer_id AND ul
  * URL; `ul` is the unit's row of choiceListsCte, `sc` its vendor's of countriesCte.
  */
 export const viewJson = (now: string, base: string) => `json_build_object(
-     'status', CASE WHEN u.status IN ('issued', 'sent') THEN CASE WHEN u.expires_at <= ${now} THEN 'expired' ELSE 'available' END ELSE u.status END,
+     'status', CASE WHEN u.status IN ('issued', 'sent') THEN
+       CASE WHEN u.on_hold THEN 'on_hold' WHEN u.expires_at <= ${now} THEN 'expired' ELSE 'available' END ELSE u.status END,
      'brand', json_build_object('name', u.brand_name, 'primaryColor', u.primary_color, 'accentColor', u.accent_color,
        'logoUrl', CASE WHEN u.logo_key IS NOT NULL AND u.storefront_active THEN ${base} || '/v1/storefronts/' || u.storefront_slug || '/logo' END),
      'welcomeText', NULLIF(btrim(u.welcome_text), ''),

@@ -80,7 +80,7 @@ const redeemRoute = createRoute({
   responses: {
     200: { description: "Redeemed; the gift as it now stands.", content: { "application/json": { schema: GiftViewSchema } } },
     ...problemResponses(400, 401, 413, 415, {
-      409: "Already redeemed (`already_redeemed`) or the choice is out of stock (`out_of_stock`).",
+      409: "Already redeemed (`already_redeemed`), the choice is out of stock (`out_of_stock`), or the gift is on hold while its payment is disputed (`on_hold`).",
       410: "The gift expired or was canceled.",
       422: "Invalid address, a variant that is not one of the choices, or a country the brand does not ship to.",
     }),
@@ -149,6 +149,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
         not_found: [401, "This gift no longer exists."],
         already_redeemed: [409, "This gift was already redeemed."],
         unavailable: [410, "This gift was canceled."],
+        on_hold: [409, "This gift is on hold for now and cannot be redeemed yet. Please try again later, or ask the sender."],
         expired: [410, "This gift has expired."],
         not_a_choice: [422, "That item is not one of this gift's choices."],
         country_not_shipped: [422, "The brand does not ship to that country."],

@@ -5,11 +5,12 @@ import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles
 import type { Address } from "./address.ts";
 import { CHOICE_LIST_JOIN, choiceListsCte, choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson } from "./gift-view.ts";
 import { PUSH_ENQUEUE_CTE } from "../fulfillment/push/push.enqueue.ts";
+import { orderOnHoldSql } from "../orders/order-hold.ts";
 
 export type RedeemResult =
   /** `view`: the gift as it now stands, a `GiftView` as JSON text. */
   | { ok: true; view: string }
-  | { ok: false; code: "not_found" | "already_redeemed" | "unavailable" | "expired" | "not_a_choice" | "country_not_shipped" | "out_of_stock" };
+  | { ok: false; code: "not_found" | "already_redeemed" | "unavailable" | "on_hold" | "expired" | "not_a_choice" | "country_not_shipped" | "out_of_stock" };
 
 type Refusal = Exclude<RedeemResult, { ok: true }>["code"];
 
@@ -23,7 +24,8 @@ const REDEEMABLE = (Object.keys(unitLifecycle.transitions) as UnitStatus[]).filt
  * - `units`: lock each unit (in id order), so its status is the latest committed one;
  * - `checked`: each request's refusal, if any, against the locked unit, in the order the
  *   recipient would want to hear them: not found, already redeemed, not redeemable
- *   (canceled...), expired, not one of the unit's choices, a country the brand does not ship to;
+ *   (canceled...), on hold (its payment is disputed: orders/order-hold.ts), expired, not one
+ *   of the unit's choices, a country the brand does not ship to;
  * - `variants`: lock the chosen variants (not deleted), in id order, after every unit (the
  *   ARRAY subquery is evaluated before the scan locks anything);
  * - `granted`: per variant, the acceptable requests in request order, as many as its stock
@@ -43,7 +45,8 @@ const REDEEM = statement(
      FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS r(unit_id, variant_id, at, n)
      JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(address, n) ON a.n = r.n
    ), units AS MATERIALIZED (
-     SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id, f.ship_country
+     SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id, f.ship_country,
+            EXISTS (SELECT 1 FROM gift_order o WHERE o.id = f.order_id AND ${orderOnHoldSql("o")}) AS on_hold
      FROM fulfillment_unit f
      WHERE f.id IN (SELECT unit_id FROM req)
      ORDER BY f.id
@@ -54,6 +57,7 @@ const REDEEM = statement(
               WHEN u.id IS NULL THEN 'not_found'
               WHEN u.status IN ('redeemed', 'pushed', 'shipped', 'delivered') THEN 'already_redeemed'
               WHEN NOT (u.status = ANY ($5::text[])) THEN 'unavailable'
+              WHEN u.on_hold THEN 'on_hold'
               WHEN u.expires_at <= r.at THEN 'expired'
               WHEN NOT (u.choices ? r.variant_id::text) THEN 'not_a_choice'
               WHEN NOT EXISTS (SELECT 1 FROM shipping_rule s WHERE s.vendor_id = u.vendor_id AND s.country IN (r.address->>'country', '*'))

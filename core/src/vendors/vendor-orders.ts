@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import { orderOnHoldSql } from "../orders/order-hold.ts";
 
 /**
  * Gift orders as a brand sees them: only the orders holding at least one of its gifts
@@ -147,7 +148,8 @@ export interface VendorUnitRow {
 }
 
 export interface VendorOrderDetail {
-  order: Omit<VendorOrderRow, "statusCounts" | "units" | "amount"> & { recipientCount: number; senderName: string | null };
+  /** `onHold`: the buyer's payment is disputed, so nothing of the order moves (orders/order-hold.ts). */
+  order: Omit<VendorOrderRow, "statusCounts" | "units" | "amount"> & { recipientCount: number; senderName: string | null; onHold: boolean };
   /** Counts over all of this vendor's units in the order (not only the page). */
   statusCounts: Partial<Record<UnitStatus, number>>;
   units: Page<VendorUnitRow>;
@@ -171,10 +173,11 @@ export async function vendorOrder(
     currency: string;
     recipient_count: number;
     sender_name: string | null;
+    on_hold: boolean;
     status_counts: Record<string, number> | null;
   }>(
     `SELECT o.id::text AS id, o.created_at, o.status::text AS status, b.name AS buyer_name, o.buyer_reference,
-            o.currency, o.recipient_count, o.sender_name,
+            o.currency, o.recipient_count, o.sender_name, ${orderOnHoldSql("o")} AS on_hold,
             (SELECT jsonb_object_agg(status, n) FROM (
                SELECT status::text AS status, count(*)::int AS n FROM fulfillment_unit
                 WHERE order_id = o.id AND vendor_id = $1 GROUP BY status) g) AS status_counts
@@ -205,6 +208,7 @@ export async function vendorOrder(
       currency: head.currency,
       recipientCount: head.recipient_count,
       senderName: head.sender_name,
+      onHold: head.on_hold,
     },
     statusCounts: (head.status_counts ?? {}) as Partial<Record<UnitStatus, number>>,
     units: { rows: units.map(unitRow), total, page, pageSize, hasNext: offset + units.length < total },

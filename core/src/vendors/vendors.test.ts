@@ -192,7 +192,12 @@ describe("vendor orders", () => {
     const detail = await vendorOrder(deps, a.vendorId, o.orderId);
     expect(detail?.units.rows.map((u) => u.recipientName)).toEqual(["Dorothy Vaughan"]);
     expect(detail?.statusCounts).toEqual({ shipped: 1 });
-    expect(detail?.order).toMatchObject({ buyerReference: "DETAIL", recipientCount: 2 });
+    expect(detail?.order).toMatchObject({ buyerReference: "DETAIL", recipientCount: 2, onHold: false });
+    // The buyer's payment is disputed: the brand sees the order on hold, until the dispute closes.
+    await deps.db.prisma.giftOrder.update({ where: { id: o.orderId }, data: { disputedAt: new Date(), disputeStatus: "needs_response" } });
+    expect((await vendorOrder(deps, a.vendorId, o.orderId))?.order.onHold).toBe(true);
+    await deps.db.prisma.giftOrder.update({ where: { id: o.orderId }, data: { disputeClosedAt: new Date(), disputeStatus: "won" } });
+    expect((await vendorOrder(deps, a.vendorId, o.orderId))?.order.onHold).toBe(false);
 
     const unit = await vendorUnit(deps, a.vendorId, o.unitIds[0]!);
     expect(unit).toMatchObject({

@@ -20,7 +20,8 @@ import { ensureStorefrontBuild } from "../../../storefront/build.ts";
  * open the gift link from the email, choose (by keyboard too), give an address (every
  * missing field reported at once, before any request), confirm, then see the status and,
  * once shipped, the tracking; the dead ends (canceled, expired, an expired token, a sold-out
- * choice, a typo in the link, too many attempts); a light brand with a logo that ships
+ * choice, a typo in the link, too many attempts, a gift on hold while its payment is
+ * disputed); a light brand with a logo that ships
  * anywhere; the code page at phone widths. Builds storefront/dist first if it is missing or
  * stale. Screenshots (390x844 and 1280x800 of each state) go to .artifacts/screenshots.
  */
@@ -438,6 +439,33 @@ describe("recipient storefront (Chromium)", () => {
     expect(await page.locator("form.address").count()).toBe(0);
     expect(await page.title()).toBe(`Gift expired – ${BRAND}`);
     await shot(page, "09-expired");
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("a gift whose payment is disputed says it is on hold, on opening and when the dispute opens while the form is filled in", async () => {
+    const held = await giftLinks(s, "Initech", [
+      { name: "Mary Jackson", email: "mary@initech.test" },
+      { name: "Dorothy Vaughan", email: "dorothy@initech.test" },
+    ]);
+    const orderId = (await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: held[0]!.unitId } })).orderId;
+    const { page, errors } = await newPage(PHONE);
+    await page.goto(localLink(held[0]!.link));
+    await page.getByRole("heading", { name: /Hi Mary/ }).waitFor();
+    await chooseHoodie(page, "M", "Navy");
+    await fillUsAddress(page);
+    await t.deps.db.sql.query("UPDATE gift_order SET disputed_at = now(), dispute_status = 'needs_response' WHERE id = $1::uuid", [orderId]);
+    await confirmButton(page).click();
+    await page.getByRole("heading", { name: "This gift is on hold" }).waitFor();
+    expect(await page.locator("form.address").count()).toBe(0);
+    expect(await focused(page)).toMatchObject({ text: "This gift is on hold", inView: true });
+    expect(await page.title()).toBe(`Gift on hold – ${BRAND}`);
+    expect(await page.getByText("while Maya at Initech's order is being reviewed").count()).toBe(1);
+    await shot(page, "20-on-hold");
+    // Opened during the hold: no choices, no form; not redeemed.
+    await page.goto(localLink(held[1]!.link));
+    await page.getByRole("heading", { name: "This gift is on hold" }).waitFor();
+    expect(await page.getByRole("radio").count()).toBe(0);
+    expect((await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: held[0]!.unitId } })).status).toBe("issued");
     expect(errors).toEqual([]);
   }, 60_000);
 

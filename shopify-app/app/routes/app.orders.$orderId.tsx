@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineStack, Layout, Page, Tabs, Text, IndexTable } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, InlineStack, Layout, Page, Tabs, Text, IndexTable } from "@shopify/polaris";
 import { requireVendor } from "../context.server.ts";
 import { vendorOrder } from "../../../core/src/vendors/vendor-orders.ts";
 import { notFound, RouteErrorBoundary } from "../components/route-states.tsx";
@@ -31,6 +31,7 @@ const ORDER_STATUS: Record<string, { label: string; tone?: "success" | "critical
   payment_failed: { label: "Payment failed", tone: "critical" },
   canceled: { label: "Canceled" },
   refunded: { label: "Refunded", tone: "info" },
+  charged_back: { label: "Charged back", tone: "critical" },
 };
 
 export default function OrderDetail() {
@@ -50,6 +51,16 @@ export default function OrderDetail() {
       subtitle={`${formatDate(d.order.createdAt, true)} · ${d.order.buyerName}`}
     >
       <Layout>
+        {d.order.onHold && (
+          <Layout.Section>
+            <Banner tone="warning" title="Payment disputed: gifts on hold">
+              <p>
+                The buyer's card payment for this order is disputed. Until the dispute closes, no gift emails go out, recipients can't
+                redeem, and no new orders are created in your store. If the dispute is lost, gifts that are not yet orders in your store are canceled.
+              </p>
+            </Banner>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <Card padding="0">
             <Tabs

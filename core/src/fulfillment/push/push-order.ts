@@ -6,6 +6,7 @@ import type { Deps } from "../../platform/deps.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { unitLifecycle } from "../../platform/lifecycle/lifecycles.ts";
 import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
+import { orderOnHoldSql } from "../../orders/order-hold.ts";
 import {
   CREATE_UNIT_ORDER,
   FIND_UNIT_ORDER,
@@ -23,7 +24,8 @@ import {
  * Steps (each safe to repeat):
  *  1. load the unit, its vendor and the chosen variant; only a `redeemed` unit is pushed;
  *  2. a vendor that uninstalled (or whose offline session is gone) is not pushed to: the unit
- *     is flagged for the operator and stays `redeemed`;
+ *     is flagged for the operator and stays `redeemed`; nor is a gift whose payment is
+ *     disputed (orders/order-hold.ts): its order is pushed if the dispute is won;
  *  3. look for an order that already carries our identifier (tag + sourceIdentifier): a
  *     previous attempt may have created it and lost the answer (timeout, dropped connection,
  *     crash before bookkeeping);
@@ -89,13 +91,15 @@ interface UnitRow {
   variant_shopify_id: string | null;
   price_amount: number | null;
   variant_currency: string | null;
+  on_hold: boolean;
 }
 
 const LOAD = `
   SELECT u.id::text, u.status::text AS status, u.version, u.order_id::text, u.shopify_order_id, u.chosen_variant_id::text,
          u.shipping_address, u.message, u.recipient_name, u.recipient_email, u.recipient_phone, u.operator_flag,
          v.shop_domain, v.status::text AS vendor_status, v.uninstalled_at, v.shopify_notify_customer AS notify,
-         va.shopify_id AS variant_shopify_id, va.price_amount, va.currency AS variant_currency
+         va.shopify_id AS variant_shopify_id, va.price_amount, va.currency AS variant_currency,
+         EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")}) AS on_hold
   FROM fulfillment_unit u
   JOIN vendor v ON v.id = u.vendor_id
   LEFT JOIN variant va ON va.id = u.chosen_variant_id
@@ -111,6 +115,11 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
   }
   await io.at?.("loaded");
   if (unit.vendor_status !== "active" || unit.uninstalled_at) return hold(deps, unit, io.log);
+  if (unit.on_hold) {
+    // The payment is disputed: no order leaves for it until the dispute closes (disputes.ts pushes it then).
+    io.log.warn({ unit: unit.id }, "payment disputed: Shopify order held");
+    return { kind: "held", reason: "payment disputed" };
+  }
   if (unit.operator_flag) {
     io.log.warn({ unit: unit.id, flag: unit.operator_flag }, "unit is flagged for the operator; not pushed");
     return { kind: "held", reason: unit.operator_flag };

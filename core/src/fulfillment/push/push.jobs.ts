@@ -5,6 +5,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { pushUnitOrder, PushRefusedError, type PushIo } from "./push-order.ts";
 
 import { PUSH_MAX_ATTEMPTS, PUSH_ORDER_JOB, pushJobKey } from "./push.enqueue.ts";
+import { orderOnHoldSql } from "../../orders/order-hold.ts";
 
 export { PUSH_ENQUEUE_CTE, PUSH_MAX_ATTEMPTS, PUSH_ORDER_JOB, pushJobKey } from "./push.enqueue.ts";
 
@@ -59,6 +60,7 @@ export async function sweepUnpushed(deps: Pick<Deps, "db">, limit = 500): Promis
      SELECT gen_random_uuid(), $1, jsonb_build_object('unitId', u.id), 'push:' || u.id || ':sweep:' || u.version || ':' || (extract(epoch FROM u.updated_at) * 1000)::bigint, $2, now()
      FROM fulfillment_unit u JOIN vendor v ON v.id = u.vendor_id AND v.status = 'active'
      WHERE u.status = 'redeemed' AND u.shopify_order_id IS NULL AND u.operator_flag IS NULL AND u.push_error IS NULL
+       AND NOT EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")})
        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.type = $1 AND j.payload->>'unitId' = u.id::text AND j.status IN ('queued', 'running', 'published'))
      LIMIT $3
      ON CONFLICT (idempotency_key) DO NOTHING`,

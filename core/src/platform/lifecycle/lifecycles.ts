@@ -1,6 +1,6 @@
 import { defineLifecycle } from "./lifecycle.ts";
 
-export type OrderStatus = "awaiting_payment" | "payment_failed" | "paid" | "canceled" | "refunded";
+export type OrderStatus = "awaiting_payment" | "payment_failed" | "paid" | "canceled" | "refunded" | "charged_back";
 
 /** A gift order: paid once by the buyer, then split into units. */
 export const orderLifecycle = defineLifecycle<OrderStatus>({
@@ -10,9 +10,11 @@ export const orderLifecycle = defineLifecycle<OrderStatus>({
   transitions: {
     awaiting_payment: ["paid", "payment_failed", "canceled"],
     payment_failed: ["awaiting_payment", "paid", "canceled"],
-    paid: ["refunded"],
+    // charged_back: a dispute of the payment was lost (payments/disputes.ts).
+    paid: ["refunded", "charged_back"],
     canceled: [],
     refunded: [],
+    charged_back: [],
   },
 });
 
