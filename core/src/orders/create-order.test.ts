@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
+import { splitOrder } from "./split-order.ts";
 
 /** Idempotent order creation: a retry gets the first order; anything else under the key is refused. */
 let t: TestApp;
@@ -144,6 +145,41 @@ describe("stock", () => {
       expect((await post(three, "idem-stock-3")).status).toBe(201);
     } finally {
       await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: before.inventoryTracked, inventoryQuantity: before.inventoryQuantity } });
+    }
+  });
+
+  it("counts paid gifts waiting for a single item against its stock (not redeemed, expired or canceled ones), for the storefront, quotes and orders", async () => {
+    const mug = s.variants["mug:default"]!;
+    const before = await t.deps.db.prisma.variant.findUniqueOrThrow({ where: { id: mug } });
+    const mugAvailable = async () => {
+      const view = (await (await t.app.request(`/v1/storefronts/${s.storefrontSlug}`)).json()) as { offers: Array<{ id: string; choices: Array<{ available: number | null }> }> };
+      return view.offers.find((o) => o.id === s.mugOfferId)!.choices[0]!.available;
+    };
+    // A fresh brand state: nothing else waits for mugs in this test's count.
+    const waitingBefore = await t.deps.db.prisma.fulfillmentUnit.count({ where: { offerId: s.mugOfferId, status: { in: ["issued", "sent"] } } });
+    await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: true, inventoryQuantity: before.inventoryReserved + waitingBefore + 5 } });
+    try {
+      expect(await mugAvailable()).toBe(5);
+      const paid = await post(order([alice, bob, carol]), "idem-promised-paid");
+      expect(paid.status).toBe(201);
+      const { order: o } = (await paid.json()) as { order: { id: string; totalAmount: number } };
+      await t.deps.db.prisma.giftOrder.update({ where: { id: o.id }, data: { stripePaymentIntentId: "pi_promised" } });
+      await splitOrder(t.deps, { paymentIntentId: "pi_promised", amount: o.totalAmount, currency: "usd" });
+      // Three mugs are promised to Alice, Bob and Carol: two are left to promise.
+      expect(await mugAvailable()).toBe(2);
+      const three = await post(order([dan, { name: "Eve", email: "eve@example.test" }, { name: "Fay", email: "fay@example.test" }]), "idem-promised-3");
+      expect(three.status).toBe(422);
+      expect(((await three.json()) as { rows: Array<{ row: number; code: string }> }).rows).toEqual([expect.objectContaining({ row: 3, code: "insufficient_stock" })]);
+      // A gift that expired or was canceled no longer holds its mug; a redeemed one holds it as a reservation.
+      const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId: o.id }, orderBy: { recipientName: "asc" } });
+      await t.deps.db.prisma.fulfillmentUnit.update({ where: { id: units[0]!.id }, data: { status: "expired" } });
+      await t.deps.db.prisma.fulfillmentUnit.update({ where: { id: units[1]!.id }, data: { status: "canceled" } });
+      expect(await mugAvailable()).toBe(4);
+      await t.deps.db.prisma.fulfillmentUnit.update({ where: { id: units[2]!.id }, data: { status: "redeemed" } });
+      await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryReserved: { increment: 1 } } });
+      expect(await mugAvailable()).toBe(4);
+    } finally {
+      await t.deps.db.prisma.variant.update({ where: { id: mug }, data: { inventoryTracked: before.inventoryTracked, inventoryQuantity: before.inventoryQuantity, inventoryReserved: before.inventoryReserved } });
     }
   });
 });
