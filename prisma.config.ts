@@ -12,6 +12,24 @@ export default defineConfig({
   async adapter() {
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    unrefPgliteIdleTimers();
     return new PrismaPGlite(new PGlite());
   },
 });
+
+/**
+ * PGlite's PostgreSQL arms a 10-second timer each time it goes idle (its statistics flush,
+ * which no setting turns off), and nothing closes the CLI's PGlite: every `migrate diff`
+ * (`npm run db:new-migration`) waited 10 s after printing its answer, more than half its
+ * time. Those timers, and only those, no longer keep this CLI process alive. This file is
+ * read by the Prisma CLI only, never by the product.
+ */
+function unrefPgliteIdleTimers(): void {
+  const original = globalThis.setTimeout;
+  const patched = ((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer = original(fn, ms, ...args);
+    if ((ms ?? 0) >= 5_000 && new Error().stack?.includes("pglite")) timer.unref();
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setTimeout = Object.assign(patched, original);
+}
