@@ -223,6 +223,17 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
         return d.body.refundedAmount === unredeemed * SHARE;
       },
       240_000,
+      50,
+      async () => ({
+        units: await t.deps.db.sql.query("SELECT status::text, count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid GROUP BY 1", [orderId]),
+        refunds: await t.deps.db.sql.query(
+          "SELECT status::text, stripe_refund_id IS NOT NULL AS at_stripe, count(*)::int AS n FROM refund WHERE order_id = $1::uuid GROUP BY 1, 2",
+          [orderId],
+        ),
+        jobs: await t.deps.db.sql.query(
+          "SELECT type, status::text, count(*)::int AS n, max(last_error) AS error FROM job WHERE type IN ('fulfillment.expire_units', 'payments.create_refund', 'stripe.process_event') GROUP BY 1, 2",
+        ),
+      }),
     );
     const detail = await http("GET", `/v1/orders/${orderId}?limit=1000`, buyerKey);
     const statuses = detail.body.recipients.map((r: any) => r.unit.status);

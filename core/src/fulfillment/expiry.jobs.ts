@@ -45,7 +45,9 @@ export const expireUnitsJob = defineJob({
         return due.length;
       });
       total += n;
-      if (n < BATCH) break;
+      // Not "fewer than a batch": SKIP LOCKED passes over units locked right now (a gift
+      // email marking one sent, a cancel), so a short batch does not mean none are left.
+      if (n === 0) break;
     }
     if (total) ctx.log.info({ expired: total }, "expired unredeemed gifts");
   },

@@ -3,7 +3,7 @@ import { pruneFinishedJobs } from "./maintenance.jobs.ts";
 import { processStripeEvent } from "../payments/stripe-events.jobs.ts";
 import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
 import { expireUnitsJob, expirySummaryJob } from "../fulfillment/expiry.jobs.ts";
-import { createStripeRefundJob } from "../payments/refunds.ts";
+import { createStripeRefundJob, reconcileRefundsJob } from "../payments/refunds.ts";
 import { shopifyWebhookJob } from "../webhooks/shopify-webhooks.ts";
 import { importBulkSyncJob, pollBulkSyncJob, runBulkSyncJob } from "../catalog/catalog.sync.ts";
 import { buildManifestJob } from "../fulfillment/manifests/manifests.service.ts";
@@ -21,6 +21,7 @@ export function jobRegistry(): JobRegistry {
     processStripeEvent,
     giftEmailJob,
     createStripeRefundJob,
+    reconcileRefundsJob,
     expireUnitsJob,
     expirySummaryJob,
     shopifyWebhookJob,

@@ -117,3 +117,39 @@ export async function applyRefundOutcome(deps: Pick<Deps, "db">, stripeRefundId:
     }
   });
 }
+
+/** How long a refund may wait for its webhook before Stripe is asked for its outcome. */
+export const REFUND_RECONCILE_AFTER_MS = 15 * 60_000;
+
+/**
+ * The safety net under refund webhooks: a refund sent to Stripe that is still pending here
+ * after REFUND_RECONCILE_AFTER_MS (its refund.updated was lost, or arrived while we could not
+ * take it) is asked of Stripe, and its outcome applied as the webhook would have. One still
+ * pending at Stripe too (card refunds can take days) goes to the back of the line. At most
+ * 200 a run; scheduled by the worker role.
+ */
+export const reconcileRefundsJob = defineJob({
+  type: "payments.reconcile_refunds",
+  schema: z.object({}).passthrough(),
+  maxAttempts: 3,
+  async handler(_payload, ctx) {
+    const { db, payments } = ctx.deps;
+    const stale = await db.prisma.refund.findMany({
+      where: { status: "pending", stripeRefundId: { not: null }, updatedAt: { lt: new Date(Date.now() - REFUND_RECONCILE_AFTER_MS) } },
+      orderBy: { updatedAt: "asc" },
+      take: 200,
+      select: { id: true, stripeRefundId: true },
+    });
+    let settled = 0;
+    for (const r of stale) {
+      const at = await payments.retrieveRefund(r.stripeRefundId!);
+      if (at.status === "succeeded" || at.status === "failed" || at.status === "canceled") {
+        await applyRefundOutcome(ctx.deps, at.id, at.status);
+        settled++;
+      } else {
+        await db.prisma.refund.updateMany({ where: { id: r.id, status: "pending" }, data: { updatedAt: new Date() } });
+      }
+    }
+    if (stale.length) ctx.log.info({ checked: stale.length, settled }, "pending refunds reconciled with Stripe");
+  },
+});

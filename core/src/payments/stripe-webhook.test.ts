@@ -228,6 +228,33 @@ describe("refunds: cancel and expiry", () => {
     expect(refunds.data.map((r) => r.amount)).toEqual([3800]);
   });
 
+  it("a refund whose webhook never arrived is settled by asking Stripe, once it has waited", async () => {
+    const { orderId, units } = await paidOrder(1);
+    const port = (server.address() as { port: number }).port;
+    standIn.setWebhookUrl(null); // events are recorded at the stand-in, none reaches us
+    try {
+      expect((await t.app.request(`/v1/orders/${orderId}/units/${units[0]!.id}/cancel`, { method: "POST", headers: bearer(key) })).status).toBe(200);
+      await waitUntil(async () => (await t.deps.db.prisma.refund.findFirst({ where: { unitId: units[0]!.id } }))?.stripeRefundId != null);
+      const refund = await t.deps.db.prisma.refund.findFirstOrThrow({ where: { unitId: units[0]!.id } });
+      await waitUntil(async () => (await stripe.refunds.retrieve(refund.stripeRefundId!)).status === "succeeded");
+    } finally {
+      standIn.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
+    }
+    await standIn.whenDeliveriesSettled();
+    const { reconcileRefundsJob } = await import("./refunds.ts");
+    const run = async (tag: string) => {
+      const { id } = await t.deps.jobs.enqueue(t.deps.db.prisma, reconcileRefundsJob, {}, { key: `test-reconcile-${orderId}-${tag}` });
+      await waitUntil(async () => (await t.deps.db.prisma.job.findUniqueOrThrow({ where: { id } })).status === "succeeded");
+    };
+    // Not yet: a refund that waited less than 15 minutes is left to its webhook.
+    await run("early");
+    expect((await t.deps.db.prisma.refund.findFirstOrThrow({ where: { unitId: units[0]!.id } })).status).toBe("pending");
+    await t.deps.db.prisma.refund.updateMany({ where: { unitId: units[0]!.id }, data: { updatedAt: new Date(Date.now() - 16 * 60_000) } });
+    await run("late");
+    expect((await t.deps.db.prisma.refund.findFirstOrThrow({ where: { unitId: units[0]!.id } })).status).toBe("succeeded");
+    expect((await t.deps.db.prisma.giftOrder.findUniqueOrThrow({ where: { id: orderId } })).refundedAmount).toBe(3800);
+  });
+
   it("unredeemed gifts past their expiry expire, are refunded, and the buyer gets one summary", async () => {
     const { orderId, units } = await paidOrder(2);
     await t.deps.db.prisma.fulfillmentUnit.updateMany({ where: { orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });

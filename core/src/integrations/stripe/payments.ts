@@ -29,6 +29,8 @@ export interface Payments {
     metadata: Record<string, string>;
     idempotencyKey: string;
   }): Promise<{ id: string; status: string }>;
+  /** A refund as Stripe has it now (pending, succeeded, failed, canceled, requires_action). */
+  retrieveRefund(id: string): Promise<{ id: string; status: string }>;
   /** Verifies the Stripe-Signature header over the raw body; throws when it does not match. */
   verifyWebhook(rawBody: string, signature: string): Stripe.Event;
 }
@@ -92,6 +94,10 @@ export function createStripePayments(
         },
         { idempotencyKey: input.idempotencyKey },
       );
+      return { id: r.id, status: r.status ?? "pending" };
+    },
+    async retrieveRefund(id) {
+      const r = await sdk().refunds.retrieve(id);
       return { id: r.id, status: r.status ?? "pending" };
     },
     verifyWebhook(rawBody, signature) {

@@ -54,13 +54,14 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
   };
 }
 
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+/** Polls `check` until it holds; on timeout, `state` (if given) says how far things got. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 50, state?: () => Promise<unknown>): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error("condition not met in time");
+  throw new Error(`condition not met in time${state ? `; state: ${JSON.stringify(await state().catch((e: unknown) => String(e)))}` : ""}`);
 }
 
 /** Fresh SQS queue + dead-letter queue on the AWS stand-in. */
