@@ -1,13 +1,11 @@
-import { serve, type ServerType } from "@hono/node-server";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import { startSmtpSink, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
+import type { SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
-import { bearer, testApp, type TestApp } from "../http/testing.ts";
-import { startWorker } from "../jobs/create-queue.ts";
+import { bearer, type TestApp } from "../http/testing.ts";
+import { startPaymentsStack, type PaymentsStack } from "./testing.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
-import type { Worker } from "../jobs/worker.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { mintRecipientToken } from "../redemption/recipient-token.ts";
 import { pushUnitOrder } from "../fulfillment/push/push-order.ts";
@@ -24,41 +22,20 @@ import { refundUnitShare } from "./refunds.ts";
 let standIn: StripeStandIn;
 let smtp: SmtpSink;
 let t: TestApp;
-let server: ServerType;
-let worker: Worker;
+let stack: PaymentsStack;
 let stripe: Stripe;
 let s: Seeded;
 let key: string;
 
 beforeAll(async () => {
-  standIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200] } });
-  smtp = await startSmtpSink({ port: 0 });
-  t = await testApp({
-    env: {
-      STRIPE_SECRET_KEY: "sk_test_core",
-      STRIPE_WEBHOOK_SECRET: standIn.webhookSecret,
-      STRIPE_API_URL: standIn.url,
-      SMTP_URL: smtp.url,
-      EMAIL_FROM: "Northwind via Giftloop <gifts@giftloop.test>",
-      JOB_POLL_INTERVAL_MS: "10",
-    },
-  });
-  server = await new Promise<ServerType>((resolve) => {
-    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
-  });
-  standIn.setWebhookUrl(`http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks/stripe`);
-  worker = startWorker(t.deps);
-  stripe = new Stripe("sk_test_core", { ...standIn.sdkConfig });
+  stack = await startPaymentsStack();
+  ({ standIn, smtp, t, stripe } = stack);
   s = await seedVendor(t.deps.db);
   await t.deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 100 } });
   key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
 }, 60_000);
 afterAll(async () => {
-  await worker?.stop();
-  await new Promise((r) => server?.close(r));
-  await standIn?.stop();
-  await smtp?.stop();
-  await t?.close();
+  await stack?.stop();
 });
 
 const db = () => t.deps.db.prisma;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "../jobs/queue.ts";
+import { enqueueFromSql, type Tx } from "../jobs/queue.ts";
 import { defineJob, PermanentJobError } from "../jobs/registry.ts";
 import type { Deps } from "../platform/deps.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
@@ -56,26 +56,40 @@ export const createStripeRefundJob = defineJob({
   },
 });
 
-/** Records a refund for a unit's share and enqueues the Stripe call; once per unit. */
+/**
+ * `refunds` and `refund_jobs`, two CTEs for a WITH: a refund record (pending, once per unit:
+ * its idempotency key is the unit's) and its Stripe job for every row of `units` (a relation
+ * with id, order_id, amount, currency), in the statement that changes those units, so all
+ * of it commits together. `reason` is SQL (a parameter or a literal).
+ */
+export function refundSharesCtes(jobs: Pick<Deps["jobs"], "registry">, units: string, reason: string): string {
+  return `refunds AS (
+       INSERT INTO refund (id, order_id, unit_id, amount, currency, reason, idempotency_key, updated_at)
+       SELECT gen_random_uuid(), ${units}.order_id, ${units}.id, ${units}.amount, ${units}.currency, ${reason}, 'unit:' || ${units}.id || ':refund', now()
+       FROM ${units}
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id
+     ), refund_jobs AS (
+       ${enqueueFromSql(jobs.registry, createStripeRefundJob, { from: "refunds", payload: "jsonb_build_object('refundId', refunds.id::text)", key: "'refund:' || refunds.id" })}
+     )`;
+}
+
+/** Records a refund for a unit's share and enqueues the Stripe call, in the caller's transaction; once per unit. */
 export async function refundUnitShare(
   deps: Pick<Deps, "jobs">,
   tx: Tx,
   unit: { id: string; orderId: string; amount: number; currency: string },
   reason: string,
 ): Promise<void> {
-  const key = `unit:${unit.id}:refund`;
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-    `INSERT INTO refund (id, order_id, unit_id, amount, currency, reason, idempotency_key, updated_at)
-     VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5, $6, now())
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text AS id`,
-    unit.orderId,
+  await tx.$executeRawUnsafe(
+    `WITH share AS (SELECT $1::uuid AS id, $2::uuid AS order_id, $3::int AS amount, $4::text AS currency), ${refundSharesCtes(deps.jobs, "share", "$5")}
+     SELECT 1`,
     unit.id,
+    unit.orderId,
     unit.amount,
     unit.currency,
     reason,
-    key,
   );
-  if (rows[0]) await deps.jobs.enqueue(tx, createStripeRefundJob, { refundId: rows[0].id }, { key: `refund:${rows[0].id}` });
 }
 
 /**

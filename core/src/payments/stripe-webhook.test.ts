@@ -1,53 +1,29 @@
-import { serve, type ServerType } from "@hono/node-server";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import { startSmtpSink, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
+import type { SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
-import { bearer, testApp, type TestApp } from "../http/testing.ts";
-import { startWorker } from "../jobs/create-queue.ts";
+import { bearer, type TestApp } from "../http/testing.ts";
+import { startPaymentsStack, type PaymentsStack } from "./testing.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
-import type { Worker } from "../jobs/worker.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 
 let standIn: StripeStandIn;
 let smtp: SmtpSink;
 let t: TestApp;
-let server: ServerType;
-let worker: Worker;
+let stack: PaymentsStack;
 let stripe: Stripe;
 let s: Seeded;
 let key: string;
 
 beforeAll(async () => {
-  standIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200] } });
-  smtp = await startSmtpSink({ port: 0 });
-  t = await testApp({
-    env: {
-      STRIPE_SECRET_KEY: "sk_test_core",
-      STRIPE_WEBHOOK_SECRET: standIn.webhookSecret,
-      STRIPE_API_URL: standIn.url,
-      SMTP_URL: smtp.url,
-      EMAIL_FROM: "Northwind via Giftloop <gifts@giftloop.test>",
-      JOB_POLL_INTERVAL_MS: "10",
-    },
-  });
-  server = await new Promise<ServerType>((resolve) => {
-    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
-  });
-  const port = (server.address() as { port: number }).port;
-  standIn.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
-  worker = startWorker(t.deps);
-  stripe = new Stripe("sk_test_core", { ...standIn.sdkConfig });
+  stack = await startPaymentsStack();
+  ({ standIn, smtp, t, stripe } = stack);
   s = await seedVendor(t.deps.db);
   key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
 });
 afterAll(async () => {
-  await worker?.stop();
-  await new Promise((r) => server?.close(r));
-  await standIn?.stop();
-  await smtp?.stop();
-  await t?.close();
+  await stack?.stop();
 });
 
 async function newOrder(n = 2): Promise<string> {
@@ -230,7 +206,6 @@ describe("refunds: cancel and expiry", () => {
 
   it("a refund whose webhook never arrived is settled by asking Stripe, once it has waited", async () => {
     const { orderId, units } = await paidOrder(1);
-    const port = (server.address() as { port: number }).port;
     standIn.setWebhookUrl(null); // events are recorded at the stand-in, none reaches us
     try {
       expect((await t.app.request(`/v1/orders/${orderId}/units/${units[0]!.id}/cancel`, { method: "POST", headers: bearer(key) })).status).toBe(200);
@@ -238,7 +213,7 @@ describe("refunds: cancel and expiry", () => {
       const refund = await t.deps.db.prisma.refund.findFirstOrThrow({ where: { unitId: units[0]!.id } });
       await waitUntil(async () => (await stripe.refunds.retrieve(refund.stripeRefundId!)).status === "succeeded");
     } finally {
-      standIn.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
+      standIn.setWebhookUrl(stack.webhookUrl);
     }
     await standIn.whenDeliveriesSettled();
     const { reconcileRefundsJob } = await import("./refunds.ts");
