@@ -14,19 +14,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { Session } from "@shopify/shopify-api";
-import { createApp } from "../core/src/http/app.ts";
-import { buildDeps } from "../core/src/platform/build-deps.ts";
-import { parseConfig } from "../core/src/platform/config.ts";
-import { migrate } from "../core/src/platform/db/migrate.ts";
-import { createLogger } from "../core/src/platform/logger.ts";
-import { offlineSessionId, sessionStorageFor } from "../core/src/integrations/shopify/encrypted-session-storage.ts";
-import { APP_SCOPES } from "../core/src/integrations/shopify/shopify.ts";
-import type { Deps } from "../core/src/platform/deps.ts";
-import { ensureAppBuild } from "../shopify-app/server/build.ts";
-import { mountShopifyApp } from "../shopify-app/server/mount.ts";
-import { embeddedAppUrl, startAdminFrame } from "../sandbox/src/admin-frame/server.ts";
-import { launchChromium } from "../sandbox/src/admin-frame/browser.ts";
-import { freePort } from "../sandbox/src/admin-frame/sandbox.ts";
+import { createApp } from "@giftloop/core/http/app";
+import { buildDeps } from "@giftloop/core/platform/build-deps";
+import { parseConfig } from "@giftloop/core/platform/config";
+import { migrate } from "@giftloop/core/platform/db/migrate";
+import { createLogger } from "@giftloop/core/platform/logger";
+import { offlineSessionId, sessionStorageFor } from "@giftloop/core/integrations/shopify/encrypted-session-storage";
+import { APP_SCOPES } from "@giftloop/core/integrations/shopify/shopify";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { ensureAppBuild } from "@giftloop/shopify-app/server/build";
+import { mountShopifyApp } from "@giftloop/shopify-app/server/mount";
+import { embeddedAppUrl, startAdminFrame } from "@giftloop/sandbox/admin-frame/server";
+import { launchChromium } from "@giftloop/sandbox/admin-frame/browser";
+import { freePort } from "@giftloop/sandbox/admin-frame/sandbox";
 import { percentile, progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
 
@@ -175,6 +175,7 @@ export async function run(): Promise<void> {
       CODE_HMAC_KEY: Buffer.alloc(32, 9).toString("base64"),
       STRIPE_SECRET_KEY: "sk_test_bench",
       STRIPE_WEBHOOK_SECRET: "whsec_bench",
+      STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_bench_connect",
       SHOPIFY_API_KEY: API_KEY,
       SHOPIFY_API_SECRET: API_SECRET,
       SHOPIFY_APP_URL: appUrl,

@@ -1,8 +1,9 @@
 /**
  * The ceiling a route on this box can reach: bare Hono routes in their own process, the same
- * framework and server as the api without any of its work. POST /bare answers 200 to a
- * body (the webhook ceiling); GET /bare answers BARE_GET_BODY, a body as large as the
- * recipient's gift view (the recipient routes' ceiling at the same concurrency).
+ * framework and server as the api without any of its work.
+ * - POST /bare reads the body and answers 200 (the webhook routes' ceiling);
+ * - GET /bare answers BARE_GET_BODY, a body as large as the recipient's gift view (the
+ *   recipient routes' floor at the same concurrency).
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";

@@ -6,28 +6,32 @@
  *    imports it. Compared with the raw floor: the same product/option/image/variant rows
  *    inserted with one multi-row statement per table, in the same run.
  *  - catalog.webhook_to_mirror.p99: products/update webhooks at a steady 50/s, from the
- *    stand-in's POST to the mirror row visible with the new title. The webhooks go through
- *    `receiveShopifyWebhook` (HMAC check + recordShopifyWebhook) on a plain HTTP server and the
- *    `db` job worker; the Remix route is not in this path.
+ *    stand-in's POST to the mirror row visible with the new title. The webhooks go to the api
+ *    role in its own process (POST /webhooks/shopify: HMAC, record, 200) and the `db` job
+ *    worker here.
+ *  - webhook.shopify.ingest_*: the api's Shopify webhook route at 64 concurrent senders
+ *    (signed products/update deliveries of Shopify's example payload), in rounds alternating
+ *    with a bare Hono route at the same concurrency: `ratio_to_bare` is their throughputs' ratio.
  */
-import http from "node:http";
-import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { RequestedTokenType } from "@shopify/shopify-api";
 import pg from "pg";
-import { latestSync } from "../core/src/catalog/catalog.queries.ts";
-import { startCatalogSync } from "../core/src/catalog/catalog.sync.ts";
-import { startDbWorker } from "../core/src/jobs/db-worker.ts";
-import { buildDeps } from "../core/src/platform/build-deps.ts";
-import { parseConfig } from "../core/src/platform/config.ts";
-import { migrate } from "../core/src/platform/db/migrate.ts";
-import { createLogger } from "../core/src/platform/logger.ts";
-import { receiveShopifyWebhook } from "../core/src/webhooks/shopify-webhooks.ts";
-import { startShopifyStandIn, type SProduct } from "../sandbox/src/shopify/server.ts";
+import { latestSync } from "@giftloop/core/catalog/catalog.queries";
+import { startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { startDbWorker } from "@giftloop/core/jobs/db-worker";
+import { buildDeps } from "@giftloop/core/platform/build-deps";
+import { parseConfig } from "@giftloop/core/platform/config";
+import { migrate } from "@giftloop/core/platform/db/migrate";
+import { createLogger } from "@giftloop/core/platform/logger";
+import { shopifyHmac } from "@giftloop/core/testing/webhooks";
+import { startShopifyStandIn, type SProduct } from "@giftloop/sandbox/shopify/server";
 import { percentile, progress, report } from "./figures.ts";
+import { alternate, clients, INGEST_WARM_UP, type LoadRequest } from "./load.ts";
 import { freshPostgres } from "./pg.ts";
+import { startApi, startBare, type Started } from "./processes.ts";
 
 const SHOP = "bench-brand.myshopify.com";
 const PRODUCTS = 10_000;
@@ -43,7 +47,7 @@ export async function run(): Promise<void> {
     retry: { delaysMs: [200, 1000], timeoutMs: 5000 },
   });
   let worker: ReturnType<typeof startDbWorker> | undefined;
-  let receiver: http.Server | undefined;
+  let api: Started | undefined;
   try {
     const config = parseConfig({
       NODE_ENV: "test",
@@ -55,24 +59,8 @@ export async function run(): Promise<void> {
     });
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.sql);
-    receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        receiveShopifyWebhook(deps, { rawBody: Buffer.concat(chunks), headers: req.headers }).then(
-          (r) => {
-            res.writeHead(r.status);
-            res.end();
-          },
-          () => {
-            res.writeHead(500);
-            res.end();
-          },
-        );
-      });
-    });
-    await new Promise<void>((r) => receiver!.listen(0, "127.0.0.1", r));
-    standIn.setWebhookUrl(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/shopify`);
+    api = await startApi({ DATABASE_URL: db.url, SHOPIFY_API_SECRET: standIn.apiSecret });
+    standIn.setWebhookUrl(`${api.origin}/webhooks/shopify`);
 
     const vendor = await deps.db.prisma.vendor.create({ data: { shopDomain: SHOP, name: "Bench Brand", currency: "USD" } });
     const { session } = await deps.shopify.api.auth.tokenExchange({
@@ -156,12 +144,68 @@ export async function run(): Promise<void> {
 
     await worker.stop();
     worker = undefined;
+    await ingestFigures(api.origin, standIn.apiSecret);
     await deps.db.close();
   } finally {
     await worker?.stop();
-    if (receiver) await new Promise((r) => receiver!.close(r));
+    api?.stop();
     await standIn.close();
     await db.drop();
+  }
+}
+
+/**
+ * Shopify webhook intake at 64 concurrent senders against the bare route, alternating: each
+ * delivery is Shopify's products/update example (about 2.7 KB) with its own product id,
+ * title and webhook id, signed before the clock starts. The worker is stopped: this is the
+ * route's cost alone (verify, record with its job, answer).
+ */
+export async function ingestFigures(origin: string, secret: string): Promise<void> {
+  progress("Shopify webhook ingest and the bare route at 64 concurrent senders");
+  const example = readFileSync(fileURLToPath(import.meta.resolve("@giftloop/core/testing/fixtures/products-update.json")), "utf8");
+  const WEBHOOKS = 10_000;
+  const WARM = INGEST_WARM_UP;
+  const bodies = Array.from({ length: WEBHOOKS + WARM }, (_, i) =>
+    example.replaceAll("788032119674292922", String(788032119674292922n + BigInt(i))).replace('"Example T-Shirt"', `"Bench T-Shirt ${i}"`),
+  );
+  const signatures = bodies.map((b) => shopifyHmac(b, secret));
+  const send = (path: string) => (i: number): LoadRequest => ({
+    method: "POST",
+    path,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": "products/update",
+      "x-shopify-hmac-sha256": signatures[i]!,
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-webhook-id": `bench-${i}-${signatures[i]!.slice(0, 8)}`,
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-triggered-at": "2026-01-01T00:00:00.000Z",
+    },
+    body: bodies[i]!,
+  });
+  const bare = await startBare();
+  try {
+    const senders = clients(origin, 64);
+    const bareSenders = clients(bare.origin, 64);
+    // The same warm-up for both, on the connections they are then measured on.
+    await senders.run({ total: WARM, expectStatus: 200, make: (i) => send("/webhooks/shopify")(WEBHOOKS + i) });
+    await bareSenders.run({ total: WARM, expectStatus: 200, make: (i) => send("/bare")(WEBHOOKS + i) });
+    const ROUNDS = 5;
+    const PER_ROUND = WEBHOOKS / ROUNDS;
+    const { measured: ingest, floor: ceiling } = await alternate(
+      ROUNDS,
+      (r) => senders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/webhooks/shopify")(r * PER_ROUND + i) }),
+      (r) => bareSenders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/bare")(r * PER_ROUND + i) }),
+    );
+    await senders.close();
+    await bareSenders.close();
+    progress(`shopify ingest: ${Math.round(ingest.rps)} req/s, p50 ${ingest.p50.toFixed(1)} p99 ${ingest.p99.toFixed(1)} ms; bare route: ${Math.round(ceiling.rps)} req/s, p99 ${ceiling.p99.toFixed(1)} ms`);
+    report({ metric: "webhook.shopify.ingest_rps", value: ingest.rps, unit: "req/s" });
+    report({ metric: "webhook.shopify.ingest_p99", value: ingest.p99, unit: "ms" });
+    report({ metric: "webhook.shopify.bare_route_rps", value: ceiling.rps, unit: "req/s" });
+    report({ metric: "webhook.shopify.ratio_to_bare", value: ingest.rps / ceiling.rps, unit: "fraction", target: ">= 0.4" });
+  } finally {
+    bare.stop();
   }
 }
 

@@ -5,14 +5,14 @@
  */
 import pg from "pg";
 import { z } from "zod";
-import { parseConfig } from "../core/src/platform/config.ts";
-import { buildDeps } from "../core/src/platform/build-deps.ts";
-import { migrate } from "../core/src/platform/db/migrate.ts";
-import type { Deps } from "../core/src/platform/deps.ts";
-import { createLogger } from "../core/src/platform/logger.ts";
-import { ensureSqsQueues, sqsClient, startWorker } from "../core/src/jobs/create-queue.ts";
-import { defineJob, JobRegistry } from "../core/src/jobs/registry.ts";
-import { startMoto } from "../sandbox/src/moto.ts";
+import { parseConfig } from "@giftloop/core/platform/config";
+import { buildDeps } from "@giftloop/core/platform/build-deps";
+import { migrate } from "@giftloop/core/platform/db/migrate";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { createLogger } from "@giftloop/core/platform/logger";
+import { ensureSqsQueues, sqsClient, startWorker } from "@giftloop/core/jobs/create-queue";
+import { defineJob, JobRegistry } from "@giftloop/core/jobs/registry";
+import { startMoto } from "@giftloop/sandbox/moto";
 import { percentile, progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
 

@@ -1,6 +1,13 @@
 import { Http1Connection } from "./http1-client.ts";
 import { percentile, progress } from "./figures.ts";
 
+/**
+ * Webhook deliveries each side gets before its measured rounds, on the connections it is then
+ * measured on: a fresh api's webhook path costs about three times the CPU per delivery
+ * for its first few thousand (code still being optimized), and is steady from about 8,000.
+ */
+export const INGEST_WARM_UP = 8000;
+
 export interface LoadRequest {
   method: "GET" | "POST";
   path: string;
@@ -76,4 +83,23 @@ export function clients(origin: string, concurrency: number) {
       for (const c of (await connections) ?? []) c.close();
     },
   };
+}
+
+/**
+ * `rounds` alternating rounds of a measured run and of its floor (a bare route), so that a
+ * slow minute of this shared box weighs on both sides of their ratio alike; each side's
+ * rounds combined.
+ */
+export async function alternate(
+  rounds: number,
+  measured: (round: number) => Promise<LoadResult>,
+  floor: (round: number) => Promise<LoadResult>,
+): Promise<{ measured: LoadResult; floor: LoadResult }> {
+  const m: LoadResult[] = [];
+  const f: LoadResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    m.push(await measured(r));
+    f.push(await floor(r));
+  }
+  return { measured: combine(m), floor: combine(f) };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { adminQuery, withDatabase } from "../core/src/testing/db.ts";
+import { adminQuery, withDatabase } from "@giftloop/core/testing/db";
 
 /** A fresh PostgreSQL database for one benchmark suite, dropped afterwards. */
 export async function freshPostgres(prefix: string) {

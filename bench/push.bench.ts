@@ -11,17 +11,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { installShop, mirrorSeedInStandIn, paidUnits, buyer, testAddress } from "../core/src/fulfillment/push/testing.ts";
-import { unitTag } from "../core/src/fulfillment/push/push.graphql.ts";
-import { startWorker } from "../core/src/jobs/create-queue.ts";
-import { buildDeps } from "../core/src/platform/build-deps.ts";
-import { parseConfig } from "../core/src/platform/config.ts";
-import { migrate } from "../core/src/platform/db/migrate.ts";
-import { createLogger } from "../core/src/platform/logger.ts";
-import { redeemUnit } from "../core/src/redemption/redeem.ts";
-import { seedVendor } from "../core/src/testing/seed.ts";
-import { uninstallShopifySandboxRouting } from "../core/src/integrations/shopify/sandbox-routing.ts";
-import { startShopifyStandIn } from "../sandbox/src/shopify/server.ts";
+import { installShop, mirrorSeedInStandIn, paidUnits, buyer, testAddress } from "@giftloop/core/testing/push";
+import { unitTag } from "@giftloop/core/fulfillment/push/push.graphql";
+import { startWorker } from "@giftloop/core/jobs/create-queue";
+import { buildDeps } from "@giftloop/core/platform/build-deps";
+import { parseConfig } from "@giftloop/core/platform/config";
+import { migrate } from "@giftloop/core/platform/db/migrate";
+import { createLogger } from "@giftloop/core/platform/logger";
+import { redeemUnit } from "@giftloop/core/redemption/redeem";
+import { seedVendor } from "@giftloop/core/testing/seed";
+import { uninstallShopifySandboxRouting } from "@giftloop/core/integrations/shopify/sandbox-routing";
+import { startShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { percentile, progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
 

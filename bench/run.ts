@@ -11,6 +11,9 @@ const suites: Record<string, () => Promise<void>> = {
     await (await import("./admin-pages.bench.ts")).run(); // the embedded app's pages: response p95, LCP, CLS
   },
   push: async () => (await import("./push.bench.ts")).run(),
+  accounting: async () => (await import("./accounting.bench.ts")).run(),
+  storefront: async () => (await import("./storefront.bench.ts")).run(), // the buyer storefront: Web Vitals, offers page JS
+  payouts: async () => (await import("./payouts.bench.ts")).run(),
 };
 
 const wanted = process.argv.slice(2);

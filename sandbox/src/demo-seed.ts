@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Deps } from "../../core/src/platform/deps.ts";
-import { createBuyerOrg } from "../../core/src/buyers/buyers.service.ts";
-import { seedVendor } from "../../core/src/testing/seed.ts";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { createBuyerOrg } from "@giftloop/core/buyers/buyers.service";
+import { seedVendor } from "@giftloop/core/testing/seed";
 
 /** The demo brand's Shopify shop (in the Shopify stand-in in sandbox mode). */
 export const DEMO_BRAND_SHOP = "northwind-demo.myshopify.com";
@@ -12,7 +12,7 @@ export async function seedDemo(deps: Deps): Promise<{ storefrontSlug: string; bu
   const slug = "northwind-demo";
   if (await deps.db.prisma.storefront.findUnique({ where: { slug } })) return { storefrontSlug: slug };
   await seedVendor(deps.db, { slug, shop: DEMO_BRAND_SHOP });
-  const buyer = await createBuyerOrg(deps.db, { name: "Acme Corp (demo buyer)", email: "gifts@acme.example" }, { actor: "sandbox" });
+  const buyer = await createBuyerOrg(deps.db, { name: "Acme Corp", email: "gifts@acme.example" }, { actor: "sandbox" });
   writeFileSync(path.resolve(deps.config.DATA_DIR, "demo-buyer.key"), `${buyer.apiKey.key}\n`, { mode: 0o600 });
   return { storefrontSlug: slug, buyerApiKey: buyer.apiKey.key };
 }

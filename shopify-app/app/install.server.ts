@@ -1,9 +1,10 @@
 import type { Session } from "@shopify/shopify-api";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
-import type { Deps } from "../../core/src/platform/deps.ts";
-import { installVendor, type VendorRecord } from "../../core/src/vendors/vendors.service.ts";
-import { startCatalogSync } from "../../core/src/catalog/catalog.sync.ts";
-import { restoreAfterReinstall } from "../../core/src/compliance/uninstall.ts";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { installVendor, type VendorRecord } from "@giftloop/core/vendors/vendors.service";
+import { CatalogSyncError, startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { restoreAfterReinstall } from "@giftloop/core/compliance/uninstall";
+import { restoreConnection } from "@giftloop/core/vendors/shopify-connection";
 
 const SHOP_QUERY = `#graphql
   query GiftloopInstallShop { shop { name email currencyCode } }`;
@@ -11,7 +12,8 @@ const SHOP_QUERY = `#graphql
 /**
  * After Shopify authenticated a shop for the first time (or again after an uninstall):
  * the vendor is created or reactivated (offers the uninstall paused come back, held pushes
- * resume), then a full catalog sync starts.
+ * resume), a connection Shopify had refused is mended when the fresh token reads the shop,
+ * then a full catalog sync starts.
  */
 export async function onShopInstalled(deps: Deps, session: Session, admin?: AdminApiContext): Promise<VendorRecord> {
   const shopInfo = admin ? await readShop(deps, admin) : undefined;
@@ -25,8 +27,14 @@ export async function onShopInstalled(deps: Deps, session: Session, admin?: Admi
     const restored = await restoreAfterReinstall(deps, vendor.id);
     deps.log.info({ shop: session.shop, offers: restored.offersReactivated.length, units: restored.unitsUnflagged.length }, "service restored after reinstall");
   }
+  if (shopInfo) await restoreConnection(deps, vendor.id);
   if (outcome !== "unchanged" || !(await hasSynced(deps, vendor.id))) {
-    await startCatalogSync(deps, vendor.id);
+    try {
+      await startCatalogSync(deps, vendor.id);
+    } catch (err) {
+      // Shopify still refuses the token: the app says so; the reconnect starts the sync.
+      if (!(err instanceof CatalogSyncError && err.code === "connection_broken")) throw err;
+    }
   }
   deps.log.info({ shop: session.shop, vendorId: vendor.id, outcome }, "shop installed");
   return vendor;

@@ -10,10 +10,10 @@ import {
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import type { Session } from "@shopify/shopify-api";
-import type { Deps } from "../../core/src/platform/deps.ts";
-import { shopifyApiSecret } from "../../core/src/http/vendor-auth.ts";
-import { sessionStorageFor } from "../../core/src/integrations/shopify/encrypted-session-storage.ts";
-import { APP_SCOPES } from "../../core/src/integrations/shopify/shopify.ts";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { shopifyApiSecret } from "@giftloop/core/http/vendor-auth";
+import { sessionStorageFor } from "@giftloop/core/integrations/shopify/encrypted-session-storage";
+import { APP_SCOPES } from "@giftloop/core/integrations/shopify/shopify";
 import { onShopInstalled } from "./install.server.ts";
 
 /**

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/src/shopify/server.ts";
-import { uninstallShopifySandboxRouting } from "../../core/src/integrations/shopify/sandbox-routing.ts";
-import { APP_SCOPES } from "../../core/src/integrations/shopify/shopify.ts";
-import { vendorByShop } from "../../core/src/vendors/vendors.service.ts";
-import { handleAppUninstalled } from "../../core/src/compliance/uninstall.ts";
+import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
+import { uninstallShopifySandboxRouting } from "@giftloop/core/integrations/shopify/sandbox-routing";
+import { APP_SCOPES } from "@giftloop/core/integrations/shopify/shopify";
+import { vendorByShop } from "@giftloop/core/vendors/vendors.service";
+import { handleAppUninstalled } from "@giftloop/core/compliance/uninstall";
 import { APP_ROOT } from "./mount.ts";
 import { appHarness, embeddedUrl, TEST_API_KEY, TEST_API_SECRET, type AppHarness } from "./testing.ts";
 
@@ -47,7 +47,7 @@ describe("install through token exchange", () => {
     expect(rows).toHaveLength(1);
     const session = await h.deps.db.prisma.session.findFirstOrThrow({ where: { shop: SHOP } });
     // The token Shopify issued, as the library reads it back (decrypted) ...
-    const { sessionStorageFor } = await import("../../core/src/integrations/shopify/encrypted-session-storage.ts");
+    const { sessionStorageFor } = await import("@giftloop/core/integrations/shopify/encrypted-session-storage");
     const loaded = await sessionStorageFor(h.deps).loadSession(session.id);
     expect(loaded?.accessToken).toMatch(/^shpat_/);
     // ... appears nowhere in the database row.
@@ -136,6 +136,7 @@ describe("shopify.app.toml", () => {
         "fulfillments/create",
         "fulfillments/update",
         "orders/cancelled",
+        "refunds/create",
         "customers/data_request",
         "customers/redact",
         "shop/redact",
@@ -145,6 +146,6 @@ describe("shopify.app.toml", () => {
     expect(new Set(uris)).toEqual(new Set(["/webhooks/shopify"]));
     const comments = toml.match(/Handled by (\S+)/g) ?? [];
     expect(comments.length).toBe(7);
-    for (const c of comments) expect(readFileSync(path.join(APP_ROOT, "..", c.replace("Handled by ", "").replace(/[.,]$/, "")), "utf8")).toContain("authenticate.webhook");
+    for (const c of comments) expect(readFileSync(path.join(APP_ROOT, "..", c.replace("Handled by ", "").replace(/[.,]$/, "")), "utf8")).toContain("router.post(SHOPIFY_WEBHOOK_PATH");
   });
 });

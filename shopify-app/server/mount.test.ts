@@ -76,3 +76,58 @@ describe("the embedded app mounted in the core's HTTP app", () => {
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   });
 });
+
+/** Bad input the fuzz test (fuzz.test.ts) found answered with a 500: each a 4xx now. */
+describe("the embedded app under bad input", () => {
+  const launch = (pathname: string, extra: Record<string, string>) => {
+    const u = new URL(embeddedUrl(pathname, shop));
+    for (const [k, v] of Object.entries(extra)) u.searchParams.set(k, v);
+    return u.toString();
+  };
+
+  it("answers /auth/exit-iframe with a destination the library refuses 400, not a 500 page", async () => {
+    for (const destination of ["https://evil.example/phish", "//evil.example", "javascript:alert(1)"]) {
+      const res = await h.app.request(launch("/auth/exit-iframe", { exitIframe: destination }));
+      expect(res.status, destination).toBe(400);
+      expect(await res.text()).toContain("not one the app redirects to");
+    }
+    const ok = await h.app.request(launch("/auth/exit-iframe", { exitIframe: `https://${shop}/admin/apps` }));
+    expect(ok.status).toBe(200);
+  });
+
+  it("answers the session-token bounce page for a shop that is not {store}.myshopify.com 400", async () => {
+    for (const bad of ["\u202eevil.myshopify.com", "\ufffd", "evil.example.com"]) {
+      const res = await h.app.request(launch("/auth/session-token", { shop: bad }));
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await h.app.request(launch("/auth/session-token", { shop }))).status).toBe(200);
+  });
+
+  it("refuses a form post with NUL in a field (422, naming it) or not UTF-8 (400) before any route reads it", async () => {
+    const post = (body: string | Uint8Array, type = "application/x-www-form-urlencoded") =>
+      h.app.request("http://localhost:3999/app/storefront?_data=routes%2Fapp.storefront", {
+        method: "POST",
+        headers: { ...bearerFor(shop), "content-type": type },
+        body,
+      });
+    const nul = await post("intent=branding&name=Bad%00Name&slug=mount-test&primaryColor=%23112233&accentColor=%23445566");
+    expect(nul.status).toBe(422);
+    expect(await nul.json()).toMatchObject({ code: "invalid_characters", errors: [{ path: "name", code: "nul_character" }] });
+    expect((await post("intent=branding&name=%ED%A0%80")).status).toBe(400);
+    expect((await post(Uint8Array.from([...Buffer.from("intent=branding&name="), 0xff]))).status).toBe(400);
+    const form = new FormData();
+    form.append("intent", "branding");
+    form.append("welcomeText", "a\u0000b");
+    const multipart = await h.app.request("http://localhost:3999/app/storefront?_data=routes%2Fapp.storefront", { method: "POST", headers: bearerFor(shop), body: form });
+    expect(multipart.status).toBe(422);
+    const sf = await h.deps.db.prisma.storefront.findFirst({ where: { name: { contains: "Bad" } } });
+    expect(sf).toBeNull();
+  });
+
+  it("lists orders for any page number, Infinity and 1e308 included", async () => {
+    for (const page of ["Infinity", "1e308", "99999999999999999999999", "-5", "abc"]) {
+      const res = await h.app.request(`http://localhost:3999/app/orders?page=${page}&_data=routes%2Fapp.orders._index`, { headers: bearerFor(shop) });
+      expect(res.status, page).toBe(200);
+    }
+  });
+});

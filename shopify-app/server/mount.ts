@@ -9,14 +9,18 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Context } from "hono";
-import type { Deps } from "../../core/src/platform/deps.ts";
-import { installShopifySandboxRouting } from "../../core/src/integrations/shopify/sandbox-routing.ts";
+import type { Deps } from "@giftloop/core/platform/deps";
+import { installShopifySandboxRouting } from "@giftloop/core/integrations/shopify/sandbox-routing";
+import { checkFormBody, isFormMediaType } from "@giftloop/core/http/body";
 
 export const APP_ROOT = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_BUILD_DIR = path.join(APP_ROOT, "build");
 
-/** Paths the Remix app answers (its own pages and errors): everything else is the core API's. */
-export const APP_PATHS = ["/app", "/auth", "/webhooks/shopify"] as const;
+/**
+ * Paths the Remix app answers (its own pages and errors): everything else is the core API's,
+ * Shopify's webhooks included (core/src/webhooks/shopify-webhook.routes.ts).
+ */
+export const APP_PATHS = ["/app", "/auth"] as const;
 const EXACT_PATHS = ["/"];
 
 const SHOPIFY_CDN_APP_BRIDGE = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
@@ -60,9 +64,11 @@ export function shopifyAppRoutes(deps: Deps, build: ServerBuild, clientDir: stri
   const log = deps.log.child({ component: "shopify-app" });
 
   async function remix(c: Context): Promise<Response> {
+    // Form posts follow the API's body rule (UTF-8, no NUL) before any route reads them.
+    const request = isFormMediaType(c.req.header("content-type")) ? new Request(c.req.raw, { body: await checkFormBody(c) }) : c.req.raw;
     let res: Response;
     try {
-      res = await handle(c.req.raw, { deps });
+      res = await handle(request, { deps });
     } catch (err) {
       log.error({ err }, "admin app request failed");
       res = new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });

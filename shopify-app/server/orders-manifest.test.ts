@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker } from "../../core/src/jobs/create-queue.ts";
-import { waitUntil } from "../../core/src/jobs/testing/harness.ts";
-import type { Worker } from "../../core/src/jobs/worker.ts";
+import { startWorker } from "@giftloop/core/jobs/create-queue";
+import { waitUntil } from "@giftloop/core/testing/jobs";
+import type { Worker } from "@giftloop/core/jobs/worker";
 import { appHarness, bearerFor, embeddedUrl, installedShop, type AppHarness } from "./testing.ts";
 
 /**

@@ -4,7 +4,7 @@
  * data and for a fresh one, actions change only this shop's data, another shop's ids are 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Seeded } from "../../core/src/testing/seed.ts";
+import type { Seeded } from "@giftloop/core/testing/seed";
 import { appHarness, bearerFor, embeddedUrl, installedShop, type AppHarness } from "./testing.ts";
 
 let h: AppHarness;
@@ -56,6 +56,15 @@ describe("every admin page renders", () => {
     }
     expect((await data(`/app/offers/${theirs.mugOfferId}`, "app.offers.$offerId")).status).toBe(404);
   });
+
+  it("shows a not-found page with the app's navigation for an address the app does not have", async () => {
+    const res = await h.app.request(embeddedUrl("/app/no/such/page", mine.shop), { headers: browser });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain("There&#x27;s no page at this address");
+    expect(html).toContain("Go to Home");
+    expect(html).toContain("ui-nav-menu"); // the layout, with the app's navigation, is there
+  });
 });
 
 describe("actions", () => {
@@ -73,6 +82,14 @@ describe("actions", () => {
     await post("/app/catalog", "app.catalog", { intent: "giftable", giftable: "true", id: [mine.products.mug!, mine.products.notebook!] });
   });
 
+  it("Catalog: 'select all products in this filter' applies to every match, not only the page's ids", async () => {
+    const off = await post("/app/catalog", "app.catalog", { intent: "giftable", giftable: "false", scope: "all", q: "o", filterGiftable: "yes", stock: "", type: "" });
+    expect(await off.json()).toEqual({ intent: "giftable", message: "3 products no longer giftable" }); // hoodie, mug, notebook: all have an "o"
+    expect(await h.deps.db.prisma.product.count({ where: { vendorId: theirs.vendorId, giftable: true } })).toBe(3);
+    const on = await post("/app/catalog", "app.catalog", { intent: "giftable", giftable: "true", scope: "all", q: "", filterGiftable: "no", stock: "", type: "Gifts" });
+    expect(await on.json()).toEqual({ intent: "giftable", message: "3 products made giftable" });
+  });
+
   it("Offers: creates a recipient's-choice offer, the price read from the money input in minor units", async () => {
     const res = await post("/app/offers/new", "app.offers.$offerId", {
       intent: "save",
@@ -83,15 +100,59 @@ describe("actions", () => {
       startsAt: "",
       endsAt: "",
       expiryDays: "45",
-      productId: [mine.products.hoodie!, mine.products.notebook!],
-      publish: "true",
+      item: [mine.products.hoodie!, `${mine.products.notebook!}/${mine.variants["notebook:Green"]!}`],
     });
     expect(res.status).toBe(204); // a Remix redirect to the new offer's page
     const to = res.headers.get("x-remix-redirect")!;
     const offerId = /\/app\/offers\/([0-9a-f-]{36})/.exec(to)?.[1];
-    const offer = await h.deps.db.prisma.giftOffer.findUniqueOrThrow({ where: { id: offerId! }, include: { items: true } });
-    expect(offer).toMatchObject({ vendorId: mine.vendorId, name: "Team hamper", kind: "choice", status: "active", priceAmount: 104550, expiryDays: 45 });
-    expect(offer.items).toHaveLength(2);
+    const offer = await h.deps.db.prisma.giftOffer.findUniqueOrThrow({ where: { id: offerId! }, include: { items: { orderBy: { position: "asc" } } } });
+    expect(offer).toMatchObject({ vendorId: mine.vendorId, name: "Team hamper", kind: "choice", status: "draft", priceAmount: 104550, expiryDays: 45 });
+    expect(offer.items.map((i) => [i.productId, i.variantId])).toEqual([
+      [mine.products.hoodie, null], // every giftable variant
+      [mine.products.notebook, mine.variants["notebook:Green"]], // narrowed to one
+    ]);
+    // Publishing is its own action.
+    const published = await post(`/app/offers/${offerId}`, "app.offers.$offerId", { intent: "status", status: "active", version: "1" });
+    expect(await published.json()).toMatchObject({ ok: true, message: "Offer published" });
+  });
+
+  it("Offers: a single-item offer of a product in sizes, narrowed to some of its variants; the form reads it back", async () => {
+    const res = await post("/app/offers/new", "app.offers.$offerId", {
+      intent: "save",
+      name: "Hoodie, navy only",
+      description: "",
+      kind: "single",
+      price: "55",
+      startsAt: "",
+      endsAt: "",
+      expiryDays: "30",
+      item: ["S/Navy", "M/Navy", "L/Navy"].map((v) => `${mine.products.hoodie!}/${mine.variants[`hoodie:${v}`]!}`),
+    });
+    expect(res.status).toBe(204);
+    const offerId = /\/app\/offers\/([0-9a-f-]{36})/.exec(res.headers.get("x-remix-redirect")!)![1]!;
+    const loaded = (await (await data(`/app/offers/${offerId}`, "app.offers.$offerId")).json()) as {
+      offer: { kind: string; preview: Array<{ variantTitle: string }> };
+      products: Array<{ id: string; handle: string; brand: string; selected: string[] | null; variants: unknown[] }>;
+    };
+    expect(loaded.offer.kind).toBe("single");
+    expect(loaded.offer.preview.map((c) => c.variantTitle)).toEqual(["S / Navy", "M / Navy", "L / Navy"]);
+    expect(loaded.products).toEqual([
+      expect.objectContaining({ id: mine.products.hoodie, handle: "hoodie", brand: "Northwind", selected: ["S/Navy", "M/Navy", "L/Navy"].map((v) => mine.variants[`hoodie:${v}`]) }),
+    ]);
+    expect(loaded.products[0]!.variants).toHaveLength(6);
+    // Two products cannot be one single item.
+    const two = await post("/app/offers/new", "app.offers.$offerId", { intent: "save", name: "Two", kind: "single", price: "10", expiryDays: "30", item: [mine.products.hoodie!, mine.products.mug!] });
+    expect(((await two.json()) as { errors: Record<string, string> }).errors.items).toMatch(/one product/);
+  });
+
+  it("Offers: the resource picker's products are looked up by Shopify id, only this shop's", async () => {
+    const hoodie = await h.deps.db.prisma.product.findUniqueOrThrow({ where: { id: mine.products.hoodie! } });
+    // The other shop's seeded hoodie carries the same Shopify id: only this shop's is found.
+    expect((await h.deps.db.prisma.product.findUniqueOrThrow({ where: { id: theirs.products.hoodie! } })).shopifyId).toBe(hoodie.shopifyId);
+    const res = await data(`/app/products-lookup?shopifyId=${encodeURIComponent(hoodie.shopifyId)}&shopifyId=gid%3A%2F%2Fshopify%2FProduct%2F999999`, "app.products-lookup");
+    const body = (await res.json()) as { products: Array<{ id: string; variants: unknown[] }> };
+    expect(body.products.map((p) => p.id)).toEqual([mine.products.hoodie]);
+    expect(body.products[0]!.variants).toHaveLength(6);
   });
 
   it("Offers: reports bad fields without writing, and refuses another shop's products", async () => {
@@ -102,7 +163,7 @@ describe("actions", () => {
       kind: "choice",
       price: "12.345",
       expiryDays: "45",
-      productId: [mine.products.hoodie!],
+      item: [mine.products.hoodie!],
     });
     expect(bad.status).toBe(200);
     expect(((await bad.json()) as { errors: Record<string, string> }).errors).toMatchObject({
@@ -116,7 +177,7 @@ describe("actions", () => {
       kind: "single",
       price: "10",
       expiryDays: "30",
-      productId: [theirs.products.mug!],
+      item: [theirs.products.mug!],
     });
     expect(foreign.status).toBe(200);
     expect(((await foreign.json()) as { message: string }).message).toBeTruthy();

@@ -4,14 +4,14 @@
  * session tokens Shopify admin would use to open a page.
  */
 import { Session } from "@shopify/shopify-api";
-import { createApp, type App } from "../../core/src/http/app.ts";
-import { testDeps, type TestDeps } from "../../core/src/testing/deps.ts";
-import { seedVendor, type Seeded } from "../../core/src/testing/seed.ts";
-import { sessionStorageFor, offlineSessionId } from "../../core/src/integrations/shopify/encrypted-session-storage.ts";
-import { mintSessionToken } from "../../sandbox/src/shopify/session-token.ts";
+import { createApp, type App } from "@giftloop/core/http/app";
+import { testDeps, type TestDeps } from "@giftloop/core/testing/deps";
+import { seedVendor, type Seeded } from "@giftloop/core/testing/seed";
+import { sessionStorageFor, offlineSessionId } from "@giftloop/core/integrations/shopify/encrypted-session-storage";
+import { mintSessionToken } from "@giftloop/sandbox/shopify/session-token";
 import { ensureAppBuild } from "./build.ts";
 import { mountShopifyApp } from "./mount.ts";
-import { SCOPES } from "../app/shopify.server.ts";
+import { APP_SCOPES as SCOPES } from "@giftloop/core/integrations/shopify/shopify";
 
 export const TEST_API_KEY = "giftloop-test-app";
 export const TEST_API_SECRET = "test-app-secret-0123456789abcdef0123456789";

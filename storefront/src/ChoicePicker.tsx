@@ -116,7 +116,7 @@ export function ChoicePicker({ choices, initialChoice, onChoose }: ChoicePickerP
   );
 }
 
-function ProductImage({ src, alt, large = false }: { src: string | null; alt: string; large?: boolean }) {
+export function ProductImage({ src, alt, large = false }: { src: string | null; alt: string; large?: boolean }) {
   const size = large ? 320 : 120;
   const [failed, setFailed] = useState<string | null>(null);
   return src && failed !== src ? (

@@ -1,5 +1,5 @@
-import { countryName } from "./countries.ts";
 import type { Gift } from "./gift-types.ts";
+import { ShippingAddress } from "./ShippingAddress.tsx";
 
 const STEPS = [
   { status: "redeemed", label: "Confirmed" },
@@ -22,11 +22,16 @@ export function statusTitle(status: string): string {
   }
 }
 
-/** After redemption: what was chosen, where it goes, and how far it has got (with tracking). */
-export function GiftStatus({ gift, headingId = "status-title" }: { gift: Gift; headingId?: string }) {
+/**
+ * After redemption: what was chosen, where it goes, and how far it has got (with tracking);
+ * while the brand has not started on the order, a way to change the address.
+ */
+export function GiftStatus({ gift, headingId = "status-title", onChangeAddress }: { gift: Gift; headingId?: string; onChangeAddress?: () => void }) {
   const r = gift.redemption;
   if (!r) return null;
-  const reached = STEPS.findIndex((s) => s.status === gift.status);
+  // A redeemed gift whose order the brand has started on is being prepared, even before Shopify answers.
+  const shown = gift.status === "redeemed" && r.addressEditable === false ? "pushed" : gift.status;
+  const reached = STEPS.findIndex((s) => s.status === shown);
   const addr = r.shippingAddress;
   return (
     <section className="status" aria-labelledby={headingId}>
@@ -65,11 +70,12 @@ export function GiftStatus({ gift, headingId = "status-title" }: { gift: Gift; h
           <>
             <dt>Shipping to</dt>
             <dd>
-              {addr.name}<br />
-              {addr.company ? <>{addr.company}<br /></> : null}
-              {addr.line1}{addr.line2 ? `, ${addr.line2}` : ""}<br />
-              {[addr.city, [addr.region, addr.postalCode].filter(Boolean).join(" ")].filter(Boolean).join(", ")}<br />
-              {countryName(addr.country)}
+              <ShippingAddress address={addr} />
+              {r.addressEditable && onChangeAddress && (
+                <button type="button" className="link" onClick={onChangeAddress}>
+                  Change address
+                </button>
+              )}
             </dd>
           </>
         )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldLabel, fieldMessage, isRequired, serverFieldErrors, validateAddress } from "./address-rules.ts";
+import { fieldLabel, fieldMessage, isRequired, postalRegionError, serverFieldErrors, validateAddress } from "./address-rules.ts";
 import { countryName, countryOptions, ISO_COUNTRIES } from "./countries.ts";
 import type { AddressDraft } from "./gift-types.ts";
 
@@ -19,6 +19,20 @@ describe("address rules", () => {
     expect(validateAddress({ ...ok, postalCode: "6270" })).toEqual({ postalCode: { code: "invalid_postal_code" } });
     expect(validateAddress({ ...ok, phone: "call me" })).toEqual({ phone: { code: "invalid_phone" } });
     expect(validateAddress({ ...ok, country: "PL", region: "", postalCode: "00-227" })).toEqual({});
+  });
+
+  it("checks the postal code against the state or province, the server's rule, and names where the code belongs", () => {
+    const us: AddressDraft = { ...blank, name: "Ada", line1: "1 Way", city: "Springfield", region: "IN", postalCode: "62701", country: "US" };
+    const err = validateAddress(us).postalCode!;
+    expect(err.code).toBe("postal_code_not_in_region");
+    expect(fieldMessage("postalCode", err, "US")).toBe("62701 is a ZIP code in Illinois, not Indiana. Check your ZIP code and state");
+    expect(postalRegionError({ ...us, region: "IL" })).toBeUndefined();
+    const ca: AddressDraft = { ...blank, name: "Ada", line1: "1 Way", city: "Ottawa", region: "BC", postalCode: "K1A 0B1", country: "CA" };
+    expect(fieldMessage("postalCode", validateAddress(ca).postalCode!, "CA")).toBe("K1A 0B1 is not a postal code in British Columbia. Check your postal code and province");
+    expect(validateAddress({ ...ca, region: "ON" })).toEqual({});
+    // Nothing to compare yet: a blank region or a code that is not yet a code.
+    expect(postalRegionError({ ...us, region: "" })).toBeUndefined();
+    expect(postalRegionError({ ...us, postalCode: "627" })).toBeUndefined();
   });
 
   it("words each problem for a person, with the field's own label", () => {

@@ -1,7 +1,7 @@
 import { countryName, REGIONS } from "./countries.ts";
 import type { AddressDraft } from "./gift-types.ts";
 // The api's own rules (one copy: the form asks for and accepts what the server does).
-import { PHONE, POSTAL_FORMATS, postalCodeFits, postalCodeRequired, regionRequired } from "../../core/src/redemption/address-rules.ts";
+import { PHONE, POSTAL_FORMATS, postalCodeFits, postalCodeInRegion, postalCodeRequired, regionName, regionOfPostalCode, regionRequired } from "@giftloop/core/redemption/address-rules";
 
 /**
  * What a shipping address needs, per country, as the core checks it (core/src/redemption/
@@ -54,6 +54,20 @@ export interface FieldError {
   code: string;
   /** The server's own words, used when the code is not one this page words itself. */
   message?: string;
+  /** The postal code and region the form checked (`postal_code_not_in_region`), for naming both. */
+  draft?: { postalCode: string; region: string };
+}
+
+/** "62701 is a ZIP code in Illinois, not Indiana": the code, where it belongs, and the region chosen. */
+function regionMismatchMessage(draft: FieldError["draft"], country: string): string | undefined {
+  if (!draft) return undefined;
+  const actual = regionOfPostalCode(country, draft.postalCode);
+  const chosen = regionName(country, draft.region);
+  const noun_ = noun("postalCode", country);
+  const article = /^[aeiou]/i.test(noun_) ? "an" : "a";
+  return actual
+    ? `${draft.postalCode.trim()} is ${article} ${noun_} in ${actual.name}, not ${chosen}. Check your ${noun_} and ${noun("region", country)}`
+    : `${draft.postalCode.trim()} is not ${article} ${noun_} in ${chosen}. Check your ${noun_} and ${noun("region", country)}`;
 }
 
 /** The recipient-facing message for a field's problem, keyed on its code. */
@@ -68,6 +82,8 @@ export function fieldMessage(field: AddressField, error: FieldError, country: st
       const example = POSTAL_FORMATS[country]?.example;
       return `Enter a valid ${noun(field, country)}${example ? `, e.g. ${example}` : ""}`;
     }
+    case "postal_code_not_in_region":
+      return regionMismatchMessage(error.draft, country) ?? `Check your ${noun(field, country)}: it is not in the ${noun("region", country)} you chose`;
     case "invalid_phone":
       return "Enter a phone number with digits only, e.g. +1 555 010 0100";
     case "invalid_country":
@@ -99,8 +115,21 @@ export function validateAddress(a: AddressDraft): Partial<Record<AddressField, F
   if (!errors.postalCode && value("postalCode") !== "" && !postalCodeFits(a.country, value("postalCode"))) {
     errors.postalCode = { code: "invalid_postal_code" };
   }
+  const mismatch = postalRegionError(a);
+  if (!errors.postalCode && !errors.region && mismatch) errors.postalCode = mismatch;
   if (!errors.phone && value("phone") !== "" && !PHONE.test(value("phone"))) errors.phone = { code: "invalid_phone" };
   return errors;
+}
+
+/**
+ * The postal code's problem with the region, if any (the same rule as the server's): what the
+ * form shows on the field as soon as both are filled in, before the recipient submits.
+ */
+export function postalRegionError(a: AddressDraft): FieldError | undefined {
+  const postalCode = a.postalCode.trim();
+  const region = a.region.trim();
+  if (!postalCode || !region || !a.country || !postalCodeFits(a.country, postalCode)) return undefined;
+  return postalCodeInRegion(a.country, region, postalCode) ? undefined : { code: "postal_code_not_in_region", draft: { postalCode, region } };
 }
 
 /**

@@ -1,69 +1,29 @@
-/** The recipient API's shapes (core: GET /v1/redeem/gift), as this page reads them. */
-export interface Choice {
-  variantId: string;
-  productId: string;
-  productTitle: string;
-  variantTitle: string;
-  options: Array<{ name: string; value: string }>;
-  imageUrl: string | null;
-  /** Units available now; null = not tracked (always available). */
-  available: number | null;
-}
+import type { components } from "./api-schema";
+
+/** The recipient API's shapes (core: GET /v1/redeem/gift), from its OpenAPI document (api-schema.d.ts, generated). */
+type Schemas = components["schemas"];
+
+export type Gift = Schemas["Gift"];
+export type Choice = Schemas["Choice"];
 
 /** A shipping address as the core stores and shows it. */
-export interface Address {
-  name: string;
-  company?: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postalCode?: string;
-  country: string;
-  phone?: string;
-}
+export type Address = NonNullable<NonNullable<Gift["redemption"]>["shippingAddress"]>;
 
 /** The address form's values: every field, an empty string where the recipient left it blank. */
-export interface AddressDraft {
-  name: string;
-  company: string;
-  line1: string;
-  line2: string;
-  city: string;
-  region: string;
-  postalCode: string;
-  country: string;
-  phone: string;
-}
+export type AddressDraft = Required<Address>;
 
-export interface Gift {
-  status: "available" | "expired" | "redeemed" | "pushed" | "shipped" | "delivered" | "canceled" | string;
-  /** `logoUrl`: absolute URL of the brand's logo, null when it has none. */
-  brand: { name: string; primaryColor: string; accentColor: string; logoUrl: string | null };
-  /** The brand's welcome text (plain text, may have line breaks). */
-  welcomeText: string | null;
-  recipientName: string;
-  senderName: string | null;
-  message: string | null;
-  offerName: string;
-  expiresAt: string;
-  choices: Choice[];
-  shipsTo: string[] | "anywhere";
-  redemption: {
-    redeemedAt: string;
-    choice: Choice | null;
-    shippingAddress: Address | null;
-    tracking: { carrier: string | null; number: string | null; url: string | null } | null;
-  } | null;
-}
+/** A session for one gift, from its code (core: POST /v1/redeem/session). */
+export type RecipientToken = Schemas["RecipientSession"];
 
-/** An RFC 9457 problem body from the core (machine-readable `code`, per-field `errors`). */
-export interface Problem {
-  status: number;
-  code: string;
-  title?: string;
-  detail?: string;
-  errors?: Array<{ path: string; code: string; message?: string }>;
-  /** Seconds to wait, from the Retry-After header of a 429. */
-  retryAfter?: number;
-}
+type FieldError = Schemas["FieldError"];
+
+/**
+ * A problem as the page handles it: the core's RFC 9457 problem body (machine-readable
+ * `code`, per-field `errors`), or a failure to reach the core at all (status 0, `network`).
+ */
+export type Problem = Pick<Schemas["Problem"], "status" | "code" | "detail"> &
+  Partial<Pick<Schemas["Problem"], "title">> & {
+    errors?: Array<Pick<FieldError, "path" | "code"> & Partial<Pick<FieldError, "message">>>;
+    /** Seconds to wait, from the Retry-After header of a 429. */
+    retryAfter?: number;
+  };

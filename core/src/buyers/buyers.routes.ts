@@ -6,6 +6,13 @@ import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { buyerAuth, buyerSecurityScheme, BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
 import { createApiKey, createBuyerOrg, listApiKeys, revokeApiKey } from "./buyers.service.ts";
+import { changeRole, inviteMember, listMembers, removeMember } from "./buyer-members.ts";
+import { BUYER_ROLES } from "./buyer-roles.ts";
+import { MemberSchema } from "./buyer-web.routes.ts";
+import { buyerSessions } from "./buyer-sessions.ts";
+import { sendInvitation } from "./buyer-sign-in.ts";
+import { clientKey } from "../platform/web-session/csrf.ts";
+import { registerBuyerOrderRoutes } from "./buyer-orders.routes.ts";
 
 const CreatedKeySchema = z
   .object({
@@ -44,7 +51,7 @@ const createBuyerRoute = createRoute({
           name: z.string().trim().min(1).max(200),
           email: z.email().max(320),
           keyName: z.string().trim().min(1).max(100).optional(),
-        }),
+        }).strict(),
       ),
     },
   },
@@ -98,7 +105,7 @@ const createKeyRoute = createRoute({
   tags: ["Buyer"],
   summary: "Create another API key",
   security,
-  request: { body: { required: true, ...json(z.object({ name: z.string().trim().min(1).max(100) })) } },
+  request: { body: { required: true, ...json(z.object({ name: z.string().trim().min(1).max(100) }).strict()) } },
   responses: {
     201: { description: "Created. The response holds the only copy of the key.", ...json(CreatedKeySchema) },
     ...problemResponses(400, 401, 413, 415, 422),
@@ -115,6 +122,76 @@ const revokeKeyRoute = createRoute({
   responses: { 204: { description: "Revoked." }, ...problemResponses(400, 401, { 404: "No active key with this id." }) },
 });
 
+const membersRoute = createRoute({
+  method: "get",
+  path: "/members",
+  tags: ["Buyer"],
+  summary: "The team: members and invitations",
+  security,
+  responses: { 200: { description: "Members.", ...json(z.object({ items: z.array(MemberSchema) })) }, ...problemResponses(401) },
+});
+
+const inviteRoute = createRoute({
+  method: "post",
+  path: "/members",
+  tags: ["Buyer"],
+  summary: "Invite a team member by email (owner, admin, sender: orders, finance: pays and sees receipts)",
+  security,
+  request: {
+    body: {
+      required: true,
+      ...json(z.object({ email: z.email().max(320), role: z.enum(BUYER_ROLES), name: z.string().trim().min(1).max(200).optional() }).strict()),
+    },
+  },
+  responses: {
+    201: { description: "Invited: the invitation email is on its way.", ...json(MemberSchema) },
+    ...problemResponses(400, 401, 403, 413, 415, 422, { 409: "Already on the team (`already_member`).", 429: "Too many emails to this address (`rate_limited`)." }),
+  },
+});
+
+const memberParams = z.object({ id: z.uuid() });
+
+const changeRoleRoute = createRoute({
+  method: "patch",
+  path: "/members/{id}",
+  tags: ["Buyer"],
+  summary: "Change a member's role",
+  security,
+  request: { params: memberParams, body: { required: true, ...json(z.object({ role: z.enum(BUYER_ROLES) }).strict()) } },
+  responses: {
+    200: { description: "Changed.", ...json(MemberSchema) },
+    ...problemResponses(400, 401, 403, 413, 415, 422, { 404: "No such member.", 409: "The team would have no owner (`last_owner`)." }),
+  },
+});
+
+const removeRoute = createRoute({
+  method: "delete",
+  path: "/members/{id}",
+  tags: ["Buyer"],
+  summary: "Remove a member (their sessions end at once)",
+  security,
+  request: { params: memberParams },
+  responses: { 204: { description: "Removed." }, ...problemResponses(400, 401, 403, { 404: "No such member.", 409: "The team would have no owner (`last_owner`)." }) },
+});
+
+const settingsRoute = createRoute({
+  method: "patch",
+  path: "/settings",
+  tags: ["Buyer"],
+  summary: "Organisation settings: the daily digest email of redemptions",
+  security,
+  request: { body: { required: true, ...json(z.object({ digestOptIn: z.boolean() }).strict()) } },
+  responses: {
+    200: { description: "Saved.", ...json(z.object({ digestOptIn: z.boolean() }).openapi("BuyerSettings")) },
+    ...problemResponses(400, 401, 403, 413, 415, 422),
+  },
+});
+
+function memberProblem(code: "not_found" | "last_owner"): never {
+  if (code === "not_found") throw new ProblemError(404, "not_found", "Your team has no member with this id.");
+  throw new ProblemError(409, "last_owner", "The team needs at least one owner: make someone else an owner first.");
+}
+
 /** Mounted at /v1/buyer: the calling buyer's own organisation and keys. */
 export function buyerRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   const router = createRouter<BuyerEnv>();
@@ -123,6 +200,33 @@ export function buyerRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   router.openapi(meRoute, async (c) => {
     const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: c.get("buyer").buyerOrgId } });
     return c.json({ id: org.id, name: org.name, email: org.email }, 200);
+  });
+  registerBuyerOrderRoutes(router, deps);
+  router.openapi(membersRoute, async (c) => c.json({ items: await listMembers(deps.db, c.get("buyer").buyerOrgId) }, 200));
+  router.openapi(inviteRoute, async (c) => {
+    const buyer = c.get("buyer");
+    const r = await inviteMember(deps.db, buyer.buyerOrgId, c.req.valid("json"), buyer.memberId);
+    if (!r.ok) throw new ProblemError(409, "already_member", "This email is already on your team.");
+    const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: buyer.buyerOrgId } });
+    const sent = await sendInvitation(deps, r.member.email, org.name, clientKey(c, deps.codeKey, deps.config.TRUST_PROXY));
+    if (!sent.ok) throw new ProblemError(429, "rate_limited", { detail: "Too many emails to this address; try again later.", headers: { "retry-after": String(sent.retryAfterSeconds) } });
+    return c.json(r.member, 201);
+  });
+  router.openapi(changeRoleRoute, async (c) => {
+    const r = await changeRole(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id, c.req.valid("json").role);
+    if (!r.ok) memberProblem(r.code);
+    return c.json(r.member, 200);
+  });
+  router.openapi(removeRoute, async (c) => {
+    const id = c.req.valid("param").id;
+    const r = await removeMember(deps.db, c.get("buyer").buyerOrgId, id);
+    if (!r.ok) memberProblem(r.code);
+    await buyerSessions(deps).revokeAll(id);
+    return c.body(null, 204);
+  });
+  router.openapi(settingsRoute, async (c) => {
+    const org = await deps.db.prisma.buyerOrg.update({ where: { id: c.get("buyer").buyerOrgId }, data: { digestOptIn: c.req.valid("json").digestOptIn } });
+    return c.json({ digestOptIn: org.digestOptIn }, 200);
   });
   router.openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(deps.db, c.get("buyer").buyerOrgId) }, 200));
   router.openapi(createKeyRoute, async (c) => {

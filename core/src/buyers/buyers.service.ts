@@ -1,10 +1,17 @@
 import type { Database } from "../platform/db/connect.ts";
 import type { Tx } from "../jobs/queue.ts";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-keys.ts";
+import type { BuyerRole } from "./buyer-roles.ts";
 
+/**
+ * Who calls, resolved at the edge: an API key (acts for the whole organisation) or a
+ * signed-in member of it (limited by the member's role).
+ */
 export interface BuyerContext {
   buyerOrgId: string;
-  apiKeyId: string;
+  apiKeyId: string | null;
+  memberId?: string;
+  role?: BuyerRole | "api_key";
 }
 
 export interface CreatedKey {
@@ -74,5 +81,5 @@ export async function authenticateApiKey(db: Database, plaintext: string): Promi
     // Coarse on purpose: one write a minute per key, not one per request.
     await db.prisma.buyerApiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { buyerOrgId: row.buyerOrgId, apiKeyId: row.id };
+  return { buyerOrgId: row.buyerOrgId, apiKeyId: row.id, role: "api_key" };
 }

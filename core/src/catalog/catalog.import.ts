@@ -1,5 +1,6 @@
 import type { Deps } from "../platform/deps.ts";
-import { decimalToMinor, upsertProducts, upsertVariants, type ProductRecord, type VariantRecord } from "./catalog.mirror.ts";
+import { upsertProducts, upsertVariants, type ProductRecord, type VariantRecord } from "./catalog.mirror.ts";
+import { decimalToMinor } from "../platform/money.ts";
 
 /**
  * Imports a bulk query result (see CATALOG_BULK_QUERY) into the mirror, streaming: lines are

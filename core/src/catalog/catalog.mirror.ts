@@ -166,29 +166,3 @@ export async function upsertVariants(tx: SqlTx, vendorId: string, currency: stri
     ],
   );
 }
-
-/** Minor units from Shopify's decimal string for a currency (JPY has 0 decimals, KWD 3). */
-export function decimalToMinor(amount: string, currency: string): number {
-  const digits = currencyDigits(currency);
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(amount).trim());
-  if (!m) throw new Error(`not a decimal amount: ${JSON.stringify(amount)}`);
-  const frac = (m[3] ?? "").padEnd(digits, "0");
-  if (frac.length > digits && /[1-9]/.test(frac.slice(digits))) throw new Error(`${amount} has more decimals than ${currency} allows`);
-  const minor = Number(m[2]) * 10 ** digits + Number(frac.slice(0, digits) || "0");
-  if (!Number.isSafeInteger(minor) || minor > 2_147_483_647) throw new Error(`amount ${amount} is out of range`);
-  return m[1] ? -minor : minor;
-}
-
-const digitsCache = new Map<string, number>();
-function currencyDigits(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    try {
-      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      d = 2;
-    }
-    digitsCache.set(currency, d);
-  }
-  return d;
-}

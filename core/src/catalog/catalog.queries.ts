@@ -26,12 +26,16 @@ export interface CatalogProduct {
   currency: string | null;
 }
 
-export interface ListProductsOptions {
-  /** Matches title, handle, SKU-free text (case-insensitive substring). */
-  query?: string;
-  giftable?: boolean;
-  inStock?: boolean;
-  productType?: string;
+/** Which of the brand's products: the Catalog page's search and filters. */
+export interface ProductFilter {
+  /** Matches title or handle (case-insensitive substring). */
+  query?: string | undefined;
+  giftable?: boolean | undefined;
+  inStock?: boolean | undefined;
+  productType?: string | undefined;
+}
+
+export interface ListProductsOptions extends ProductFilter {
   cursor?: string | null;
   /** Page size, 1..100 (default 50). */
   limit?: number;
@@ -66,9 +70,8 @@ function decodeCursor(cursor: string): { t: string; id: string } {
   throw new CatalogQueryError("invalid_cursor", "cursor is not one this API returned");
 }
 
-export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opts: ListProductsOptions = {}): Promise<ProductPage> {
-  const limit = opts.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CatalogQueryError("invalid_limit", "limit must be between 1 and 100");
+/** The WHERE clause (over `product p`) and its parameters ($1 = the vendor) of a catalog filter. */
+function productFilter(vendorId: string, opts: ProductFilter): { where: string; params: unknown[] } {
   const where: string[] = ["p.vendor_id = $1", "p.deleted_at IS NULL"];
   const params: unknown[] = [vendorId];
   const add = (sql: string, value: unknown) => {
@@ -85,7 +88,13 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
       `${opts.inStock ? "" : "NOT "}EXISTS (SELECT 1 FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL AND (NOT v.inventory_tracked OR v.inventory_quantity - v.inventory_reserved > 0))`,
     );
   }
-  const filtered = where.join(" AND ");
+  return { where: where.join(" AND "), params };
+}
+
+export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opts: ListProductsOptions = {}): Promise<ProductPage> {
+  const limit = opts.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CatalogQueryError("invalid_limit", "limit must be between 1 and 100");
+  const { where: filtered, params } = productFilter(vendorId, opts);
   const stats = `
     LEFT JOIN LATERAL (
       SELECT count(*)::int AS variant_count,
@@ -168,6 +177,65 @@ export async function setProductsGiftable(deps: Pick<Deps, "db">, vendorId: stri
     ),
   );
   return { updated };
+}
+
+/**
+ * Marks every product of the vendor matching `filter` giftable or not (the Catalog page's
+ * "select all products in this filter"), in one statement. Returns how many changed.
+ */
+export async function setGiftableMatching(deps: Pick<Deps, "db">, vendorId: string, filter: ProductFilter, giftable: boolean): Promise<{ updated: number }> {
+  const { where, params } = productFilter(vendorId, filter);
+  const updated = await deps.db.transaction((tx) =>
+    tx.execute(`UPDATE product p SET giftable = $${params.length + 1}, updated_at = now() WHERE ${where} AND p.giftable <> $${params.length + 1}`, [...params, giftable]),
+  );
+  return { updated };
+}
+
+/** A product as the offer form shows it: how to tell it apart, and its variants to choose from. */
+export interface OfferableProduct {
+  id: string;
+  shopifyId: string;
+  title: string;
+  handle: string;
+  /** Shopify's product "vendor" field. */
+  brand: string;
+  imageUrl: string | null;
+  giftable: boolean;
+  variants: Array<{ id: string; shopifyId: string; title: string; giftable: boolean; available: number | null }>;
+}
+
+/**
+ * The vendor's products by our ids or by Shopify's (what App Bridge's resource picker
+ * returns), with their live variants in Shopify's order; unknown and deleted ones are left
+ * out.
+ */
+export async function offerableProducts(deps: Pick<Deps, "db">, vendorId: string, by: { ids?: string[]; shopifyIds?: string[] }): Promise<OfferableProduct[]> {
+  const ids = (by.ids ?? []).filter((id) => UUID.test(id));
+  const shopifyIds = (by.shopifyIds ?? []).filter((id) => /^gid:\/\/shopify\/Product\/\d+$/.test(id));
+  if (!ids.length && !shopifyIds.length) return [];
+  const rows = await deps.db.sql.query<{
+    id: string;
+    shopify_id: string;
+    title: string;
+    handle: string;
+    brand: string;
+    giftable: boolean;
+    image_url: string | null;
+    variants: OfferableProduct["variants"];
+  }>(
+    `SELECT p.id::text AS id, p.shopify_id, p.title, p.handle, p.brand, p.giftable,
+            (SELECT i.url FROM product_image i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_url,
+            COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                       'id', v.id::text, 'shopifyId', v.shopify_id, 'title', v.title, 'giftable', v.giftable,
+                       'available', CASE WHEN v.inventory_tracked THEN GREATEST(v.inventory_quantity - v.inventory_reserved, 0) END)
+                     ORDER BY v.created_at, v.title)
+                      FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL), '[]'::jsonb) AS variants
+     FROM product p
+     WHERE p.vendor_id = $1::uuid AND p.deleted_at IS NULL AND (p.id = ANY($2::uuid[]) OR p.shopify_id = ANY($3::text[]))
+     ORDER BY lower(p.title), p.id`,
+    [vendorId, ids, shopifyIds],
+  );
+  return rows.map((r) => ({ id: r.id, shopifyId: r.shopify_id, title: r.title, handle: r.handle, brand: r.brand, imageUrl: r.image_url, giftable: r.giftable, variants: r.variants }));
 }
 
 export interface CatalogSyncView {

@@ -3,6 +3,7 @@ import { BulkOperationError, getBulkOperation, runBulkQuery, streamBulkResult } 
 import { defineJob, PermanentJobError } from "../jobs/registry.ts";
 import type { Deps } from "../platform/deps.ts";
 import { importBulkLines, type ImportError } from "./catalog.import.ts";
+import { accessRefusal, markConnectionBroken } from "../vendors/connection-state.ts";
 
 /**
  * A full catalog sync of one vendor: a Shopify bulk query for every product with its
@@ -75,7 +76,7 @@ export interface CatalogSyncRow {
 export class CatalogSyncError extends Error {
   override name = "CatalogSyncError";
   constructor(
-    readonly code: "vendor_not_found" | "vendor_uninstalled",
+    readonly code: "vendor_not_found" | "vendor_uninstalled" | "connection_broken",
     message: string,
   ) {
     super(message);
@@ -88,9 +89,10 @@ export class CatalogSyncError extends Error {
  */
 export async function startCatalogSync(deps: Pick<Deps, "db" | "jobs">, vendorId: string, opts: { pollAfterMs?: number } = {}): Promise<{ syncId: string; created: boolean }> {
   return deps.db.prisma.$transaction(async (tx) => {
-    const vendor = await tx.vendor.findUnique({ where: { id: vendorId }, select: { id: true, uninstalledAt: true } });
+    const vendor = await tx.vendor.findUnique({ where: { id: vendorId }, select: { id: true, uninstalledAt: true, connectionBrokenAt: true } });
     if (!vendor) throw new CatalogSyncError("vendor_not_found", `vendor ${vendorId} not found`);
     if (vendor.uninstalledAt) throw new CatalogSyncError("vendor_uninstalled", `vendor ${vendorId} uninstalled the app`);
+    if (vendor.connectionBrokenAt) throw new CatalogSyncError("connection_broken", "Shopify refuses the app's access token: reconnect from the app first");
     // One sync at a time per vendor (Shopify runs one bulk query per shop and app anyway).
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('catalog_sync:' || $1))`, vendorId);
     const open = await tx.catalogSync.findFirst({ where: { vendorId, status: { in: ["pending", "running"] } }, orderBy: { startedAt: "desc" } });
@@ -102,9 +104,53 @@ export async function startCatalogSync(deps: Pick<Deps, "db" | "jobs">, vendorId
 }
 
 async function loadSync(deps: Pick<Deps, "db">, syncId: string) {
-  const sync = await deps.db.prisma.catalogSync.findUnique({ where: { id: syncId }, include: { vendor: { select: { shopDomain: true, currency: true } } } });
+  const sync = await deps.db.prisma.catalogSync.findUnique({
+    where: { id: syncId },
+    include: { vendor: { select: { shopDomain: true, currency: true, status: true, connectionBrokenAt: true, connectionError: true } } },
+  });
   if (!sync) throw new PermanentJobError(`catalog sync ${syncId} not found`);
   return sync;
+}
+
+/** How a sync that stopped on a broken Shopify connection is marked (and found again to resume it). */
+export const CONNECTION_BROKEN = "Shopify connection broken";
+
+const STOPPED = Symbol("sync stopped");
+
+/**
+ * Runs a step's Shopify calls. A vendor that uninstalled or whose connection is broken is
+ * not called; a refused access token (401/403) marks the connection broken and stops the
+ * sync with the reason, instead of retrying what cannot succeed.
+ */
+async function withShopify<T>(deps: Pick<Deps, "db" | "log">, sync: Awaited<ReturnType<typeof loadSync>>, fn: () => Promise<T>): Promise<T | typeof STOPPED> {
+  if (sync.vendor.status !== "active") {
+    await failSync(deps, sync.id, "the app was uninstalled");
+    return STOPPED;
+  }
+  if (sync.vendor.connectionBrokenAt) {
+    await failSync(deps, sync.id, `${CONNECTION_BROKEN}: ${sync.vendor.connectionError ?? "Shopify refused the access token"}`);
+    return STOPPED;
+  }
+  try {
+    return await fn();
+  } catch (err) {
+    const reason = accessRefusal(err);
+    if (!reason) throw err;
+    await markConnectionBroken(deps, sync.vendorId, reason);
+    await failSync(deps, sync.id, `${CONNECTION_BROKEN}: ${reason}`);
+    return STOPPED;
+  }
+}
+
+/**
+ * After the connection is mended: starts a sync again when the last one stopped on the
+ * broken connection (or none ever ran). Returns the sync started, if any.
+ */
+export async function resumeCatalogSync(deps: Pick<Deps, "db" | "jobs">, vendorId: string): Promise<string | null> {
+  const last = await deps.db.prisma.catalogSync.findFirst({ where: { vendorId }, orderBy: { startedAt: "desc" }, select: { status: true, errorMessage: true } });
+  if (last && !(last.status === "failed" && last.errorMessage?.startsWith(CONNECTION_BROKEN))) return null;
+  const { syncId, created } = await startCatalogSync(deps, vendorId);
+  return created ? syncId : null;
 }
 
 async function failSync(deps: Pick<Deps, "db">, syncId: string, message: string): Promise<void> {
@@ -121,17 +167,21 @@ export const runBulkSyncJob = defineJob({
     if (sync.status !== "pending" && sync.status !== "running") return;
     let bulkId = sync.bulkOperationId;
     if (!bulkId) {
-      const admin = await ctx.deps.shopify.admin(sync.vendor.shopDomain);
-      try {
-        bulkId = (await runBulkQuery(admin, CATALOG_BULK_QUERY)).id;
-      } catch (err) {
-        // OPERATION_IN_PROGRESS: another bulk query of this app runs on the shop; retry later.
-        if (err instanceof BulkOperationError && err.code !== "OPERATION_IN_PROGRESS") {
-          await failSync(ctx.deps, syncId, err.message);
-          return;
+      const started = await withShopify(ctx.deps, sync, async () => {
+        const admin = await ctx.deps.shopify.admin(sync.vendor.shopDomain);
+        try {
+          return (await runBulkQuery(admin, CATALOG_BULK_QUERY)).id;
+        } catch (err) {
+          // OPERATION_IN_PROGRESS: another bulk query of this app runs on the shop; retry later.
+          if (err instanceof BulkOperationError && err.code !== "OPERATION_IN_PROGRESS") {
+            await failSync(ctx.deps, syncId, err.message);
+            return STOPPED;
+          }
+          throw err;
         }
-        throw err;
-      }
+      });
+      if (started === STOPPED) return;
+      bulkId = started;
       await ctx.deps.db.prisma.catalogSync.update({ where: { id: syncId }, data: { bulkOperationId: bulkId, status: "running" } });
     }
     const wait = pollAfterMs ?? DEFAULT_POLL_MS;
@@ -146,8 +196,9 @@ export const pollBulkSyncJob = defineJob({
   async handler({ syncId, round, waitMs }, ctx) {
     const sync = await loadSync(ctx.deps, syncId);
     if (sync.status !== "running" || !sync.bulkOperationId) return; // finished through the webhook
-    const admin = await ctx.deps.shopify.admin(sync.vendor.shopDomain);
-    const op = await getBulkOperation(admin, sync.bulkOperationId);
+    const bulkId = sync.bulkOperationId;
+    const op = await withShopify(ctx.deps, sync, async () => getBulkOperation(await ctx.deps.shopify.admin(sync.vendor.shopDomain), bulkId));
+    if (op === STOPPED) return;
     if (!op || ["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
       await failSync(ctx.deps, syncId, `bulk operation ${op?.status.toLowerCase() ?? "not found"}${op?.errorCode ? ` (${op.errorCode})` : ""}`);
       return;
@@ -174,8 +225,9 @@ export const importBulkSyncJob = defineJob({
   async handler({ syncId }, ctx) {
     const sync = await loadSync(ctx.deps, syncId);
     if (sync.status !== "running" || !sync.bulkOperationId) return;
-    const admin = await ctx.deps.shopify.admin(sync.vendor.shopDomain);
-    const op = await getBulkOperation(admin, sync.bulkOperationId);
+    const bulkId = sync.bulkOperationId;
+    const op = await withShopify(ctx.deps, sync, async () => getBulkOperation(await ctx.deps.shopify.admin(sync.vendor.shopDomain), bulkId));
+    if (op === STOPPED) return;
     if (!op || op.status !== "COMPLETED") {
       await failSync(ctx.deps, syncId, `bulk operation ${op?.status.toLowerCase() ?? "not found"}${op?.errorCode ? ` (${op.errorCode})` : ""}`);
       return;

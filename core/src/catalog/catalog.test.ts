@@ -1,14 +1,12 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { RequestedTokenType } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_SHOP, startShopifyStandIn, type ShopifyStandIn } from "../../../sandbox/src/shopify/server.ts";
+import { DEMO_SHOP, startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { startDbWorker } from "../jobs/db-worker.ts";
 import type { Worker } from "../jobs/worker.ts";
 import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-routing.ts";
 import { seedVendor } from "../testing/seed.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
-import { receiveShopifyWebhook, recordShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
+import { postShopifyWebhook, serveApp } from "../webhooks/testing.ts";
 import { latestSync, listProducts, setProductsGiftable } from "./catalog.queries.ts";
 import { startCatalogSync } from "./catalog.sync.ts";
 
@@ -17,7 +15,7 @@ const backend = process.env.TEST_PG_ADMIN_URL ? "postgres" : "pglite";
 let standIn: ShopifyStandIn;
 let deps: TestDeps;
 let worker: Worker;
-let receiver: http.Server;
+let served: Awaited<ReturnType<typeof serveApp>>;
 let receiverUrl: string;
 let vendorId: string;
 let seededProductIds: string[];
@@ -50,24 +48,9 @@ async function mirrorProduct(shopifyId: number) {
 beforeAll(async () => {
   standIn = await startShopifyStandIn({ retry: { delaysMs: [50, 100, 200], timeoutMs: 2000 } });
   deps = await testDeps({ env: { SHOPIFY_SANDBOX_URL: standIn.url, SHOPIFY_API_SECRET: standIn.apiSecret } });
-  // The non-Remix intake path: verify, record, 200.
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      receiveShopifyWebhook(deps, { rawBody: Buffer.concat(chunks), headers: req.headers })
-        .then((r) => {
-          res.writeHead(r.status, { "Content-Type": "application/json" });
-          res.end(JSON.stringify(r));
-        })
-        .catch(() => {
-          res.writeHead(500);
-          res.end();
-        });
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/shopify`;
+  // The stand-in delivers to the production route: HMAC, record, 200.
+  served = await serveApp(deps);
+  receiverUrl = `${served.url}/webhooks/shopify`;
   standIn.setWebhookUrl(receiverUrl);
   const seeded = await seedVendor(deps.db, { shop: DEMO_SHOP });
   vendorId = seeded.vendorId;
@@ -84,7 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await standIn?.close();
-  await new Promise((r) => receiver?.close(r));
+  await served?.close();
   await deps?.close();
   await uninstallShopifySandboxRouting();
 });
@@ -186,8 +169,8 @@ describe(`catalog sync (${backend})`, () => {
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
 
     // The same X-Shopify-Webhook-Id again (Shopify's retry): recorded once, one job.
-    const again = await recordShopifyWebhook(deps, { webhookId: d.webhookId, topic: "products/update", shop: DEMO_SHOP, payload: stalePayload });
-    expect(again).toMatchObject({ ok: true, duplicate: true, eventId: event.id });
+    const again = await postShopifyWebhook(served.app, standIn.apiSecret, { webhookId: d.webhookId, topic: "products/update", shop: DEMO_SHOP, body: JSON.stringify(stalePayload) });
+    expect(again.status).toBe(200);
     expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: d.webhookId } })).toBe(1);
     const jobs = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM job WHERE idempotency_key = $1`, [`webhook:shopify:${d.webhookId}`]);
     expect(jobs[0]!.n).toBeLessThanOrEqual(1);
@@ -222,13 +205,15 @@ describe(`catalog sync (${backend})`, () => {
 
   it("refuses a bad HMAC and a shop domain that is not *.myshopify.com; unknown topics are acknowledged and ignored", async () => {
     const body = JSON.stringify({ id: 1 });
-    const headers = { "x-shopify-topic": "products/update", "x-shopify-shop-domain": DEMO_SHOP, "x-shopify-webhook-id": "wh-bad-hmac" };
-    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers: { ...headers, "x-shopify-hmac-sha256": standIn.sign(`${body}x`) } })).toEqual({ status: 401, problem: "invalid_hmac" });
-    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers })).toEqual({ status: 401, problem: "invalid_hmac" });
-    const evil = { ...headers, "x-shopify-shop-domain": "evil.example.com", "x-shopify-webhook-id": "wh-evil", "x-shopify-hmac-sha256": standIn.sign(body) };
-    expect(await receiveShopifyWebhook(deps, { rawBody: body, headers: evil })).toEqual({ status: 400, problem: "invalid_shop_domain" });
-    expect(await recordShopifyWebhook(deps, { webhookId: "x", topic: "products/update", shop: "shop.myshopify.com.evil.com", payload: {} })).toEqual({ ok: false, problem: "invalid_shop_domain" });
-    expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: { in: ["wh-bad-hmac", "wh-evil"] } } })).toBe(0);
+    const post = (webhookId: string, headers: Record<string, string>) =>
+      postShopifyWebhook(served.app, standIn.apiSecret, { topic: "products/update", shop: DEMO_SHOP, body, webhookId, headers });
+    expect((await post("wh-bad-hmac", { "x-shopify-hmac-sha256": standIn.sign(`${body}x`) })).status).toBe(401);
+    expect((await post("wh-bad-hmac", { "x-shopify-hmac-sha256": "" })).status).toBe(401);
+    const evil = await post("wh-evil", { "x-shopify-shop-domain": "evil.example.com" });
+    expect(evil.status).toBe(400);
+    expect(await evil.json()).toMatchObject({ code: "invalid_shop_domain" });
+    expect((await post("wh-evil-suffix", { "x-shopify-shop-domain": `${DEMO_SHOP}.evil.com` })).status).toBe(400);
+    expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: { in: ["wh-bad-hmac", "wh-evil", "wh-evil-suffix"] } } })).toBe(0);
 
     const d = standIn.emitWebhook(DEMO_SHOP, "shop/update", { id: 1, name: "Renamed shop" });
     await standIn.whenDeliveriesSettled();

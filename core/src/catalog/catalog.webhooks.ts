@@ -1,7 +1,8 @@
 import type { Deps } from "../platform/deps.ts";
 import type { ShopifyTopicHandler } from "../webhooks/shopify-topic-registry.ts";
-import { decimalToMinor, upsertProducts, type ProductRecord } from "./catalog.mirror.ts";
+import { upsertProducts, type ProductRecord } from "./catalog.mirror.ts";
 import { onBulkOperationFinished } from "./catalog.sync.ts";
+import { decimalToMinor } from "../platform/money.ts";
 
 /**
  * Webhooks that keep the mirror current after the first sync. Payloads are Shopify's REST

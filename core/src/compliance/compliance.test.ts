@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../http/app.ts";
 import { bearer, mintTestSessionToken } from "../http/testing.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
-import type { JobContext } from "../jobs/registry.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { installVendor } from "../vendors/vendors.service.ts";
 import { shopifyTopics } from "../webhooks/shopify-topics.ts";
-import { recordShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
+import { postShopifyWebhook } from "../webhooks/testing.ts";
+import { shopifyApiSecret } from "../http/vendor-auth.ts";
 import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
-import type { ShopifyWebhookEvent } from "../webhooks/shopify-topic-registry.ts";
-import { complianceWebhookHandlers } from "./compliance.webhooks.ts";
+import type { Worker } from "../jobs/worker.ts";
 import { dataRequestRoutes } from "./data-requests.routes.ts";
 import { REDACTED_UNIT_FLAG } from "./customer-data.ts";
 import { mentions, personMatch, scrubPerson } from "./pii-scrub.ts";
@@ -19,18 +18,30 @@ import { PUSH_PAUSED_FLAG, restoreAfterReinstall } from "./uninstall.ts";
 
 /**
  * Uninstall and privacy topics against the real database (PGlite under `npm test`, a fresh
- * PostgreSQL database under `npm run test:stack`), through the topic handlers the
- * `shopify.webhook` job dispatches to.
+ * PostgreSQL database under `npm run test:stack`), delivered as Shopify delivers them: signed,
+ * to the app's webhook route, then processed by the `shopify.webhook` job.
  */
 let t: { app: App; vendorToken(shop: string): Promise<string> };
 let deps: TestDeps;
+let worker: Worker;
 
 const shopOf = (s: Seeded) => `${s.storefrontSlug}.myshopify.com`;
 
-async function deliver(topic: string, shop: string, payload: unknown) {
-  const handler = complianceWebhookHandlers[topic]!;
-  const event: ShopifyWebhookEvent = { eventId: randomUUID(), webhookId: randomUUID(), topic, shop, apiVersion: "2026-10", triggeredAt: null, payload };
-  await handler(deps, event, { log: deps.log, job: {} as JobContext });
+/**
+ * Posts a signed delivery (`payload` as JSON, or JSON text as it is) and waits for its job:
+ * the error it failed with for good, or null once processed.
+ */
+async function deliver(topic: string, shop: string, payload: unknown, webhookId: string = randomUUID()): Promise<string | null> {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const res = await postShopifyWebhook(t.app, shopifyApiSecret(deps.config), { topic, shop, body, webhookId });
+  expect(res.status).toBe(200);
+  let error: string | null = null;
+  await waitUntil(async () => {
+    const e = await deps.db.prisma.webhookEvent.findFirst({ where: { provider: "shopify", externalId: webhookId } });
+    error = e?.error ?? null;
+    return Boolean(e && (e.processedAt || e.error));
+  });
+  return error;
 }
 
 type UnitSpec = { name: string; email: string; phone?: string; status: "sent" | "redeemed" | "pushed" | "shipped"; message?: string };
@@ -65,8 +76,10 @@ beforeAll(async () => {
   deps = await testDeps();
   const app = createApp(deps, { routes: [(a) => a.route("/v1/vendor/data-requests", dataRequestRoutes(deps))] });
   t = { app, vendorToken: (shop) => mintTestSessionToken(deps.config, shop) };
+  worker = startWorker(deps);
 });
 afterAll(async () => {
+  await worker?.stop();
   await deps?.close();
 });
 
@@ -121,19 +134,14 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     expect((await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: unitIds[0] } })).operatorFlag).toBeNull();
   });
 
-  it("a recorded app/uninstalled delivery (twice, as Shopify retries) is processed once by the shopify.webhook job", async () => {
+  it("an app/uninstalled delivery made twice (Shopify's retry, same webhook id) is recorded and processed once", async () => {
     const s = await seedVendor(deps.db);
     const shop = shopOf(s);
-    const input = { webhookId: `wh-${randomUUID()}`, topic: "app/uninstalled", shop, payload: { domain: shop } };
-    const first = await recordShopifyWebhook(deps, input);
-    const again = await recordShopifyWebhook(deps, input);
-    expect(first.ok && again.ok && again.duplicate && again.eventId === first.eventId).toBe(true);
-    const worker = startWorker(deps);
-    try {
-      await waitUntil(async () => (await deps.db.prisma.webhookEvent.findFirst({ where: { externalId: input.webhookId } }))?.processedAt != null);
-    } finally {
-      await worker.stop();
-    }
+    const webhookId = `wh-${randomUUID()}`;
+    expect(await deliver("app/uninstalled", shop, { domain: shop }, webhookId)).toBeNull();
+    expect(await deliver("app/uninstalled", shop, { domain: shop }, webhookId)).toBeNull();
+    expect(await deps.db.prisma.webhookEvent.count({ where: { externalId: webhookId } })).toBe(1);
+    expect(await deps.db.prisma.job.count({ where: { idempotencyKey: `webhook:shopify:${webhookId}` } })).toBe(1);
     expect((await deps.db.prisma.vendor.findUniqueOrThrow({ where: { id: s.vendorId } })).status).toBe("uninstalled");
   });
 
@@ -190,7 +198,7 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     await p.webhookEvent.create({ data: { provider: "shopify", externalId: randomUUID(), topic: "orders/create", shopDomain: shop, payload: { id: 1, total_price: "38.00", email: "fay@example.test", shipping_address: { first_name: "Fay", address1: "12 Elm St" } } } });
     await p.webhookEvent.create({ data: { provider: "shopify", externalId: randomUUID(), topic: "orders/create", shopDomain: shop, payload: { id: 2, email: "gus@example.test" } } });
     await p.job.create({ data: { type: "test.mail", payload: { to: "fay@example.test", name: "Fay Fox" }, idempotencyKey: randomUUID(), maxAttempts: 1 } });
-    await deliver("customers/data_request", shop, { customer: { id: 1, email: "fay@example.test" }, data_request: { id: 77 } });
+    await deliver("customers/data_request", shop, { shop_domain: shop, customer: { id: 1, email: "fay@example.test" }, data_request: { id: 77 } });
     const dr = await p.auditLog.findFirstOrThrow({ where: { vendorId: s.vendorId, entity: "data_request" } });
     const drKey = (dr.data as { fileKey: string }).fileKey;
     expect(await deps.storage.exists(drKey)).toBe(true);
@@ -227,18 +235,46 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     // The customer's Shopify orders count too: a gift pushed under another address of theirs.
     const byOrder = await order(s, [{ name: "Fay at home", email: "fay.home@example.test", status: "pushed" }]);
     const pushedOrder = (await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: byOrder.unitIds[0] } })).shopifyOrderId!;
-    await deliver("customers/redact", shop, { customer: { id: 1 }, orders_to_redact: [Number(pushedOrder.split("/").pop())] });
+    await deliver("customers/redact", shop, { shop_domain: shop, customer: { id: 1 }, orders_to_redact: [Number(pushedOrder.split("/").pop())] });
     expect((await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: byOrder.unitIds[0] } })).recipientName).toBe("[redacted]");
     expect((await p.orderRecipient.findFirstOrThrow({ where: { orderId: byOrder.orderId } })).name).toBe("[redacted]");
 
-    // Unknown customer, unknown shop, empty payload: nothing changes, nothing throws.
+    // Unknown customer and unknown shop: processed, nothing changes. A payload without a shop or
+    // customer, or about another shop than the signed one, fails at once with its reason.
     const before = await p.fulfillmentUnit.findMany({ orderBy: { id: "asc" } });
-    await deliver("customers/redact", shop, { customer: { id: 2, email: "nobody@example.test" } });
-    await deliver("customers/redact", "unknown-shop.myshopify.com", { customer: { email: "gus@example.test" } });
-    await deliver("customers/redact", shop, {});
-    await deliver("customers/redact", shop, { shop_domain: "someone-else.myshopify.com", customer: { email: "gus@example.test" } });
-    await deliver("customers/data_request", "unknown-shop.myshopify.com", { customer: { email: "gus@example.test" } });
+    expect(await deliver("customers/redact", shop, { shop_domain: shop, customer: { id: 2, email: "nobody@example.test" } })).toBeNull();
+    const unknown = "unknown-shop.myshopify.com";
+    expect(await deliver("customers/redact", unknown, { shop_domain: unknown, customer: { email: "gus@example.test" } })).toBeNull();
+    expect(await deliver("customers/data_request", unknown, { shop_domain: unknown, customer: { email: "gus@example.test" }, data_request: { id: 5 } })).toBeNull();
+    expect(await deliver("customers/redact", shop, {})).toMatch(/does not match topic customers\/redact: shop_domain: .*; customer: /);
+    expect(await deliver("customers/redact", shop, { shop_domain: "someone-else.myshopify.com", customer: { email: "gus@example.test" } })).toMatch(
+      /names shop someone-else\.myshopify\.com/,
+    );
     expect(await p.fulfillmentUnit.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+  });
+
+  it("customers/redact reads and keeps Shopify's 18-digit ids: the order named redacts its gift, and scrubbed documents keep every digit", async () => {
+    const s = await seedVendor(deps.db);
+    const shop = shopOf(s);
+    const p = deps.db.prisma;
+    const { unitIds } = await order(s, [{ name: "Kim", email: "kim.home@example.test", status: "pushed" }]);
+    await p.fulfillmentUnit.update({ where: { id: unitIds[0] }, data: { shopifyOrderId: "gid://shopify/Order/820982911946154508" } });
+    // A stored event about Kim, with ids past 2^53 (written as text: a JS object would round them).
+    const eventId = randomUUID();
+    await deps.db.sql.execute(
+      `INSERT INTO webhook_event (id, provider, external_id, topic, shop_domain, payload) VALUES ($1::uuid, 'shopify', $2, 'orders/create', $3, $4::jsonb)`,
+      [eventId, randomUUID(), shop, '{"id": 820982911946154508, "email": "kim@example.test", "customer": {"id": 207119551000000001, "first_name": "Kim"}, "total_price": "38.00"}'],
+    );
+    const body = { shop_domain: shop, customer: { id: 1, email: "kim@example.test" }, orders_to_redact: ["820982911946154508"] };
+    // Sent with the order id as a JSON number, as Shopify does.
+    const error = await deliver("customers/redact", shop, JSON.stringify(body).replace('"820982911946154508"', "820982911946154508"));
+    expect(error).toBeNull();
+    expect((await p.fulfillmentUnit.findUniqueOrThrow({ where: { id: unitIds[0] } })).recipientName).toBe("[redacted]");
+    const [scrubbed] = await deps.db.sql.query<{ doc: string }>("SELECT payload::text AS doc FROM webhook_event WHERE id = $1::uuid", [eventId]);
+    expect(scrubbed!.doc).toContain("820982911946154508");
+    expect(scrubbed!.doc).toContain("207119551000000001");
+    expect(scrubbed!.doc).toContain('"38.00"');
+    expect(scrubbed!.doc).not.toMatch(/kim/i);
   });
 
   it("shop/redact erases the shop's data and keeps anonymous money records; not while installed; twice is harmless", async () => {
@@ -270,6 +306,6 @@ describe(`compliance topics (${process.env.TEST_PG_ADMIN_URL ? "postgres" : "pgl
     const payloads = (await p.job.findMany({ where: { type: "test.mail" } })).map((j) => JSON.stringify(j.payload));
     expect(payloads).toContain(JSON.stringify({ to: "[redacted]", order: 5 }));
     expect(payloads).toContain(JSON.stringify({ to: "someone.else@example.test" }));
-    await deliver("shop/redact", "never-installed.myshopify.com", { shop_domain: "never-installed.myshopify.com" });
+    expect(await deliver("shop/redact", "never-installed.myshopify.com", { shop_domain: "never-installed.myshopify.com" })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { isSafeNumber, LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import type { SqlTx } from "../platform/db/connect.ts";
 import type { Deps } from "../platform/deps.ts";
 import { forgetUnitsInManifests } from "../fulfillment/manifests/manifests.service.ts";
@@ -113,6 +114,7 @@ export async function customerData(deps: Pick<Deps, "db">, vendorId: string, sho
     recipientPhone: string | null;
     message: string | null;
     shippingAddress: unknown;
+    thankYouNote: string | null;
     shopifyOrderId: string | null;
     trackingCarrier: string | null;
     trackingNumber: string | null;
@@ -127,7 +129,7 @@ export async function customerData(deps: Pick<Deps, "db">, vendorId: string, sho
   }>(
     `SELECT u.id::text AS id, u.order_id::text AS "orderId", u.status::text AS status, u.recipient_name AS "recipientName",
             u.recipient_email AS "recipientEmail", u.recipient_phone AS "recipientPhone", u.message,
-            u.shipping_address AS "shippingAddress", u.shopify_order_id AS "shopifyOrderId",
+            u.shipping_address AS "shippingAddress", u.thank_you_note AS "thankYouNote", u.shopify_order_id AS "shopifyOrderId",
             u.tracking_carrier AS "trackingCarrier", u.tracking_number AS "trackingNumber", u.tracking_url AS "trackingUrl",
             u.sent_at AS "sentAt", u.redeemed_at AS "redeemedAt", u.shipped_at AS "shippedAt", u.delivered_at AS "deliveredAt",
             v.title AS "variantTitle", v.sku, p.title AS "productTitle"
@@ -166,8 +168,10 @@ export async function customerData(deps: Pick<Deps, "db">, vendorId: string, sho
 
 /**
  * `customers/data_request`: the report as `compliance/<vendor>/data-requests/<id>.json` and an
- * audit entry holding its key (not the customer's email, only a digest of it). A repeat of the
- * same Shopify data request returns the first record.
+ * audit entry holding its key (not the customer's email, only a digest of it). One Shopify
+ * data request makes one record, however often and however concurrently it is delivered:
+ * the entry's unique key is the data request's id, so of concurrent writers one inserts and
+ * the others delete the file they wrote and return the first record.
  */
 export async function handleCustomerDataRequest(
   deps: Pick<Deps, "db" | "storage">,
@@ -177,12 +181,14 @@ export async function handleCustomerDataRequest(
   const vendorId = await vendorIdOf(deps, shop);
   if (!vendorId) return undefined;
   const requestKey = input.shopifyDataRequestId ? String(input.shopifyDataRequestId) : null;
-  if (requestKey) {
-    const existing = await deps.db.sql.query<{ id: string }>(
-      `SELECT entity_id AS id FROM audit_log WHERE vendor_id = $1::uuid AND action = $2 AND data->>'shopifyDataRequestId' = $3 LIMIT 1`,
-      [vendorId, DATA_REQUEST_ACTION, requestKey],
-    );
-    if (existing[0]) return getDataRequest(deps, vendorId, existing[0].id);
+  const uniqueKey = requestKey ? `shopify-data-request:${requestKey}` : null;
+  const recorded = async () => {
+    const rows = await deps.db.sql.query<{ id: string }>(`SELECT entity_id AS id FROM audit_log WHERE vendor_id = $1::uuid AND unique_key = $2`, [vendorId, uniqueKey]);
+    return rows[0] ? getDataRequest(deps, vendorId, rows[0].id) : undefined;
+  };
+  if (uniqueKey) {
+    const existing = await recorded();
+    if (existing) return existing;
   }
   const report = await customerData(deps, vendorId, shop, input);
   const id = randomUUID();
@@ -196,10 +202,18 @@ export async function handleCustomerDataRequest(
     gifts: report.gifts.length,
     recipientRows: report.recipientRows.length,
   };
-  await deps.db.sql.query(
-    `INSERT INTO audit_log (id, vendor_id, actor, action, entity, entity_id, data) VALUES ($1::uuid, $2::uuid, $3, $4, 'data_request', $1, $5::jsonb)`,
-    [id, vendorId, ACTOR, DATA_REQUEST_ACTION, JSON.stringify(data)],
+  const inserted = await deps.db.sql.query<{ id: string }>(
+    `INSERT INTO audit_log (id, vendor_id, actor, action, entity, entity_id, data, unique_key)
+     VALUES ($1::uuid, $2::uuid, $3, $4, 'data_request', $1, $5::jsonb, $6)
+     ON CONFLICT (vendor_id, unique_key) DO NOTHING
+     RETURNING entity_id AS id`,
+    [id, vendorId, ACTOR, DATA_REQUEST_ACTION, JSON.stringify(data), uniqueKey],
   );
+  if (!inserted[0]) {
+    // A concurrent delivery of the same request recorded it first.
+    await deps.storage.delete(fileKey);
+    return recorded();
+  }
   return getDataRequest(deps, vendorId, id);
 }
 
@@ -249,7 +263,14 @@ export interface RedactOutcome {
   manifests: number;
 }
 
-/** Rewrites every JSON document in `table.column` that mentions the person; returns how many. */
+/** Numbers a double holds exactly stay numbers; others (Shopify's 64-bit ids) keep their digits. */
+const losslessNumber = (digits: string) => (isSafeNumber(digits) ? Number(digits) : new LosslessNumber(digits));
+
+/**
+ * Rewrites every JSON document in `table.column` that mentions the person; returns how many.
+ * Documents are read and written as JSON text with a lossless parse, so the ids the scrub
+ * leaves in place keep every digit.
+ */
 export async function scrubJsonColumn(tx: SqlTx, table: string, column: string, m: PersonMatch, where = "TRUE", params: unknown[] = []): Promise<number> {
   const needles: string[] = [];
   if (m.email) needles.push(`%${m.email.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -257,17 +278,16 @@ export async function scrubJsonColumn(tx: SqlTx, table: string, column: string, 
   if (m.phoneDigits) needles.push(`%${m.phoneDigits.slice(-6)}%`);
   if (!needles.length) return 0;
   const p = params.length;
-  const rows = await tx.query<{ id: string; doc: unknown }>(
-    `SELECT id::text AS id, ${column} AS doc FROM ${table}
+  const rows = await tx.query<{ id: string; doc: string }>(
+    `SELECT id::text AS id, ${column}::text AS doc FROM ${table}
       WHERE (${where}) AND (${needles.map((_, i) => `${column}::text ILIKE $${p + i + 1}`).join(" OR ")})`,
     [...params, ...needles],
   );
   let changed = 0;
   for (const row of rows) {
-    const doc = typeof row.doc === "string" ? (JSON.parse(row.doc) as unknown) : row.doc;
-    const clean = scrubPerson(doc, m);
+    const clean = scrubPerson(parseLossless(row.doc, null, losslessNumber), m);
     if (clean === undefined) continue;
-    await tx.execute(`UPDATE ${table} SET ${column} = $2::jsonb WHERE id = $1::uuid`, [row.id, JSON.stringify(clean)]);
+    await tx.execute(`UPDATE ${table} SET ${column} = $2::jsonb WHERE id = $1::uuid`, [row.id, stringifyLossless(clean)]);
     changed++;
   }
   return changed;
@@ -288,7 +308,7 @@ export async function redactCustomer(deps: Pick<Deps, "db" | "storage">, shop: s
   const out = await deps.db.transaction(async (tx) => {
     const unitRows = await tx.query<{ id: string }>(
       `UPDATE fulfillment_unit SET recipient_name = '${REDACTED}', recipient_email = 'redacted+' || id::text || '@redacted.invalid',
-              recipient_phone = NULL, message = NULL, shipping_address = NULL,
+              recipient_phone = NULL, message = NULL, shipping_address = NULL, thank_you_note = NULL,
               operator_flag = CASE WHEN status = 'redeemed' AND shopify_order_id IS NULL THEN '${REDACTED_UNIT_FLAG}' ELSE operator_flag END,
               updated_at = now()
         WHERE ${UNIT_MATCH} RETURNING id::text AS id`,

@@ -1,3 +1,5 @@
+import { isLosslessNumber } from "lossless-json";
+
 /**
  * Removing one person's data from stored JSON (webhook payloads, job payloads, audit data),
  * where the shape is not ours to know. A document "mentions" the person when some string in
@@ -5,7 +7,9 @@
  * document that mentions them, every string containing the email or phone becomes
  * "[redacted]", and so does every value under a key that names a person or an address
  * (name, email, phone, address1, zip, note, message, ...), whatever its nesting. Ids and
- * amounts stay, so money and event records keep their meaning.
+ * amounts stay, so money and event records keep their meaning. Numbers too large for a
+ * double (Shopify's 64-bit ids) arrive as lossless-json's `LosslessNumber` and are treated
+ * as the numbers they are.
  */
 export interface PersonMatch {
   /** Lower-cased email, or undefined. */
@@ -82,6 +86,7 @@ function stringMentions(s: string, m: PersonMatch): boolean {
 export function mentions(value: unknown, m: PersonMatch): boolean {
   if (isEmptyMatch(m)) return false;
   if (typeof value === "string") return stringMentions(value, m);
+  if (isLosslessNumber(value)) return false;
   if (Array.isArray(value)) return value.some((v) => mentions(v, m));
   if (value && typeof value === "object") return Object.values(value).some((v) => mentions(v, m));
   return false;
@@ -89,6 +94,7 @@ export function mentions(value: unknown, m: PersonMatch): boolean {
 
 function scrub(value: unknown, m: PersonMatch, underPiiKey: boolean): unknown {
   if (typeof value === "string") return underPiiKey || stringMentions(value, m) ? REDACTED : value;
+  if (isLosslessNumber(value)) return underPiiKey ? null : value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, m, underPiiKey));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};

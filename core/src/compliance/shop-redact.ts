@@ -57,7 +57,7 @@ export async function redactShop(deps: Pick<Deps, "db" | "storage">, shop: strin
     const jobs = (await scrubPeople(tx, "job", "payload", people)) + (await scrubPeople(tx, "dead_letter", "payload", people));
     const units = await tx.execute(
       `UPDATE fulfillment_unit SET recipient_name = '${REDACTED}', recipient_email = 'redacted+' || id::text || '@redacted.invalid',
-              recipient_phone = NULL, message = NULL, shipping_address = NULL, updated_at = now()
+              recipient_phone = NULL, message = NULL, shipping_address = NULL, thank_you_note = NULL, updated_at = now()
         WHERE vendor_id = $1::uuid AND (recipient_email NOT LIKE '%@redacted.invalid' OR recipient_phone IS NOT NULL OR message IS NOT NULL OR shipping_address IS NOT NULL)`,
       [v],
     );

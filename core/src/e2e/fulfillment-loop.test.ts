@@ -1,10 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read as loose JSON in assertions */
 import { serve, type ServerType } from "@hono/node-server";
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, type ShopifyStandIn } from "../../../sandbox/src/shopify/server.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import { startSmtpSink, type ParsedMessage, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
+import { startStripeStandIn, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
+import { startSmtpSink, type ParsedMessage, type SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { installShop, mirrorSeedInStandIn } from "../fulfillment/push/testing.ts";
 import { unitTag } from "../fulfillment/push/push.graphql.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
@@ -12,9 +11,7 @@ import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-
 import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import type { Worker } from "../jobs/worker.ts";
-import type { Deps } from "../platform/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
-import { receiveShopifyWebhook } from "../webhooks/shopify-webhooks.ts";
 
 /**
  * The fulfillment loop end to end, offline, through HTTP and webhooks: a buyer orders gifts
@@ -38,10 +35,8 @@ let smtp: SmtpSink;
 let t: TestApp;
 let server: ServerType;
 let worker: Worker;
-let stripe: Stripe;
 let s: Seeded;
 let base: string;
-let depsRef: Deps | undefined;
 
 beforeAll(async () => {
   shopify = await startShopifyStandIn({ demoShop: false, shops: [{ domain: SHOP, products: 0 }], retry: { delaysMs: [50, 100, 200, 400] } });
@@ -59,22 +54,12 @@ beforeAll(async () => {
       JOB_CONCURRENCY: "16",
       PUBLIC_URL: "https://gifts.loop.test",
     },
-    // Shopify's webhook endpoint, as the embedded app serves it: HMAC, record, 200.
-    routes: [
-      (app) =>
-        app.post("/webhooks/shopify", async (c) => {
-          const r = await receiveShopifyWebhook(depsRef!, { rawBody: Buffer.from(await c.req.arrayBuffer()), headers: Object.fromEntries(c.req.raw.headers) });
-          return c.body(null, r.status);
-        }),
-    ],
   });
-  depsRef = t.deps;
   server = await new Promise<ServerType>((resolve) => {
     const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
   });
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   stripeStandIn.setWebhookUrl(`${base}/webhooks/stripe`);
-  stripe = new Stripe("sk_test_loop", { ...stripeStandIn.sdkConfig });
   await installShop(t.deps, shopify, SHOP);
   s = await seedVendor(t.deps.db, { shop: SHOP, slug: "loop-brand" });
   await mirrorSeedInStandIn(t.deps, shopify, SHOP, s);
@@ -140,7 +125,11 @@ describe("fulfillment loop end to end over HTTP and webhooks", () => {
     orderId = order.body.order.id;
     const checkout = await http("POST", `/v1/orders/${orderId}/checkout`, buyerKey);
     expect(checkout.status).toBe(200);
-    await stripe.paymentIntents.confirm(checkout.body.paymentIntentId, { payment_method: "pm_card_visa" });
+    // Paid as a newcomer pays in sandbox mode: the checkout answer's pay URL, with no API key.
+    expect(checkout.body.sandbox.example).toBe(`curl -X POST ${checkout.body.sandbox.payUrl}`);
+    const paid = await fetch(checkout.body.sandbox.payUrl, { method: "POST" });
+    expect(paid.status).toBe(200);
+    expect(((await paid.json()) as { status: string }).status).toBe("succeeded");
     await waitUntil(async () => giftEmails().length === RECIPIENTS, 60_000);
   }, 90_000);
 

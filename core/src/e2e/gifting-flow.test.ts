@@ -2,8 +2,8 @@
 import { serve, type ServerType } from "@hono/node-server";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import { startSmtpSink, type ParsedMessage, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
+import { startSmtpSink, type ParsedMessage, type SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { expireUnitsJob } from "../fulfillment/expiry.jobs.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
 import { startWorker } from "../jobs/create-queue.ts";
@@ -91,6 +91,8 @@ async function http(method: string, path: string, token: string | undefined, bod
 
 let buyerKey: string;
 let offerId: string;
+/** Every bearer secret this run issued or used: no log line may carry one (see the last test). */
+const issued = new Set<string>();
 
 async function placeOrder(n: number, tag: string) {
   const recipients = Array.from({ length: n }, (_, i) => ({
@@ -103,6 +105,7 @@ async function placeOrder(n: number, tag: string) {
   expect(order.status).toBe(201);
   const checkout = await http("POST", `/v1/orders/${order.body.order.id}/checkout`, buyerKey);
   expect(checkout.status).toBe(200);
+  issued.add(checkout.body.clientSecret);
   return { orderId: order.body.order.id as string, paymentIntentId: checkout.body.paymentIntentId as string, amount: checkout.body.amount as number };
 }
 
@@ -115,8 +118,10 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
     const buyer = await http("POST", "/v1/operator/buyers", op, { name: "Acme Corp", email: "ap@acme.test" });
     expect(buyer.status).toBe(201);
     buyerKey = buyer.body.apiKey.key;
+    issued.add(buyerKey).add(op);
 
     const brand = await t.vendorToken(`${s.storefrontSlug}.myshopify.com`);
+    issued.add(brand);
     const offer = await http("POST", "/v1/vendor/offers", brand, {
       name: "Year-end thank you",
       kind: "choice",
@@ -188,6 +193,7 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
       const code = linkIn(mail)[1]!;
       const session = await http("POST", "/v1/redeem/session", undefined, { code: code.toLowerCase() });
       expect(session.status).toBe(200);
+      issued.add(session.body.token);
       const gift = await http("GET", "/v1/redeem/gift", session.body.token);
       expect(gift.status).toBe(200);
       const choice = gift.body.choices.find((c: { available: number | null }) => c.available === null || c.available > 0);
@@ -285,5 +291,41 @@ describe("gifting end to end over HTTP (500 recipients)", () => {
     expect(giftEmailsFor("dup")).toHaveLength(4);
     const [row] = await t.deps.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid", [dup]);
     expect(row!.n).toBe(4);
+  }, 120_000);
+
+  it("no log line carries a code, token or key the run issued", async () => {
+    // Recipients open their links (the page, the typed-code page with the code in the query),
+    // a mistyped code and a spent one are tried, the buyer downloads the links and a QR code.
+    const emails = giftEmailsFor("big");
+    const codes = emails.map((m) => linkIn(m)[1]!);
+    for (const code of codes.slice(0, 5)) {
+      await fetch(`${base}/g/${code}`).then((r) => r.arrayBuffer());
+      await fetch(`${base}/redeem?code=${code}`).then((r) => r.arrayBuffer());
+    }
+    const typo = codes[0]!.replace(/^./, (c) => (c === "7" ? "8" : "7"));
+    expect((await http("POST", "/v1/redeem/session", undefined, { code: typo })).status).toBeGreaterThanOrEqual(400);
+    expect((await http("POST", "/v1/redeem/session", undefined, { code: codes[0] })).status).toBe(200);
+    const csv = await fetch(`${base}/v1/orders/${orderId}/gift-links.csv`, { headers: { authorization: `Bearer ${buyerKey}` } });
+    expect(csv.status).toBe(200);
+    await csv.arrayBuffer();
+    const detail = await http("GET", `/v1/orders/${orderId}?limit=1`, buyerKey);
+    const unitId = detail.body.recipients[0].unit.id as string;
+    expect((await fetch(`${base}/v1/orders/${orderId}/units/${unitId}/qr`, { headers: { authorization: `Bearer ${buyerKey}` } })).status).toBe(200);
+    // A bad credential of each kind is logged as a refusal, never with its text.
+    expect((await http("GET", "/v1/orders", `${buyerKey.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect((await http("GET", "/v1/redeem/gift", "not-a-token")).status).toBe(401);
+
+    for (const code of codes) issued.add(code);
+    issued.add("sk_test_e2e").add(standIn.webhookSecret);
+    const secrets = [...issued].filter((x) => typeof x === "string" && x.length >= 8);
+    // A code is also looked for as the recipient saw it (grouped) and as typed (lower case).
+    const variants = secrets.flatMap((x) => (/^[0-9A-Z-]{15,17}$/.test(x) ? [x, x.replace(/-/g, ""), x.toLowerCase(), x.replace(/-/g, "").toLowerCase()] : [x]));
+    const lines = t.deps.logs.lines.map((l) => JSON.stringify(l));
+    expect(lines.length).toBeGreaterThan(RECIPIENTS); // request lines, job lines, Stripe and email lines
+    expect(lines.some((l) => l.includes("/g/[redacted]"))).toBe(true);
+    const text = lines.join("\n");
+    const leaked = variants.filter((x) => text.includes(x));
+    const where = leaked.slice(0, 3).map((x) => lines.find((l) => l.includes(x))!.slice(0, 400));
+    expect(leaked, `log lines carrying issued secrets:\n${where.join("\n")}`).toEqual([]);
   }, 120_000);
 });

@@ -1,9 +1,10 @@
-import type { RawTx } from "../platform/lifecycle/lifecycle.ts";
+import type { TxSql } from "../platform/lifecycle/lifecycle.ts";
 import type { Deps } from "../platform/deps.ts";
 import { enqueueFromSql } from "../jobs/queue.ts";
 import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles.ts";
 import { giftEmailJob, giftEmailKeySql } from "./gift-email.jobs.ts";
 import { pushOrderJob } from "./push/push.jobs.ts";
+import { releaseStockSql } from "../catalog/stock.ts";
 
 /**
  * What a disputed order's gifts do when the dispute closes (see orders/order-hold.ts for
@@ -23,7 +24,7 @@ import { pushOrderJob } from "./push/push.jobs.ts";
  */
 export async function releaseHeldGifts(
   deps: Pick<Deps, "jobs">,
-  tx: RawTx,
+  tx: TxSql,
   orderId: string,
   releaseKey: string,
 ): Promise<{ emails: number; pushes: number }> {
@@ -72,23 +73,15 @@ const NOT_YET_ORDERED: UnitStatus[] = (["issued", "sent", "redeemed"] as const).
  * stock they reserved. Gifts already ordered in Shopify stay with the brand. Returns how
  * many were canceled.
  */
-export async function cancelChargedBackGifts(tx: RawTx, orderId: string, reason: string): Promise<number> {
+export async function cancelChargedBackGifts(tx: TxSql, orderId: string, reason: string): Promise<number> {
   const rows = await tx.$queryRawUnsafe<Array<{ n: number }>>(
     `WITH old AS MATERIALIZED (
        SELECT f.id, f.status::text AS status, f.chosen_variant_id FROM fulfillment_unit f
        WHERE f.order_id = $1::uuid AND f.status::text = ANY ($2::text[])
        ORDER BY f.id FOR UPDATE
-     ), upd AS (
-       UPDATE fulfillment_unit f SET status = 'canceled', version = f.version + 1, updated_at = now()
-       FROM old WHERE f.id = old.id
-       RETURNING f.id, f.version, old.status AS from_status, old.chosen_variant_id
-     ), tr AS (
-       INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
-       SELECT gen_random_uuid(), 'fulfillment_unit', upd.id, upd.from_status, 'canceled', upd.version, 'stripe', $3 FROM upd
-     ), stock AS (
-       UPDATE variant v SET inventory_reserved = GREATEST(v.inventory_reserved - r.n, 0)
-       FROM (SELECT chosen_variant_id AS id, count(*)::int AS n FROM upd WHERE from_status = 'redeemed' AND chosen_variant_id IS NOT NULL GROUP BY 1) r
-       WHERE v.id = r.id
+     ), ${unitLifecycle.transitionAllCtes("upd", { source: "old", to: "canceled", actor: "'stripe'", reason: "$3", returning: ["chosen_variant_id"] })},
+     stock AS (
+       ${releaseStockSql("(SELECT chosen_variant_id AS id, count(*)::int AS n FROM upd WHERE from_status = 'redeemed' AND chosen_variant_id IS NOT NULL GROUP BY 1)")}
      )
      SELECT count(*)::int AS n FROM upd`,
     orderId,

@@ -5,7 +5,7 @@ import { refundSharesCtes } from "../payments/refunds.ts";
 import { enqueueFromSql } from "../jobs/queue.ts";
 import { html } from "../integrations/email/html.ts";
 import { formatMoney } from "../platform/money.ts";
-import { orderOnHoldSql } from "../orders/order-hold.ts";
+import { unitOrderOnHoldSql } from "../orders/order-hold.ts";
 
 /**
  * Expiry: units nobody redeemed before their expiry date expire, and the buyer is refunded
@@ -18,8 +18,8 @@ const BATCH = 200;
 /**
  * One batch as one statement: lock the due units (skipping those locked right now), expire
  * them (recorded as the unit lifecycle records every move), record each share's refund and
- * its Stripe job, and each order's summary email. A batch used to be a Prisma transaction of
- * about a thousand round trips, which outlived its 5 s timeout on a busy machine and rolled
+ * its Stripe job, and each order's summary email. One round trip for the whole batch: a
+ * transaction of a round trip per unit would outlive its timeout on a busy machine and roll
  * back, again on every retry.
  */
 function expireBatchSql(jobs: Parameters<typeof refundSharesCtes>[0]): string {
@@ -27,17 +27,10 @@ function expireBatchSql(jobs: Parameters<typeof refundSharesCtes>[0]): string {
        SELECT u.id, u.order_id, u.status::text AS status, u.amount, u.currency FROM fulfillment_unit u
        WHERE u.status::text = ANY ($3::text[]) AND u.expires_at <= now()
          -- A disputed payment's gifts wait for the dispute: expired and refunded after a win, canceled after a loss.
-         AND NOT EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")})
+         AND NOT ${unitOrderOnHoldSql("u")}
        ORDER BY u.expires_at LIMIT $1 FOR UPDATE OF u SKIP LOCKED
-     ), expired AS (
-       UPDATE fulfillment_unit f SET status = 'expired', version = f.version + 1, updated_at = now()
-       FROM due WHERE f.id = due.id
-       RETURNING f.id, f.version, due.status AS from_status, due.order_id, due.amount, due.currency
-     ), moves AS (
-       INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
-       SELECT gen_random_uuid(), 'fulfillment_unit', expired.id, expired.from_status, 'expired', expired.version, 'system', 'not redeemed in time'
-       FROM expired
-     ), ${refundSharesCtes(jobs, "expired", "'gift expired'")}, summaries AS (
+     ), ${unitLifecycle.transitionAllCtes("expired", { source: "due", to: "expired", actor: "'system'", reason: "'not redeemed in time'", returning: ["order_id", "amount", "currency"] })},
+     ${refundSharesCtes(jobs, "expired", "'gift expired'")}, summaries AS (
        ${enqueueFromSql(jobs.registry, expirySummaryJob, {
          from: "(SELECT DISTINCT order_id FROM expired) o",
          payload: "jsonb_build_object('orderId', o.order_id::text, 'day', $2::text)",

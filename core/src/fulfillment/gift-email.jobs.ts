@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { defineJob } from "../jobs/registry.ts";
-import { renderGiftEmail } from "../integrations/email/gift-email.ts";
 import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
-import { giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
-import { qrPng } from "../redemption/codes/qr.ts";
+import { sendGiftEmail } from "./gift-email.content.ts";
+import { scheduleFirstReminder } from "../reminders/reminders.jobs.ts";
 import { isOnHold, orderOnHoldNow } from "../orders/order-hold.ts";
 
 /** The gift email's job key, also the email's idempotency key: one gift email per unit. */
@@ -32,40 +31,18 @@ export const giftEmailJob = defineJob({
       ctx.log.warn({ unit: unitId }, "payment disputed: gift email held");
       return;
     }
-    const storefront = await db.prisma.storefront.findUniqueOrThrow({ where: { id: unit.order.storefrontId }, include: { vendor: true } });
-    const code = await openCode(ctx.deps.secrets, unit.codeSealed, unit.id);
-    const giftUrl = giftLinkUrl(ctx.deps.config.giftLinkBaseUrl, code);
-    // The public logo route (an https URL in production; mail clients ignore others).
-    const brandLogoUrl = storefront.logoKey ? `${ctx.deps.config.publicUrl}/v1/storefronts/${storefront.slug}/logo` : undefined;
-    const email = renderGiftEmail({
-      brandName: storefront.vendor.name,
-      ...(brandLogoUrl ? { brandLogoUrl } : {}),
-      brandColor: storefront.accentColor,
-      recipientName: unit.recipientName,
-      ...(unit.order.senderName ? { senderName: unit.order.senderName } : {}),
-      ...(unit.message ? { message: unit.message } : {}),
-      giftUrl,
-      code,
-      qrPng: await qrPng(giftUrl, { size: 400 }),
-      expiresAt: unit.expiresAt,
-    });
-    await ctx.deps.email.send({
-      to: unit.recipientEmail,
-      subject: email.subject,
-      html: email.html,
-      text: email.text,
-      attachments: email.attachments,
-      idempotencyKey: giftEmailKey(unit.id),
-    });
-    await db.prisma.$transaction((tx) =>
-      unitLifecycle.transition(tx, {
+    await sendGiftEmail(ctx.deps, unit.id, "gift", giftEmailKey(unit.id));
+    await db.prisma.$transaction(async (tx) => {
+      await unitLifecycle.transition(tx, {
         id: unit.id,
         to: "sent",
         expectedVersion: unit.version,
         actor: "system",
         reason: "gift email sent",
         set: { sent_at: new Date() },
-      }),
-    );
+      });
+      // From now on the recipient may be reminded (reminders/).
+      await scheduleFirstReminder(tx, unit.id);
+    });
   },
 });

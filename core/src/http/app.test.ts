@@ -16,10 +16,10 @@ const echoRoute = createRoute({
       required: true,
       content: {
         "application/json": {
-          schema: z.object({
+          schema: z.strictObject({
             name: z.string().min(1),
             quantity: z.number().int().min(1),
-            items: z.array(z.object({ sku: z.string() })).optional(),
+            items: z.array(z.strictObject({ sku: z.string() })).optional(),
           }),
         },
       },

@@ -1,8 +1,8 @@
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../platform/logger.ts";
+import { badCharacters, badCharactersProblem } from "./body.ts";
 import {
   fieldError,
   PROBLEM_CONTENT_TYPE,
@@ -131,29 +131,100 @@ export function nulInUrl(): ProblemError {
 }
 
 /**
- * The request body limit (413). A body whose length is declared (`Content-Length`, no
- * `Transfer-Encoding`) is judged by the declaration: Node's HTTP parser never delivers more
- * than it declares. Only GET and HEAD requests, whose bodies are never read, skip it. Any
- * other body (chunked, or a request built in-process) is counted as it streams by Hono's
- * `bodyLimit`, which costs a full WHATWG Request, so the common cases avoid it.
+ * A path whose percent-encoding does not decode (`%ff%fe`, `%c0%ae`, a cut UTF-8 sequence,
+ * `%zz`): refused at the edge, so route parameters are always the one clean decoding Hono
+ * makes of them, and no handler meets a half-decoded id.
+ */
+export function pathEncodingIsValid(url: string): boolean {
+  const start = url.indexOf("/", url.indexOf(":") + 3);
+  if (start === -1) return true;
+  let end = url.length;
+  for (const stop of ["?", "#"]) {
+    const i = url.indexOf(stop, start);
+    if (i !== -1 && i < end) end = i;
+  }
+  const path = url.slice(start, end);
+  if (!path.includes("%")) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function malformedPathEncoding(): ProblemError {
+  return new ProblemError(400, "invalid_path_encoding", {
+    detail: "The URL path has malformed percent-encoding (a % not followed by two hex digits, or bytes that are not UTF-8).",
+  });
+}
+
+/**
+ * Most bytes of an over-limit body read (and dropped) before answering 413. A client that
+ * is still sending when the answer comes, and whose connection is then closed, sees a
+ * connection reset instead of the 413; reading on until it has sent everything (within
+ * reason) lets it read the answer.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The request body limit (413), for bodies with a Content-Length and chunked ones alike.
+ * A body whose length is declared (`Content-Length`, no `Transfer-Encoding`) is judged by
+ * the declaration: Node's HTTP parser never delivers more than it declares. Any other body
+ * is counted as it streams and kept for the route. Either way an over-limit body is read
+ * to its end (up to DRAIN_MAX_BYTES) before the 413 goes out. Only GET and HEAD requests,
+ * whose bodies are never read, skip it.
  */
 export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
-  const streamed = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw payloadTooLarge();
-    },
-  });
-  return function limitBody(c, next) {
+  return async function limitBody(c, next) {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") return next();
     const length = requestHeader(c, "content-length");
     if (length !== undefined && requestHeader(c, "transfer-encoding") === undefined && /^\d{1,15}$/.test(length)) {
-      if (Number(length) > maxSize) throw payloadTooLarge();
-      return next();
+      if (Number(length) <= maxSize) return next();
+      await drain(c.req.raw.body, 0);
+      throw payloadTooLarge();
     }
-    return streamed(c, next);
+    const body = c.req.raw.body;
+    if (!body) return next();
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => {
+        throw new ProblemError(400, "incomplete_body", { detail: "The request body ended before it was complete." });
+      });
+      if (done) break;
+      size += value.length;
+      if (size > maxSize) {
+        await drain(reader, size);
+        throw payloadTooLarge();
+      }
+      chunks.push(value);
+    }
+    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks, size) });
+    return next();
   };
+}
+
+/** Reads a body to its end, dropping it; stops (and cancels) past DRAIN_MAX_BYTES or on error. */
+async function drain(source: ReadableStream<Uint8Array> | ReadableStreamDefaultReader<Uint8Array> | null, alreadyRead: number): Promise<void> {
+  if (!source) return;
+  const reader = "getReader" in source ? source.getReader() : source;
+  let size = alreadyRead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.length;
+      if (size > DRAIN_MAX_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
 }
 
 const MAX_PROBLEM_BYTES = 64 * 1024;
@@ -222,35 +293,41 @@ const TARGETS: Record<string, FieldError["in"]> = {
 
 const MAX_FIELD_ERRORS = 50;
 
-/** Zod issues as field errors: where (body, query, …), a dotted path and a JSON Pointer. */
+/**
+ * Zod issues as field errors: where (body, query, …), a dotted path and a JSON Pointer.
+ * An object's unknown keys (strict schemas) become one `unknown_field` error each, at the key.
+ */
 export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldError[] {
-  return error.issues.slice(0, MAX_FIELD_ERRORS).map((issue) =>
-    fieldError(
-      issue.path.map((p) => truncate(String(p), 100)),
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map((p) => truncate(String(p), 100));
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        out.push(fieldError([...path, truncate(key, 100)], "unknown_field", "is not a field of this request; unknown fields are refused, not ignored", where));
+      }
+    } else {
       // A schema's own check names its problem (`params.code`, e.g. `required`); else zod's code.
-      issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code,
-      truncate(issue.message, 300),
-      where,
-    ),
-  );
+      const code = issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code;
+      out.push(fieldError(path, code, truncate(issue.message, 300), where));
+    }
+    if (out.length >= MAX_FIELD_ERRORS) break;
+  }
+  return out.slice(0, MAX_FIELD_ERRORS);
 }
 
 /**
  * The `defaultHook` of every OpenAPIHono router: a request that fails its route's schemas
  * gets a problem with one entry per bad value: 400 for path, query, header and cookie
- * parameters, 422 for a well-formed body whose content is invalid.
+ * parameters, 422 for a well-formed body whose content is invalid. (JSON bodies were read
+ * under the body rules before, see body.ts; a form body gets the same character check here.)
  */
 export function validationHook(
   result: { target: string } & ({ success: true; data?: unknown } | { success: false; error: ZodError }),
 ): void {
   if (result.success) {
-    // Text in PostgreSQL cannot hold NUL: say where it is instead of failing as a 500 later.
-    if (result.target === "json" || result.target === "form") {
-      const nuls = nulPaths(result.data);
-      if (nuls.length) {
-        const errors = nuls.map((parts) => fieldError(parts, "nul_character", "contains a NUL character (\\u0000), which text cannot hold"));
-        throw new ProblemError(422, "invalid_characters", { detail: "The request body contains NUL characters; see errors.", errors });
-      }
+    if (result.target === "form") {
+      const found = badCharacters(result.data);
+      if (found.length) throw badCharactersProblem(found);
     }
     return;
   }
@@ -260,24 +337,4 @@ export function validationHook(
     throw new ProblemError(422, "validation_failed", { detail: "The request body is invalid; see errors.", errors });
   }
   throw new ProblemError(400, "invalid_parameters", { detail: `Invalid ${where} parameters; see errors.`, errors });
-}
-
-/** Where strings (or keys) in a parsed JSON value contain NUL, as paths; at most `max` of them. */
-export function nulPaths(value: unknown, max = MAX_FIELD_ERRORS): string[][] {
-  const found: string[][] = [];
-  const walk = (v: unknown, path: string[]) => {
-    if (found.length >= max) return;
-    if (typeof v === "string") {
-      if (v.includes("\0")) found.push(path);
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && found.length < max; i++) walk(v[i], [...path, String(i)]);
-    } else if (v !== null && typeof v === "object") {
-      for (const [k, child] of Object.entries(v)) {
-        if (k.includes("\0")) found.push([...path, truncate(k.replace(/\0/g, "\\u0000"), 100)]);
-        else walk(child, [...path, k]);
-      }
-    }
-  };
-  walk(value, []);
-  return found;
 }

@@ -4,6 +4,11 @@ import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { recordDeadLetter } from "../jobs/dead-letters.ts";
+import { createOrder } from "../orders/create-order.ts";
+import { splitOrder } from "../orders/split-order.ts";
+import { mintRecipientToken } from "../redemption/recipient-token.ts";
+import { BAD_TEXT, BOUNDARY_DATES, boundaryNumbers, boundaryNumberTexts, INVALID_UTF8, MALFORMED_PATH_SEGMENTS } from "../testing/fuzz-values.ts";
+import { seedVendor, type Seeded } from "../testing/seed.ts";
 import type { App } from "./app.ts";
 import { mintOperatorToken, operatorTokenSecret } from "./operator-auth.ts";
 import { PROBLEM_CONTENT_TYPE, problemResponses } from "./problem.ts";
@@ -85,12 +90,12 @@ const orderRoute = createRoute({
       required: true,
       content: {
         "application/json": {
-          schema: z.object({
-            buyer: z.object({ email: z.email(), name: z.string().min(1).max(100) }),
+          schema: z.strictObject({
+            buyer: z.strictObject({ email: z.email(), name: z.string().min(1).max(100) }),
             currency: z.enum(["USD", "EUR", "GBP"]),
             lines: z
               .array(
-                z.object({
+                z.strictObject({
                   sku: z.string().min(1).max(64),
                   quantity: z.number().int().min(1).max(1000),
                   unitPriceMinor: z.number().int().nonnegative(),
@@ -122,14 +127,18 @@ let tokens: string[];
 let deadLetterIds: string[];
 /** Every operation the app documents, so routes added later are fuzzed without editing this file. */
 let operations: Array<{ method: string; path: string }>;
+let doc: OpenApiDoc;
+/** Real records for the documented operations' parameters and credentials (see `fixtures`). */
+let fx: Fixtures;
 
 beforeAll(async () => {
   t = await testApp({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: "warn" }, routes: [fuzzRoutes] });
   const secret = operatorTokenSecret(t.deps.config);
   const now = Math.floor(Date.now() / 1000);
-  const doc = (await (await t.app.request("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+  doc = (await (await t.app.request("/openapi.json")).json()) as OpenApiDoc;
   operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })));
   const buyer = await createBuyerOrg(t.deps.db, { name: "Fuzz buyer", email: "fuzz@buyer.test" }, { actor: "test" });
+  fx = await fixtures(buyer);
   tokens = [
     await t.operatorToken(),
     await t.operatorToken(),
@@ -509,5 +518,345 @@ describe("fuzz", () => {
       const res = await t.app.request(`/v1/operator/dead-letters/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
       expect([202, 404, 409]).toContain(res.status);
     }
+  });
+});
+
+// --- every documented operation, every class of bad input ----------------------------
+
+/**
+ * For each operation of the OpenAPI document: a request that would work (real ids, the
+ * credential its security scheme names, a valid body), then that request with one thing
+ * made bad at a time: each path parameter malformed-percent-encoded; each numeric and date
+ * parameter and body field at and past its bounds; each string of the body holding a lone
+ * surrogate or NUL; the body's bytes not UTF-8; a CSV body with NUL or non-UTF-8 bytes. None
+ * may answer 5xx; the body-rule classes must be refused with their own problem code.
+ */
+type JsonSchema = {
+  $ref?: string;
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  example?: unknown;
+  default?: unknown;
+};
+interface OpenApiParameter {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  schema: JsonSchema;
+}
+interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  security?: Array<Record<string, unknown>>;
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
+interface Fixtures {
+  seeded: Seeded;
+  shop: string;
+  buyerKey: string;
+  apiKeyId: string;
+  orderId: string;
+  /** The gift the recipient token is for (kept redeemable), and another for path parameters (canceled by a probe). */
+  unitId: string;
+  otherUnitId: string;
+  recipientToken: string;
+  productShopifyId: string;
+}
+
+async function fixtures(buyer: Awaited<ReturnType<typeof createBuyerOrg>>): Promise<Fixtures> {
+  const shop = "fuzz-brand.myshopify.com";
+  const seeded = await seedVendor(t.deps.db, { shop, slug: "fuzz-brand" });
+  const created = await createOrder(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }, {
+    storefront: seeded.storefrontSlug,
+    offerId: seeded.mugOfferId,
+    recipients: [1, 2, 3].map((i) => ({ name: `Fuzz ${i}`, email: `fuzz${i}@example.test`, country: "US" })),
+  });
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  await t.deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: "pi_fuzz" } });
+  await splitOrder(t.deps, { paymentIntentId: "pi_fuzz", amount: created.quote.totalAmount, currency: "usd" });
+  const [unit, other] = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId: created.orderId }, orderBy: { id: "asc" } });
+  const product = await t.deps.db.prisma.product.findFirstOrThrow({ where: { vendorId: seeded.vendorId } });
+  return {
+    seeded,
+    shop,
+    buyerKey: buyer.apiKey.key,
+    apiKeyId: buyer.apiKey.id,
+    orderId: created.orderId,
+    unitId: unit!.id,
+    otherUnitId: other!.id,
+    recipientToken: await mintRecipientToken(t.deps.config, unit!.id),
+    productShopifyId: product.shopifyId.split("/").pop()!,
+  };
+}
+
+/** A real value for a path parameter of a documented path. */
+function pathValue(path: string, name: string): string {
+  if (name === "slug") return fx.seeded.storefrontSlug;
+  if (name === "unitId") return fx.otherUnitId;
+  if (path.startsWith("/v1/orders/")) return fx.orderId;
+  if (path.startsWith("/v1/vendor/offers/")) return fx.seeded.mugOfferId;
+  if (path.startsWith("/v1/operator/dead-letters/")) return deadLetterIds[0]!;
+  if (path.startsWith("/v1/buyer/api-keys/")) return randomUUID(); // deleting the fuzz's own key would end the run
+  if (path.startsWith("/v1/vendor/units/by-shopify-order/")) return "450789469";
+  if (path.startsWith("/v1/vendor/products/")) return fx.productShopifyId;
+  return randomUUID();
+}
+
+/** A body that would be accepted, for the operations with a JSON body (generated from the schema for any other). */
+function validBody(method: string, path: string, schema: JsonSchema): unknown {
+  const soon = new Date(Date.now() + 86_400_000).toISOString();
+  const recipients = [{ name: "Ada Lovelace", email: `ada-${randomUUID()}@example.test`, country: "US", message: "Thank you", sendAt: soon }];
+  switch (`${method} ${path}`) {
+    case "POST /v1/operator/buyers":
+      return { name: "Fuzz Corp", email: `ap-${randomUUID()}@example.test` };
+    case "POST /v1/buyer/api-keys":
+      return { name: "fuzz key" };
+    case "POST /v1/storefronts/{slug}/quote":
+      return { offerId: fx.seeded.mugOfferId, recipients };
+    case "POST /v1/orders":
+      return { storefront: fx.seeded.storefrontSlug, offerId: fx.seeded.mugOfferId, recipients, buyerReference: "PO-1" };
+    case "POST /v1/redeem/session":
+      return { code: "7KQ2M-XW9FD-HT4R8" };
+    case "POST /v1/redeem/gift/redeem":
+      return { variantId: fx.seeded.variants["mug:default"], address: { name: "Ada", line1: "1 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } };
+    case "POST /v1/vendor/offers":
+      return { name: "Fuzz offer", kind: "single", priceAmount: 2500, currency: "USD", startsAt: soon, endsAt: null, expiryDays: 30, items: [{ productId: fx.seeded.products.mug }] };
+    case "PATCH /v1/vendor/offers/{id}":
+      return { version: 1, name: "Renamed", priceAmount: 2600, startsAt: soon };
+    case "POST /v1/vendor/offers/{id}/status":
+      return { status: "paused", version: 1 };
+    case "PUT /v1/vendor/storefront":
+      return { name: "Fuzz brand", slug: fx.seeded.storefrontSlug, primaryColor: "#112233", accentColor: "#445566", welcomeText: "Hello", offers: [{ offerId: fx.seeded.mugOfferId, priceOverrideAmount: 3000 }] };
+    case "PUT /v1/vendor/shipping-rules":
+      return { rules: [{ country: "US", rateAmount: 800 }, { country: "*", rateAmount: 2000 }] };
+    case "POST /v1/vendor/products/{id}/giftable":
+      return { giftable: true, offerId: fx.seeded.mugOfferId };
+    default:
+      return generate(schema);
+  }
+}
+
+function resolve(schema: JsonSchema | undefined): JsonSchema {
+  let s = schema ?? {};
+  while (s.$ref) s = doc.components.schemas[s.$ref.split("/").pop()!] ?? {};
+  return s;
+}
+
+/** A value of the schema: required properties, first enum value, a value of the format or range. */
+function generate(schema: JsonSchema | undefined, depth = 0): unknown {
+  const s = resolve(schema);
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants) return generate(variants.find((v) => resolve(v).type !== "null"), depth);
+  if (s.example !== undefined) return s.example;
+  if (s.enum) return s.enum[0];
+  const type = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
+  switch (type) {
+    case "object":
+      return Object.fromEntries((s.required ?? []).map((k) => [k, depth > 6 ? null : generate(s.properties?.[k], depth + 1)]));
+    case "array":
+      return depth > 6 ? [] : [generate(s.items, depth + 1)];
+    case "integer":
+    case "number":
+      return s.minimum ?? 1;
+    case "boolean":
+      return true;
+    default:
+      if (s.format === "uuid") return randomUUID();
+      if (s.format === "email") return "fuzz@example.test";
+      if (s.format === "date-time") return new Date(Date.now() + 86_400_000).toISOString();
+      return "x".repeat(Math.max(1, s.minLength ?? 1));
+  }
+}
+
+function credentialFor(op: OpenApiOperation): Promise<string | undefined> {
+  const scheme = Object.keys(op.security?.[0] ?? {})[0];
+  switch (scheme) {
+    case "operatorToken":
+      return t.operatorToken();
+    case "buyerApiKey":
+      return Promise.resolve(fx.buyerKey);
+    case "recipientToken":
+      return Promise.resolve(fx.recipientToken);
+    case "shopifySessionToken":
+      return t.vendorToken(fx.shop);
+    default:
+      return Promise.resolve(undefined);
+  }
+}
+
+interface Probe {
+  what: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** What the answer must be: any non-5xx, a 4xx, or a 4xx with this status and problem code. */
+  expect: "no-5xx" | "4xx" | { status: number; code: string };
+}
+
+/** Leaves of a JSON value of one kind, as paths. */
+function leaves(value: unknown, keep: (v: unknown) => boolean, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, keep, [...path, i]));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, keep, [...path, k]));
+  return keep(value) ? [path] : [];
+}
+
+function withLeaf(value: unknown, path: Array<string | number>, leaf: unknown): unknown {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let at = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  at[path.at(-1)!] = leaf;
+  return copy;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T|$)/;
+
+/** Every probe for one operation. */
+async function probes(method: string, path: string, op: OpenApiOperation): Promise<Probe[]> {
+  const params = op.parameters ?? [];
+  const fill = (name: string, raw?: string) => path.replace(/\{(\w+)\}/g, (_, n: string) => (n === name && raw !== undefined ? raw : encodeURIComponent(pathValue(path, n))));
+  /** The query a valid request needs, with `name` set to `raw` (already encoded) instead. */
+  const query = (name?: string, raw?: string) => {
+    const base: Record<string, string> = path === "/v1/orders/csv" ? { storefront: fx.seeded.storefrontSlug, offerId: fx.seeded.mugOfferId } : {};
+    const parts = Object.entries(base).filter(([k]) => k !== name).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    if (name !== undefined) parts.push(`${name}=${raw}`);
+    return parts.length ? `?${parts.join("&")}` : "";
+  };
+  const token = await credentialFor(op);
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const media = Object.keys(op.requestBody?.content ?? {});
+  const jsonSchema = op.requestBody?.content["application/json"]?.schema;
+  const body = jsonSchema ? validBody(method, path, jsonSchema) : undefined;
+  const request = (what: string, url: string, expect: Probe["expect"], b?: string | Uint8Array, contentType?: string): Probe => ({
+    what,
+    method,
+    url,
+    headers: { ...auth, ...(contentType ? { "content-type": contentType } : {}) },
+    ...(b !== undefined ? { body: b } : {}),
+    expect,
+  });
+  const jsonText = body === undefined ? undefined : JSON.stringify(body);
+  const csvText = "name,email,country\nAda Lovelace,ada-csv@example.test,US\n";
+  /** The body (and its type) a valid request carries: the path and query probes send it too. */
+  const [validPayload, validType] = jsonText !== undefined ? [jsonText, "application/json"] : media.includes("text/csv") ? [csvText, "text/csv"] : [undefined, undefined];
+  const out: Probe[] = [];
+  const url = fill("");
+
+  // Malformed percent-encoding in each path parameter.
+  for (const p of params.filter((x) => x.in === "path")) {
+    for (const seg of MALFORMED_PATH_SEGMENTS) out.push(request(`path ${p.name}=${seg}`, fill(p.name, seg), "4xx", validPayload, validType));
+  }
+  // Numbers and dates at and past their bounds in each query parameter.
+  for (const p of params.filter((x) => x.in === "query")) {
+    const s = resolve(p.schema);
+    const types = [s.type].flat();
+    const values = types.includes("integer") || types.includes("number") ? boundaryNumberTexts(s) : s.format === "date-time" || s.format === "date" ? BOUNDARY_DATES : ["%ED%A0%80", "%ff", "x".repeat(5000)];
+    for (const v of values) {
+      const raw = v.startsWith("%") ? v : encodeURIComponent(v);
+      out.push(request(`query ${p.name}=${v.slice(0, 40)}`, `${url}${query(p.name, raw)}`, "no-5xx", validPayload, validType));
+    }
+  }
+  if (jsonText !== undefined) {
+    const q = query();
+    // Each string of the body holding text PostgreSQL cannot store.
+    for (const leaf of leaves(body, (v) => typeof v === "string")) {
+      for (const [name, bad] of Object.entries(BAD_TEXT)) {
+        out.push(request(`body ${leaf.join(".")} ${name}`, `${url}${q}`, { status: 422, code: "invalid_characters" }, JSON.stringify(withLeaf(body, leaf, bad)), "application/json"));
+      }
+    }
+    out.push(request("body key with a lone surrogate", `${url}${q}`, { status: 422, code: "invalid_characters" }, JSON.stringify({ ...(body as object), "\ud800": 1 }), "application/json"));
+    // The body's bytes not UTF-8 (inside the first string), and a raw NUL byte.
+    const first = leaves(body, (v) => typeof v === "string")[0];
+    const [before, after] = (first ? JSON.stringify(withLeaf(body, first, "@@BAD@@")) : `{"x":"@@BAD@@"}`).split("@@BAD@@") as [string, string];
+    for (const [name, bytes] of Object.entries(INVALID_UTF8)) {
+      out.push(request(`body bytes ${name}`, `${url}${q}`, { status: 400, code: "invalid_utf8" }, Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]), "application/json"));
+    }
+    out.push(request("body raw NUL byte", `${url}${q}`, { status: 400, code: "malformed_json" }, `${before}\u0000${after}`, "application/json"));
+    // Numbers and dates at and past their bounds in each body field.
+    for (const leaf of leaves(body, (v) => typeof v === "number")) {
+      for (const n of boundaryNumbers()) out.push(request(`body ${leaf.join(".")}=${n}`, `${url}${q}`, "no-5xx", JSON.stringify(withLeaf(body, leaf, n)), "application/json"));
+    }
+    for (const leaf of leaves(body, (v) => typeof v === "string" && ISO_DATE.test(v))) {
+      for (const d of BOUNDARY_DATES) out.push(request(`body ${leaf.join(".")}=${d}`, `${url}${q}`, "no-5xx", JSON.stringify(withLeaf(body, leaf, d)), "application/json"));
+    }
+    out.push(request("valid body", `${url}${q}`, "no-5xx", jsonText, "application/json"));
+  }
+  if (media.includes("text/csv")) {
+    const q = query();
+    const csv = (cell: string | Buffer) => Buffer.concat([Buffer.from("name,email,country\n"), Buffer.from(typeof cell === "string" ? cell : cell), Buffer.from(",csv@example.test,US\n")]);
+    out.push(request("csv NUL in a cell", `${url}${q}`, { status: 422, code: "invalid_recipients" }, csv("Ada\u0000Lovelace"), "text/csv"));
+    for (const [name, bytes] of Object.entries(INVALID_UTF8)) {
+      out.push(request(`csv bytes ${name}`, `${url}${q}`, { status: 422, code: "invalid_recipients" }, csv(Buffer.from(bytes)), "text/csv"));
+    }
+    out.push(request("csv valid", `${url}${q}`, "no-5xx", csv("Ada Lovelace"), "text/csv"));
+  }
+  if (media.some((m) => m.startsWith("image/"))) out.push(request("image garbage", url, "no-5xx", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff]), media[0]));
+  if (out.length === 0 || (!jsonText && !media.includes("text/csv"))) out.push(request("as documented", `${url}${query()}`, "no-5xx"));
+  return out;
+}
+
+describe("every documented operation, every class of bad input", () => {
+  it("answers each with a 4xx problem (the body rules with their own codes), never a 5xx", async () => {
+    const failures: string[] = [];
+    const seen = new Map<string, number>();
+    let count = 0;
+    const apiOperations = Object.entries(doc.paths).filter(([p]) => !p.startsWith("/fuzz/"));
+    for (const [path, ops] of apiOperations) {
+      for (const [m, op] of Object.entries(ops)) {
+        const method = m.toUpperCase();
+        for (const probe of await probes(method, path, op)) {
+          count++;
+          const res = await t.app.request(`http://localhost${probe.url}`, { method: probe.method, headers: probe.headers, ...(probe.body !== undefined ? { body: probe.body } : {}) });
+          const where = `${method} ${path}: ${probe.what} -> ${res.status}`;
+          seen.set(`${method} ${path} ${res.status}`, (seen.get(`${method} ${path} ${res.status}`) ?? 0) + 1);
+          const problem = res.status >= 400 && method !== "HEAD" ? ((await res.json().catch(() => ({}))) as { status?: number; code?: string }) : (await res.arrayBuffer(), undefined);
+          if (res.status >= 500) failures.push(where);
+          else if (problem && (res.headers.get("content-type") !== PROBLEM_CONTENT_TYPE || problem.status !== res.status || typeof problem.code !== "string")) failures.push(`${where}: not a problem document`);
+          else if (probe.expect === "4xx" && res.status < 400) failures.push(`${where}: expected a 4xx`);
+          else if (typeof probe.expect === "object" && (res.status !== probe.expect.status || problem?.code !== probe.expect.code)) {
+            failures.push(`${where} ${problem?.code}: expected ${probe.expect.status} ${probe.expect.code}`);
+          }
+        }
+      }
+    }
+    if (process.env.FUZZ_VERBOSE) console.log([...seen].map(([k, n]) => `${k} x${n}`).join("\n"));
+    expect(failures, `${failures.length} of ${count} probes failed:\n${failures.slice(0, 40).join("\n")}`).toEqual([]);
+    expect(count).toBeGreaterThan(apiOperations.length * 10);
+    expect(t.deps.logs.lines.filter((l) => l.msg === "request failed" || l.msg === "unhandled error")).toEqual([]);
+  }, 600_000);
+
+  it("finds a range on every numeric and date parameter and body field (so the fuzzer knows its edges and the document shows them)", () => {
+    const missing: string[] = [];
+    const walk = (schema: JsonSchema, where: string, seen: Set<JsonSchema>) => {
+      const s = resolve(schema);
+      if (seen.has(s)) return;
+      seen.add(s);
+      const types = [s.type].flat();
+      if ((types.includes("integer") || types.includes("number")) && (s.minimum === undefined || s.maximum === undefined)) missing.push(`${where}: no minimum/maximum`);
+      const r = s as JsonSchema & { formatMinimum?: string; formatMaximum?: string };
+      if ((s.format === "date-time" || s.format === "date") && (!r.formatMinimum || !r.formatMaximum)) missing.push(`${where}: no formatMinimum/formatMaximum`);
+      for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${where}.${k}`, seen);
+      if (s.items) walk(s.items, `${where}[]`, seen);
+      for (const v of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) walk(v, where, seen);
+    };
+    for (const [path, ops] of Object.entries(doc.paths).filter(([p]) => !p.startsWith("/fuzz/"))) {
+      for (const [m, op] of Object.entries(ops)) {
+        for (const p of op.parameters ?? []) if (p.in !== "header") walk(p.schema, `${m} ${path} ${p.in} ${p.name}`, new Set());
+        for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) walk(media.schema, `${m} ${path} body (${type})`, new Set());
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

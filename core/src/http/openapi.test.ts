@@ -23,12 +23,12 @@ function hostileRoute(app: App): void {
           required: true,
           content: {
             "application/json": {
-              schema: z.object({
+              schema: z.strictObject({
                 name: z.string().min(1).max(80).openapi({ description: "Display name", example: "Mug" }),
                 priceMinor: z.number().int().nonnegative(),
                 currency: z.enum(["USD", "EUR"]),
                 tags: z.array(z.string()).max(10).optional(),
-                dimensions: z.object({ widthMm: z.number(), heightMm: z.number() }).optional(),
+                dimensions: z.strictObject({ widthMm: z.number(), heightMm: z.number() }).optional(),
                 note: z.string().nullable(),
               }),
             },

@@ -5,6 +5,7 @@ import type { Config } from "../platform/config.ts";
 import { localKey } from "../platform/local-keys.ts";
 import { ProblemError } from "./problem.ts";
 import type { AppEnv } from "./request-context.ts";
+import { bearerToken } from "./bearer.ts";
 
 /**
  * Operator tokens: HS256 JWTs with `role: "operator"`, `sub` (who) and `exp`, signed with
@@ -78,8 +79,6 @@ export async function verifyOperatorToken(secret: string, token: string): Promis
   return { ok: true, claims: { sub, role, exp, iat: typeof iat === "number" ? iat : 0 } };
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
-
 /**
  * Requires an operator token: 401 (with `WWW-Authenticate`) when it is missing, malformed,
  * badly signed or expired; 403 when it is valid but not an operator's. Sets `c.var.operator`.
@@ -97,7 +96,7 @@ export function operatorAuth(
         headers: { "www-authenticate": realm },
       });
     }
-    const token = BEARER.exec(header)?.[1];
+    const token = bearerToken(header);
     const check: OperatorTokenCheck = token ? await verifyOperatorToken(secret, token) : { ok: false, reason: "invalid" };
     if (!check.ok) {
       if (check.reason === "wrong_role") {

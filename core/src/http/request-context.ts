@@ -63,16 +63,43 @@ export function lazyChildLogger(parent: Logger, bindings: Record<string, unknown
 
 /**
  * The start of every request: its id (the caller's when sane), a logger bound to it, and
- * the dependencies on the context. The id goes into the prepared response headers, so
- * responses built with `c.json`/`c.body` carry it without being copied afterwards.
+ * the dependencies on the context. The id is set on the response from the start (see
+ * `setResponseHeader`), so responses built with `c.json`/`c.body` carry it without being
+ * copied afterwards.
  */
 export function beginRequest(c: Context<AppEnv>, deps: Deps): string {
   const requestId = acceptRequestId(requestHeader(c, REQUEST_ID_HEADER_LC));
   c.set("requestId", requestId);
   c.set("log", lazyChildLogger(deps.log, { requestId }));
   c.set("deps", deps);
-  c.header(REQUEST_ID_HEADER, requestId);
+  setResponseHeader(c, REQUEST_ID_HEADER, requestId);
   return requestId;
+}
+
+interface NodeResponse {
+  setHeader(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
+  headersSent: boolean;
+}
+
+/** Node's response when the request came through `@hono/node-server`, while its headers can still change. */
+function nodeResponse(c: Context): NodeResponse | undefined {
+  const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
+  return outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent ? outgoing : undefined;
+}
+
+/**
+ * A header every response to this request carries unless the route's response sets its own.
+ * Served by `@hono/node-server`, it goes on Node's response, which merges it under the
+ * response's own headers when they are written: Hono's response keeps its headers a plain
+ * object, which the server writes as they are (a prepared `Headers` object, made by
+ * `c.header`, costs its validation and then a sorted copy on every request). In-process
+ * (`app.request` in tests), on Hono's prepared headers.
+ */
+export function setResponseHeader(c: Context, name: string, value: string): void {
+  const node = nodeResponse(c);
+  if (node) node.setHeader(name, value);
+  else c.header(name, value);
 }
 
 /**
@@ -82,7 +109,10 @@ export function beginRequest(c: Context<AppEnv>, deps: Deps): string {
  * they may carry tokens or signatures.
  */
 export function endRequest(c: Context<AppEnv>, deps: Deps, requestId: string, started: number): void {
-  if (c.res.headers.get(REQUEST_ID_HEADER_LC) !== requestId) c.header(REQUEST_ID_HEADER, requestId);
+  // Reading `c.res.headers` would make a served response's plain headers a `Headers` object:
+  // on Node's response the id is already set (see `setResponseHeader`).
+  const onNode = nodeResponse(c)?.getHeader(REQUEST_ID_HEADER_LC) === requestId;
+  if (!onNode && c.res.headers.get(REQUEST_ID_HEADER_LC) !== requestId) c.header(REQUEST_ID_HEADER, requestId);
   const status = c.res.status;
   if (status >= 500) {
     deps.log.error({ requestId, ...requestLine(c, status, started) }, "request failed");
@@ -103,7 +133,7 @@ function requestLine(c: Context, status: number, started: number) {
 /**
  * Request id, per-request logger and dependencies on the context, the id echoed in the
  * response, and one log line per request. (`createApp` runs the same steps inside its one
- * edge middleware; this is the stand-alone form.)
+ * `requestPipeline` middleware; this is the stand-alone form.)
  */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {

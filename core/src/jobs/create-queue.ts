@@ -2,7 +2,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-s
 import type { Config } from "../platform/config.ts";
 import type { Database } from "../platform/db/connect.ts";
 import type { Deps } from "../platform/deps.ts";
-import { startDbWorker, type WorkerOptions } from "./db-worker.ts";
+import { startDbWorker } from "./db-worker.ts";
+import type { WorkerOptions } from "./worker.ts";
 import { outboxEnqueue, type JobQueue } from "./queue.ts";
 import type { JobRegistry } from "./registry.ts";
 import { startSqsRelay } from "./sqs-relay.ts";

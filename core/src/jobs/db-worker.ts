@@ -1,16 +1,10 @@
 import type { Deps } from "../platform/deps.ts";
 import { recordDeadLetter } from "./dead-letters.ts";
+import { startLeasedWorker, type LeaseDriver, type LeasedWorker } from "./leased-worker.ts";
 import type { JobRegistry } from "./registry.ts";
-import { deadLetterOf, nextStep, runHandler, type ClaimedJob, type Outcome } from "./run-handler.ts";
-import { InFlight, sleep, workerId, type Worker } from "./worker.ts";
+import { deadLetterOf, type ClaimedJob } from "./run-handler.ts";
+import { repeatEvery, sleep, type Worker, type WorkerOptions } from "./worker.ts";
 
-export interface WorkerOptions {
-  concurrency: number;
-  batchSize: number;
-  pollIntervalMs: number;
-  leaseSeconds: number;
-  shutdownGraceMs: number;
-}
 
 interface ClaimRow {
   id: string;
@@ -27,11 +21,15 @@ interface ClaimRow {
  * run. A worker that dies stops extending; once the lease lapses, any worker reclaims the job.
  */
 export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOptions): Worker {
-  const id = workerId();
+  return startLeasedWorker<string>(deps, registry, { driver: "db", shutdownGraceMs: opts.shutdownGraceMs }, (worker) =>
+    jobRowsDriver(deps, opts, worker),
+  );
+}
+
+/** Jobs held by id: claimed, extended, settled and released with UPDATEs of their rows, all checked against `locked_by`. */
+function jobRowsDriver(deps: Deps, opts: WorkerOptions, worker: LeasedWorker<string>): LeaseDriver<string> {
+  const { id, log, inflight, stopping } = worker;
   const sql = deps.db.sql;
-  const log = deps.log.child({ worker: id, driver: "db" });
-  const inflight = new InFlight<string>();
-  const stopping = new AbortController();
   let completed: string[] = [];
 
   async function claim(limit: number): Promise<ClaimRow[]> {
@@ -64,77 +62,11 @@ export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOpt
     );
   }
 
-  async function settle(job: ClaimedJob, outcome: Outcome): Promise<void> {
-    const step = nextStep(registry, job, outcome);
-    if (step.kind === "done") {
-      completed.push(job.id);
-      if (completed.length >= opts.batchSize) await flushCompleted();
-      return;
-    }
-    const error = outcome.ok ? "" : outcome.error;
-    if (step.kind === "dead") {
-      await deps.db.prisma.$transaction((tx) => recordDeadLetter(tx, deadLetterOf(job, error, "db")));
-      log.error({ job: job.id, type: job.type, attempts: job.attempt }, "job dead-lettered");
-      return;
-    }
-    await sql.query(
-      `UPDATE job SET status = 'queued', last_error = $2, locked_by = NULL, locked_until = NULL,
-         run_at = now() + make_interval(secs => $3)
-       WHERE id = $1::uuid AND locked_by = $4`,
-      [job.id, error, step.delayMs / 1000, id],
-    );
-  }
-
-  async function process(row: ClaimRow, signal: AbortSignal): Promise<void> {
-    const job: ClaimedJob = {
-      id: row.id,
-      type: row.type,
-      payload: row.payload,
-      idempotencyKey: row.idempotency_key,
-      attempt: row.attempts,
-      maxAttempts: row.max_attempts,
-    };
-    // A worker died during this job's last allowed attempt: do not run it again.
-    const outcome: Outcome =
-      job.attempt > job.maxAttempts
-        ? { ok: false, error: "lease expired during the final attempt (worker lost)", permanent: true }
-        : await runHandler(deps, registry.get(job.type), job, signal);
-    if (signal.aborted && !outcome.ok) return; // released at shutdown; not a failure
-    try {
-      await settle({ ...job, attempt: Math.min(job.attempt, job.maxAttempts) }, outcome);
-    } catch (err) {
-      // The lease will lapse and the job will run again; handlers are idempotent.
-      log.error({ err, job: job.id }, "could not record job outcome");
-    }
-  }
-
-  async function heartbeat(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      await sleep((opts.leaseSeconds * 1000) / 3, stopping.signal);
-      const ids = inflight.keys();
-      if (ids.length === 0) continue;
-      await sql
-        .query(
-          `UPDATE job SET locked_until = now() + make_interval(secs => $3)
-           WHERE id = ANY($1::uuid[]) AND locked_by = $2`,
-          [ids, id, opts.leaseSeconds],
-        )
-        .catch((err) => log.warn({ err }, "lease extension failed"));
-    }
-  }
-
-  async function flusher(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      await sleep(10, stopping.signal);
-      await flushCompleted().catch((err) => log.warn({ err }, "completion flush failed"));
-    }
-  }
-
-  async function loop(): Promise<void> {
+  async function claimLoop(): Promise<void> {
     let backoff = opts.pollIntervalMs;
-    while (!stopping.signal.aborted) {
-      await inflight.slotFree(opts.concurrency, stopping.signal);
-      if (stopping.signal.aborted) break;
+    while (!stopping.aborted) {
+      await inflight.slotFree(opts.concurrency, stopping);
+      if (stopping.aborted) break;
       const room = Math.min(opts.batchSize, opts.concurrency - inflight.size);
       let rows: ClaimRow[];
       try {
@@ -143,51 +75,72 @@ export function startDbWorker(deps: Deps, registry: JobRegistry, opts: WorkerOpt
       } catch (err) {
         log.error({ err }, "claiming jobs failed; backing off");
         backoff = Math.min(backoff * 2, 5_000);
-        await sleep(backoff, stopping.signal);
+        await sleep(backoff, stopping);
         continue;
       }
-      for (const row of rows) inflight.start(row.id, (signal) => process(row, signal));
-      if (rows.length < room) await sleep(opts.pollIntervalMs, stopping.signal);
+      for (const row of rows) worker.start(row.id, claimedJob(row));
+      if (rows.length < room) await sleep(opts.pollIntervalMs, stopping);
     }
   }
 
-  const tasks = [loop(), heartbeat(), flusher()];
-  let stopPromise: Promise<void> | undefined;
-
-  async function stop(): Promise<void> {
-    stopPromise ??= (async () => {
-      log.info({ inflight: inflight.size }, "worker stopping: no new claims");
-      stopping.abort();
-      await Promise.allSettled(tasks.slice(0, 1));
-      const left = await inflight.drain(opts.shutdownGraceMs);
-      if (left.length > 0) {
-        inflight.abortAll();
-        // Give them back: the next worker takes them at once, and this attempt does not count.
-        await sql.query(
-          `UPDATE job SET status = 'queued', locked_by = NULL, locked_until = NULL,
-             attempts = GREATEST(attempts - 1, 0), run_at = now()
-           WHERE id = ANY($1::uuid[]) AND locked_by = $2`,
-          [left, id],
-        );
-        log.warn({ released: left.length }, "released unfinished jobs");
-      }
-      // Handlers that ignore the abort signal are not waited for: their jobs are released.
-      await Promise.race([inflight.settled(), sleep(1_000)]);
-      await Promise.allSettled(tasks);
-      await flushCompleted();
-      log.info("worker stopped");
-    })();
-    return stopPromise;
+  async function extendLeases(): Promise<void> {
+    const ids = inflight.keys();
+    if (ids.length === 0) return;
+    await sql
+      .query(
+        `UPDATE job SET locked_until = now() + make_interval(secs => $3)
+         WHERE id = ANY($1::uuid[]) AND locked_by = $2`,
+        [ids, id, opts.leaseSeconds],
+      )
+      .catch((err) => log.warn({ err }, "lease extension failed"));
   }
 
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => (resolveStopped = r));
   return {
-    id,
-    stopped,
-    async stop() {
-      await stop();
-      resolveStopped();
+    startIntake: () => [claimLoop()],
+    startLoops: () => [
+      repeatEvery((opts.leaseSeconds * 1000) / 3, stopping, extendLeases),
+      repeatEvery(10, stopping, () => flushCompleted().catch((err) => log.warn({ err }, "completion flush failed"))),
+    ],
+    async succeeded(jobId) {
+      completed.push(jobId);
+      if (completed.length >= opts.batchSize) await flushCompleted();
     },
+    async deadLettered(_jobId, job, error) {
+      await deps.db.prisma.$transaction((tx) => recordDeadLetter(tx, deadLetterOf(job, error, "db")));
+    },
+    async retryLater(jobId, _job, delayMs, error) {
+      await sql.query(
+        `UPDATE job SET status = 'queued', last_error = $2, locked_by = NULL, locked_until = NULL,
+           run_at = now() + make_interval(secs => $3)
+         WHERE id = $1::uuid AND locked_by = $4`,
+        [jobId, error, delayMs / 1000, id],
+      );
+    },
+    async releaseUnfinished(jobIds) {
+      // Give them back: the next worker takes them at once, and this attempt does not count.
+      await sql.query(
+        `UPDATE job SET status = 'queued', locked_by = NULL, locked_until = NULL,
+           attempts = GREATEST(attempts - 1, 0), run_at = now()
+         WHERE id = ANY($1::uuid[]) AND locked_by = $2`,
+        [jobIds, id],
+      );
+    },
+    flushAtStop: flushCompleted,
+    texts: {
+      stopping: "worker stopping: no new claims",
+      workerLost: "lease expired during the final attempt (worker lost)",
+      outcomeNotRecorded: "could not record job outcome",
+    },
+  };
+}
+
+function claimedJob(row: ClaimRow): ClaimedJob {
+  return {
+    id: row.id,
+    type: row.type,
+    payload: row.payload,
+    idempotencyKey: row.idempotency_key,
+    attempt: row.attempts,
+    maxAttempts: row.max_attempts,
   };
 }

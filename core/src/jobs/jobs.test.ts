@@ -23,6 +23,13 @@ process.env.AWS_ACCESS_KEY_ID ??= "test";
 process.env.AWS_SECRET_ACCESS_KEY ??= "test";
 const drivers: Array<"db" | "sqs"> = ["db", ...(stack.awsEndpoint ? (["sqs"] as const) : [])];
 const LEASE = 2;
+/** Child workers' PostgreSQL connections carry this name, so a test can end them. */
+const CHILD_APP = "jobs-test-child";
+const childDatabaseUrl = (url: string) => {
+  const u = new URL(url);
+  u.searchParams.set("application_name", CHILD_APP);
+  return u.toString();
+};
 
 describe.each(drivers)("job system (%s driver)", (driver) => {
   let deps: TestDeps;
@@ -40,7 +47,21 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop()));
-    for (const c of children.splice(0)) c.proc.kill("SIGKILL");
+    const gone = children.splice(0);
+    for (const c of gone) c.proc.kill("SIGKILL");
+    await Promise.all(gone.map((c) => c.exited));
+    // A killed child's last statement can still be running in its PostgreSQL backend (a claim
+    // that would take the next test's jobs under a dead worker's lease): end those backends.
+    if (gone.length > 0 && deps.db.url) {
+      await deps.db.sql.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", [CHILD_APP]);
+      await waitUntil(async () => {
+        const [row] = await deps.db.sql.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+          [CHILD_APP],
+        );
+        return row!.n === 0;
+      });
+    }
   });
   afterAll(async () => {
     await deps?.close();
@@ -184,7 +205,7 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
 
   it("survives a worker killed with SIGKILL mid-job: another completes it, the effect happens once", async () => {
     const id = uid("sigkill");
-    const childEnv = { ...env, ...(deps.db.url ? { DATABASE_URL: deps.db.url } : {}) };
+    const childEnv = { ...env, ...(deps.db.url ? { DATABASE_URL: childDatabaseUrl(deps.db.url) } : {}) };
     if (!deps.db.url) return killTestEmbedded(id, childEnv);
     await deps.jobs.enqueue(deps.db.prisma, effectJob, { id, lingerMs: 60_000, lingerUpToAttempt: 1 }, { key: id });
     const a = spawnWorker(childEnv);

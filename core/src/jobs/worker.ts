@@ -10,6 +10,15 @@ export interface Worker {
   readonly stopped: Promise<void>;
 }
 
+/** How a worker takes and keeps jobs; `startWorker` reads them from configuration. */
+export interface WorkerOptions {
+  concurrency: number;
+  batchSize: number;
+  pollIntervalMs: number;
+  leaseSeconds: number;
+  shutdownGraceMs: number;
+}
+
 export function workerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
@@ -25,6 +34,14 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     }
     signal?.addEventListener("abort", done, { once: true });
   });
+
+/** Calls `fn` every `ms` (waiting for it each time) until `signal` aborts. */
+export async function repeatEvery(ms: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(ms, signal);
+    await fn();
+  }
+}
 
 /** Tracks running handlers so shutdown can wait for them, then abort what is left. */
 export class InFlight<K> {

@@ -1,6 +1,6 @@
 import type { Database } from "../platform/db/connect.ts";
-import type { FieldError } from "../http/problem.ts";
-import { ProblemError } from "../http/problem.ts";
+import type { FieldError } from "../platform/field-error.ts";
+import { refuse, type Refusal } from "../platform/use-case.ts";
 
 export interface OfferItemRef {
   productId: string;
@@ -18,16 +18,19 @@ const fieldError = (path: string, code: string, message: string): FieldError => 
 /**
  * Checks an offer's items against the brand's own catalog mirror (tenancy: only this
  * vendor's rows are looked at) and the offer kind: every product exists, is not deleted and
- * is giftable; every variant belongs to its product; a single-item offer resolves to exactly
- * one variant; a recipient's-choice offer to at least two. All problems are reported at once
- * (422 `invalid_offer_items`). Returns the number of choices a recipient will see.
+ * is giftable; every variant belongs to its product; no variant is listed twice (a variant
+ * item beside its whole product). A single-item offer is one product: every recipient gets
+ * it and picks among its giftable variants (all of them when the item names no variant, or
+ * the variants the brand listed); a recipient's-choice offer gives at least two variants.
+ * All problems are reported at once (refusal `invalid_offer_items`). Returns the number of
+ * choices a recipient will see.
  */
 export async function validateOfferItems(
   db: Database,
   vendorId: string,
   kind: "single" | "choice",
   items: OfferItemRef[],
-): Promise<number> {
+): Promise<{ ok: true; choices: number } | Refusal<"invalid_offer_items">> {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   items.forEach((it, i) => {
@@ -48,7 +51,8 @@ export async function validateOfferItems(
     if (r.variant_id) p.variants.set(r.variant_id, r.variant_giftable ?? false);
     products.set(r.product_id, p);
   }
-  let choices = 0;
+  const wholeProducts = new Set(items.filter((it) => !it.variantId).map((it) => it.productId));
+  const chosen = new Set<string>();
   items.forEach((it, i) => {
     const p = products.get(it.productId);
     if (!p) return errors.push(fieldError(`items.${i}.productId`, "unknown_product", "No product of this brand has this id."));
@@ -60,19 +64,25 @@ export async function validateOfferItems(
       if (!p.variants.get(it.variantId)) {
         return errors.push(fieldError(`items.${i}.variantId`, "variant_not_giftable", "This variant is not giftable."));
       }
-      choices += 1;
+      if (wholeProducts.has(it.productId)) {
+        return errors.push(fieldError(`items.${i}.variantId`, "variant_in_whole_product", "The whole product is offered already, with this variant among its choices."));
+      }
+      chosen.add(it.variantId);
     } else {
-      choices += [...p.variants.values()].filter(Boolean).length;
+      for (const [id, giftable] of p.variants) if (giftable) chosen.add(id);
     }
   });
-  if (!errors.length && kind === "single" && choices !== 1) {
-    errors.push(fieldError("items", "single_needs_one_variant", `A single-item offer gives exactly one variant; these items give ${choices}. Name one variant, or make it a recipient's choice.`));
+  const choices = chosen.size;
+  if (!errors.length && kind === "single") {
+    if (productIds.length > 1) {
+      errors.push(fieldError("items", "single_needs_one_product", `A single-item offer gives one product; these items name ${productIds.length}. Keep one, or make it a recipient's choice.`));
+    } else if (choices === 0) {
+      errors.push(fieldError("items", "no_giftable_variant", "None of this product's variants is giftable."));
+    }
   }
   if (!errors.length && kind === "choice" && choices < 2) {
     errors.push(fieldError("items", "choice_needs_two", "A recipient's-choice offer needs at least two variants to choose from."));
   }
-  if (errors.length) {
-    throw new ProblemError(422, "invalid_offer_items", { detail: "Some offer items cannot be used; see errors.", errors });
-  }
-  return choices;
+  if (errors.length) return refuse("invalid_offer_items", "Some offer items cannot be used; see errors.", { errors });
+  return { ok: true, choices };
 }

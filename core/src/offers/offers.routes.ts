@@ -2,10 +2,11 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { orProblem, problemFor } from "../http/refusals.ts";
 import { createOffer } from "./create-offer.ts";
 import { CreateOfferInput, OfferStatusInput, UpdateOfferInput } from "./offer-input.schema.ts";
-import { offerNotFound } from "./offer-rules.ts";
+import { OFFER_REFUSAL_STATUS, offerNotFound } from "./offer-rules.ts";
 import { getOffer, listOffers } from "./offer-view.ts";
 import { setOfferStatus } from "./set-offer-status.ts";
 import { updateOffer } from "./update-offer.ts";
@@ -95,13 +96,9 @@ export function offerRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   const router = createRouter<VendorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", VENDOR_SECURITY_SCHEME, vendorSecurityScheme);
   router.use("*", vendorAuth(deps));
-  const by = (c: { get(k: "vendor"): { userId: string | undefined; shop: string }; get(k: "requestId"): string }) => ({
-    actor: `shopify:${c.get("vendor").shop}${c.get("vendor").userId ? `/${c.get("vendor").userId}` : ""}`,
-    requestId: c.get("requestId"),
-  });
   const detail = async (vendorId: string, id: string) => {
     const offer = await getOffer(deps.db, vendorId, id);
-    if (!offer) throw offerNotFound();
+    if (!offer) throw problemFor(offerNotFound(), OFFER_REFUSAL_STATUS);
     return offer;
   };
   router.openapi(listRoute, async (c) => {
@@ -111,19 +108,19 @@ export function offerRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   router.openapi(getRoute, async (c) => c.json(await detail(c.get("vendor").vendorId, c.req.valid("param").id), 200));
   router.openapi(createOfferRoute, async (c) => {
     const { vendorId } = c.get("vendor");
-    const id = await createOffer(deps.db, vendorId, c.req.valid("json"), by(c));
-    return c.json(await detail(vendorId, id), 201);
+    const { offerId } = orProblem(await createOffer(vendorRequestContext(c, deps), c.req.valid("json")), OFFER_REFUSAL_STATUS);
+    return c.json(await detail(vendorId, offerId), 201);
   });
   router.openapi(updateRoute, async (c) => {
     const { vendorId } = c.get("vendor");
     const { id } = c.req.valid("param");
-    await updateOffer(deps.db, vendorId, id, c.req.valid("json"), by(c));
+    orProblem(await updateOffer(vendorRequestContext(c, deps), id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
     return c.json(await detail(vendorId, id), 200);
   });
   router.openapi(statusRoute, async (c) => {
     const { vendorId } = c.get("vendor");
     const { id } = c.req.valid("param");
-    await setOfferStatus(deps.db, vendorId, id, c.req.valid("json"), by(c));
+    orProblem(await setOfferStatus(vendorRequestContext(c, deps), id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
     return c.json(await detail(vendorId, id), 200);
   });
   return router;

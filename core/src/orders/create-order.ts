@@ -5,6 +5,7 @@ import type { BuyerContext } from "../buyers/buyers.service.ts";
 import { storefrontView } from "../storefronts/storefront-view.ts";
 import { allRowErrors, priceOrder, type PricedRecipient, type Quote } from "./pricing.ts";
 import { parseRecipients, type RowError } from "./recipients.ts";
+import type { ReminderSettings } from "../reminders/reminder-settings.ts";
 
 export interface CreateOrderInput {
   storefront: string;
@@ -12,6 +13,8 @@ export interface CreateOrderInput {
   recipients: unknown[];
   senderName?: string;
   buyerReference?: string;
+  /** When recipients who have not redeemed are reminded (default: the brand's setting). */
+  reminders?: ReminderSettings;
   idempotencyKey?: string;
 }
 
@@ -95,17 +98,18 @@ async function insertOrder(
         recipientCount: quote.recipientCount,
         senderName: input.senderName ?? null,
         buyerReference: input.buyerReference ?? null,
+        ...(input.reminders ? { reminderSettings: { afterSentDays: input.reminders.afterSentDays, beforeExpiryDays: input.reminders.beforeExpiryDays } } : {}),
         idempotencyKey: input.idempotencyKey ?? null,
         idempotencyFingerprint: fingerprint,
       },
     });
     // One statement for any number of recipients (10,000 rows in one round trip).
     await tx.$executeRawUnsafe(
-      `INSERT INTO order_recipient (id, order_id, row, offer_id, name, email, phone, message, country, send_at, amount)
+      `INSERT INTO order_recipient (id, order_id, row, offer_id, name, email, phone, message, country, send_at, amount, shipping_amount)
        SELECT gen_random_uuid(), $1::uuid, r.row, r.offer_id::uuid, r.name, r.email, r.phone, r.message, r.country,
-              r.send_at::timestamptz, r.amount
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
-         AS r(row, offer_id, name, email, phone, message, country, send_at, amount)`,
+              r.send_at::timestamptz, r.amount, r.shipping_amount
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
+         AS r(row, offer_id, name, email, phone, message, country, send_at, amount, shipping_amount)`,
       order.id,
       recipients.map((r) => r.row),
       recipients.map((r) => r.offerId),
@@ -116,6 +120,7 @@ async function insertOrder(
       recipients.map((r) => r.country ?? null),
       recipients.map((r) => r.sendAtDate?.toISOString() ?? null),
       recipients.map((r) => r.amount),
+      recipients.map((r) => r.shippingAmount),
     );
     await tx.auditLog.create({
       data: {
@@ -137,7 +142,8 @@ async function insertOrder(
  */
 export function requestFingerprint(storefrontId: string, input: CreateOrderInput, recipients: PricedRecipient[]): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify([storefrontId, input.offerId ?? null, input.senderName ?? null, input.buyerReference ?? null]));
+  // Reminders only when given, so that the fingerprints of orders without them stay as they were.
+  hash.update(JSON.stringify([storefrontId, input.offerId ?? null, input.senderName ?? null, input.buyerReference ?? null, ...(input.reminders ? [input.reminders] : [])]));
   for (const r of recipients) {
     hash.update(JSON.stringify([r.offerId, r.name, r.email, r.phone ?? null, r.message ?? null, r.country ?? null, r.sendAtDate?.toISOString() ?? null]));
   }

@@ -1,4 +1,4 @@
-import { stringify } from "csv-stringify/sync";
+import { toCsv } from "../platform/csv.ts";
 import type { Deps } from "../platform/deps.ts";
 import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 
@@ -8,8 +8,8 @@ import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts"
  *
  * Every recipient is a row, canceled and expired gifts included: `status` is the gift's
  * (issued, sent, redeemed, …, expired, canceled), or the order's while it is unpaid, so a
- * buyer can tell which links are still live. The text starts with a UTF-8 byte order
- * mark: without it Excel on Windows reads the file as ANSI ("José" becomes "JosÃ©").
+ * buyer can tell which links are still live. Written by the one CSV writer (platform/csv.ts):
+ * a UTF-8 byte order mark first, cells safe under any separator a spreadsheet reads.
  */
 export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">, buyerOrgId: string, orderId: string): Promise<string | undefined> {
   const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
@@ -33,14 +33,5 @@ export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">
       ];
     }),
   );
-  return stringify(records.map((r) => r.map(defuse)), {
-    bom: true,
-    header: true,
-    columns: ["row", "name", "email", "status", "code", "gift_url", "expires_at"],
-  });
-}
-
-/** A cell a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection advice). */
-function defuse(v: string | number): string | number {
-  return typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return toCsv(["row", "name", "email", "status", "code", "gift_url", "expires_at"], records, { bom: true });
 }

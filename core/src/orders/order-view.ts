@@ -1,6 +1,7 @@
 import type { OrderStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { Database } from "../platform/db/connect.ts";
 import { isOnHold } from "./order-hold.ts";
+import { DEFAULT_REMINDERS, type ReminderSettings } from "../reminders/reminder-settings.ts";
 
 /**
  * A buyer's view of their orders: totals, status, and each recipient with their gift's
@@ -21,6 +22,8 @@ export interface RecipientView {
     expiresAt: string;
     redeemedAt: string | null;
     tracking: { carrier: string | null; number: string | null; url: string | null } | null;
+    /** The recipient's thank-you note, once they sent one. */
+    thankYou: { message: string; sentAt: string } | null;
   } | null;
 }
 
@@ -33,6 +36,8 @@ export interface OrderSummary {
   totalAmount: number;
   refundedAmount: number;
   recipientCount: number;
+  /** When this order's recipients are reminded (the order's own setting, else the brand's, else the platform's). */
+  reminders: ReminderSettings;
   /** A dispute of the payment is open: the gifts are on hold (order-hold.ts). */
   disputed: boolean;
   dispute: { status: string; amount: number | null; openedAt: string; closedAt: string | null } | null;
@@ -43,7 +48,7 @@ export interface OrderSummary {
 
 type OrderRow = Awaited<ReturnType<Database["prisma"]["giftOrder"]["findFirstOrThrow"]>>;
 
-function summary(o: OrderRow): OrderSummary {
+function summary(o: OrderRow, brandReminders: unknown): OrderSummary {
   return {
     id: o.id,
     status: o.status,
@@ -53,6 +58,7 @@ function summary(o: OrderRow): OrderSummary {
     totalAmount: o.totalAmount,
     refundedAmount: o.refundedAmount,
     recipientCount: o.recipientCount,
+    reminders: (o.reminderSettings ?? brandReminders ?? DEFAULT_REMINDERS) as ReminderSettings,
     disputed: isOnHold(o),
     dispute: o.disputedAt
       ? { status: o.disputeStatus ?? "needs_response", amount: o.disputeAmount, openedAt: o.disputedAt.toISOString(), closedAt: o.disputeClosedAt?.toISOString() ?? null }
@@ -63,9 +69,25 @@ function summary(o: OrderRow): OrderSummary {
   };
 }
 
+/** The brand defaults of the orders' storefronts' vendors, by storefront id (only for orders without their own). */
+async function brandReminders(db: Database, orders: OrderRow[]): Promise<Map<string, unknown>> {
+  const ids = [...new Set(orders.filter((o) => o.reminderSettings === null).map((o) => o.storefrontId))];
+  if (ids.length === 0) return new Map();
+  const rows = await db.sql.query<{ id: string; settings: unknown }>(
+    "SELECT s.id::text, v.reminder_settings AS settings FROM storefront s JOIN vendor v ON v.id = s.vendor_id WHERE s.id = ANY($1::uuid[])",
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.settings]));
+}
+
+async function summaries(db: Database, orders: OrderRow[]): Promise<OrderSummary[]> {
+  const brand = await brandReminders(db, orders);
+  return orders.map((o) => summary(o, brand.get(o.storefrontId)));
+}
+
 export async function getOrderSummary(db: Database, buyerOrgId: string, orderId: string): Promise<OrderSummary | undefined> {
   const o = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
-  return o ? summary(o) : undefined;
+  return o ? (await summaries(db, [o]))[0] : undefined;
 }
 
 export async function listOrders(db: Database, buyerOrgId: string, opts: { limit: number; before?: Date }): Promise<OrderSummary[]> {
@@ -74,7 +96,7 @@ export async function listOrders(db: Database, buyerOrgId: string, opts: { limit
     orderBy: { createdAt: "desc" },
     take: opts.limit,
   });
-  return rows.map(summary);
+  return summaries(db, rows);
 }
 
 export async function getOrder(
@@ -99,7 +121,7 @@ export async function getOrder(
   const unitOf = new Map(units.map((u) => [u.recipientId, u]));
   const last = recipients.at(-1);
   return {
-    ...summary(order),
+    ...(await summaries(db, [order]))[0]!,
     units: Object.fromEntries(counts.map((c) => [c.status, c.n])),
     nextAfterRow: last && last.row < order.recipientCount ? last.row : null,
     recipients: recipients.map((r) => {
@@ -119,6 +141,7 @@ export async function getOrder(
               expiresAt: u.expiresAt.toISOString(),
               redeemedAt: u.redeemedAt?.toISOString() ?? null,
               tracking: u.trackingNumber ? { carrier: u.trackingCarrier, number: u.trackingNumber, url: u.trackingUrl } : null,
+              thankYou: u.thankYouAt && u.thankYouNote ? { message: u.thankYouNote, sentAt: u.thankYouAt.toISOString() } : null,
             }
           : null,
       };

@@ -4,6 +4,7 @@ import { ProblemError, problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
 import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
 import { OrderInput, OrderMeta, StorefrontSlug } from "./order-input.schema.ts";
+import { ReminderSettingsSchema } from "../reminders/reminder-settings.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
 import { startCheckout } from "./checkout.ts";
 import { cancelOrder } from "./cancel-order.ts";
@@ -14,6 +15,8 @@ import { cancelUnit } from "../fulfillment/cancel-unit.ts";
 import { getOrder, getOrderSummary, listOrders } from "./order-view.ts";
 import { csvMediaTypeProblem, decodeCsv, parseRecipientsCsv } from "./recipients-csv.ts";
 import { recipientsProblem } from "./row-errors.ts";
+import { MAX_RECIPIENTS } from "./recipients.ts";
+import { dateTime } from "../http/ranges.ts";
 
 const security = [{ [BUYER_SECURITY_SCHEME]: [] }];
 const idempotencyHeader = z.object({
@@ -38,6 +41,7 @@ const OrderSummarySchema = z
     totalAmount: z.number().int(),
     refundedAmount: z.number().int(),
     recipientCount: z.number().int(),
+    reminders: ReminderSettingsSchema.openapi({ description: "When recipients who have not redeemed are reminded: this order's setting, else the brand's default." }),
     disputed: z.boolean().openapi({
       description: "A dispute of the payment is open: the order's gifts are on hold (no emails, redemptions, brand orders, expiries or refunds) until it closes.",
     }),
@@ -74,6 +78,9 @@ const createJsonRoute = createRoute({
           schema: OrderInput.extend({
             storefront: StorefrontSlug.openapi({ description: "The storefront's slug." }),
             ...OrderMeta,
+            reminders: ReminderSettingsSchema.optional().openapi({
+              description: "When recipients who have not redeemed are reminded by email; default: the brand's setting (3 and 10 days after sending, 3 days before expiry, unless the brand changed it). Empty lists: no reminders.",
+            }),
           }),
         },
       },
@@ -127,7 +134,7 @@ const listRoute = createRoute({
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(25),
-      before: z.iso.datetime().optional().openapi({ description: "Cursor: createdAt of the last order of the previous page." }),
+      before: dateTime({ offset: false }).optional().openapi({ description: "Cursor: createdAt of the last order of the previous page." }),
     }),
   },
   responses: {
@@ -145,7 +152,7 @@ const getRoute = createRoute({
   request: {
     params: z.object({ id: z.uuid() }),
     query: z.object({
-      afterRow: z.coerce.number().int().min(0).default(0),
+      afterRow: z.coerce.number().int().min(0).max(MAX_RECIPIENTS).default(0),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
   },
@@ -176,6 +183,10 @@ const getRoute = createRoute({
                     expiresAt: z.iso.datetime(),
                     redeemedAt: z.iso.datetime().nullable(),
                     tracking: z.object({ carrier: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }).nullable(),
+                    thankYou: z
+                      .object({ message: z.string(), sentAt: z.iso.datetime() })
+                      .nullable()
+                      .openapi({ description: "The recipient's thank-you note to you, once they sent one (it is also emailed to you)." }),
                   })
                   .nullable(),
               }),
@@ -220,7 +231,19 @@ const checkoutRoute = createRoute({
       content: {
         "application/json": {
           schema: z
-            .object({ paymentIntentId: z.string(), clientSecret: z.string(), amount: z.number().int(), currency: z.string() })
+            .object({
+              paymentIntentId: z.string(),
+              clientSecret: z.string(),
+              amount: z.number().int(),
+              currency: z.string(),
+              sandbox: z
+                .object({
+                  payUrl: z.string().openapi({ description: "POST it (no body, no key) to pay with the test card `pm_card_visa`; send `payment_method=pm_card_chargeDeclined` to see a decline." }),
+                  example: z.string().openapi({ description: "The same as a command to copy." }),
+                })
+                .optional()
+                .openapi({ description: "Sandbox mode only (the local Stripe stand-in): pay this order with a test card in one step." }),
+            })
             .openapi("Checkout"),
         },
       },
@@ -313,6 +336,12 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
       throw new ProblemError(409, "not_payable", "This order is not awaiting payment.");
     }
     const { ok: _ok, ...body } = r;
+    // Sandbox mode: the local Stripe stand-in takes the test card directly (what Stripe.js does in a browser).
+    const standIn = deps.config.STRIPE_API_URL;
+    if (standIn) {
+      const payUrl = `${standIn.replace(/\/$/, "")}/_sandbox/payment_intents/${encodeURIComponent(r.paymentIntentId)}/pay`;
+      return c.json({ ...body, sandbox: { payUrl, example: `curl -X POST ${payUrl}` } }, 200);
+    }
     return c.json(body, 200);
   });
 

@@ -102,9 +102,10 @@ export function priceOrder(
     });
   });
   // More recipients for an offer than the brand has to give is refused now, not found out
-  // at redemption with the buyer's money held until the gifts expire. The bound is the stock
-  // of all the offer's choices as the storefront shows it now (untracked: unlimited); the
-  // brand's own shop may still restock before recipients choose.
+  // at redemption with the buyer's money held until the gifts expire. The bound is what the
+  // storefront shows the offer can still promise (its choices' stock less what waiting gifts
+  // will take; untracked: unlimited); the brand's own shop may still restock before
+  // recipients choose.
   const rowsOf = new Map<string, number[]>();
   for (const p of priced) {
     const rows = rowsOf.get(p.offerId);
@@ -156,12 +157,7 @@ export function priceOrder(
   };
 }
 
-/** Units of an offer available to gifts now: the sum over its choices; untracked stock is unlimited. */
-export function offerStock(offer: { choices: Array<{ available: number | null }> }): number {
-  let n = 0;
-  for (const c of offer.choices) {
-    if (c.available === null) return Infinity;
-    n += c.available;
-  }
-  return n;
+/** Gifts of an offer the brand can still promise (storefront-view.ts); untracked stock is unlimited. */
+export function offerStock(offer: { available: number | null }): number {
+  return offer.available === null ? Infinity : offer.available;
 }

@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import { decodeUtf8 } from "../http/body.ts";
 import { ProblemError, truncate } from "../http/problem.ts";
 import { parseRecipients, type RowError } from "./recipients.ts";
 import type { FileError } from "./row-errors.ts";
@@ -80,7 +81,10 @@ export function csvMediaTypeProblem(contentType: string | undefined): ProblemErr
 
 // --- bytes to text -------------------------------------------------------------------
 
-/** From the uploaded bytes: UTF-8 only (a spreadsheet's "CSV UTF-8" export), BOM allowed. */
+/**
+ * From the uploaded bytes: UTF-8 only (a spreadsheet's "CSV UTF-8" export), BOM allowed,
+ * under the rule every request body follows (body.ts): no byte that is not UTF-8, no NUL.
+ */
 export function decodeCsv(bytes: ArrayBuffer): { ok: true; text: string } | { ok: false; errors: FileError[] } {
   const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
   const startsWith = (...b: number[]) => b.every((v, i) => head[i] === v);
@@ -90,11 +94,14 @@ export function decodeCsv(bytes: ArrayBuffer): { ok: true; text: string } | { ok
   if (startsWith(0xff, 0xfe) || startsWith(0xfe, 0xff)) {
     return fileError("csv_encoding", 'the file is UTF-16 text ("Unicode Text"), not UTF-8; export it from your spreadsheet as "CSV UTF-8"');
   }
-  try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return fileError("csv_encoding", 'the file is not UTF-8 text; export it from your spreadsheet as "CSV UTF-8"');
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return fileError("csv_encoding", 'the file is not UTF-8 text; export it from your spreadsheet as "CSV UTF-8"');
+  const nul = text.indexOf("\0");
+  if (nul !== -1) {
+    const line = text.slice(0, nul).split("\n").length;
+    return fileError("nul_character", `the file contains a NUL character (\\u0000) on line ${line}, which text cannot hold; remove it, or export the sheet again as "CSV UTF-8"`);
   }
+  return { ok: true, text };
 }
 
 function fileError(code: string, message: string, field: FileError["field"] = "file"): { ok: false; errors: FileError[] } {

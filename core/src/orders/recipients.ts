@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { COUNTRY_MESSAGE, isCountryCode } from "../platform/countries.ts";
+import { DATE_RANGE_MESSAGE, inDateRange } from "../http/ranges.ts";
+import type { Tx } from "../jobs/queue.ts";
 
 /**
  * Recipients as a buyer gives them (inline JSON or CSV rows). Every row is checked and
@@ -25,10 +28,11 @@ export const recipientSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code")
+    .refine(isCountryCode, COUNTRY_MESSAGE)
     .optional(),
   sendAt: z
     .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T09:00:00Z" })
+    .refine(inDateRange, DATE_RANGE_MESSAGE)
     .optional(),
   offerId: z.uuid("is not an offer id").optional(),
 });
@@ -89,4 +93,9 @@ function blankToUndefined(raw: unknown): unknown {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Changes an order recipient's email (the buyer corrected it), in the caller's transaction. */
+export async function setRecipientEmail(tx: Tx, recipientId: string, email: string): Promise<void> {
+  await tx.orderRecipient.update({ where: { id: recipientId }, data: { email } });
 }

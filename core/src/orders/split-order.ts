@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
 import { PermanentJobError } from "../jobs/registry.ts";
-import { rawTx } from "../platform/lifecycle/lifecycle.ts";
+import { txSqlOf } from "../platform/lifecycle/lifecycle.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { codeLookupHash, generateCode, sealCodes } from "../redemption/codes/codes.ts";
 import { CHOICE_ORDER, choiceRows } from "../storefronts/offer-choices.ts";
 import { giftEmailJob, giftEmailKeySql } from "../fulfillment/gift-email.jobs.ts";
 import { enqueueFromSql } from "../jobs/queue.ts";
+import { enqueueBrandOrderNotice } from "../vendors/brand-notifications.ts";
+import { commissionRatesSql, UNIT_MONEY_COLUMNS, unitMoneySql } from "../payouts/money-model.ts";
+import { enqueueBuyerReceipt } from "../buyers/receipt-email.jobs.ts";
 
 export type SplitResult = { split: true; units: number } | { split: false; reason: "unknown_payment" | "already_split" | "not_payable" };
 
@@ -14,18 +17,20 @@ export type SplitResult = { split: true; units: number } | { split: false; reaso
  * On payment: the order becomes paid and, in the same transaction, one fulfillment unit
  * per recipient is created, each with its own items (the offer's choices, frozen now),
  * message, shipping method, expiry and redemption code; the gift emails are enqueued in
- * that transaction too, each for the recipient's send date. Running it again for the same
- * payment changes nothing.
+ * that transaction too, each for the recipient's send date, and the brand's new-order email.
+ * Each unit also gets its money model frozen (payouts/money-model.ts): item price, shipping,
+ * the brand's commission rate as of now, and the brand's share.
+ * Running it again for the same payment changes nothing.
  */
 export async function splitOrder(
   deps: Pick<Deps, "db" | "jobs" | "secrets" | "codeKey">,
-  payment: { paymentIntentId: string; amount: number; currency: string },
+  payment: { paymentIntentId: string; amount: number; currency: string; chargeId?: string | null },
   now = new Date(),
 ): Promise<SplitResult> {
   // A raw SQL transaction, not Prisma's: 10,000 units' columns as array parameters took
   // Prisma's raw query path about three times as long as the insert itself (bench: split_10k).
   return deps.db.transaction(async (sqlTx) => {
-    const tx = rawTx(sqlTx);
+    const tx = txSqlOf(sqlTx);
     const [order] = await tx.$queryRawUnsafe<
       Array<{ id: string; status: string; version: number; total_amount: number; currency: string }>
     >(
@@ -47,7 +52,7 @@ export async function splitOrder(
       expectedVersion: order.version,
       actor: "stripe",
       reason: `payment ${payment.paymentIntentId} succeeded`,
-      set: { paid_at: now },
+      set: { paid_at: now, stripe_charge_id: payment.chargeId ?? null },
     });
 
     // JS makes what only it can (unit ids, codes, their HMACs and sealed copies); the
@@ -79,17 +84,21 @@ export async function splitOrder(
          SELECT i.offer_id, jsonb_agg(v.id::text ORDER BY ${CHOICE_ORDER}) AS choices
          ${choiceRows("i.offer_id IN (SELECT offer_id FROM order_recipient WHERE order_id = $1::uuid)")}
          GROUP BY i.offer_id
+       ), rates AS (
+         ${commissionRatesSql("ARRAY(SELECT DISTINCT g.vendor_id FROM order_recipient r JOIN gift_offer g ON g.id = r.offer_id WHERE r.order_id = $1::uuid)")}
        ), d AS (
          SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, recipient_id, code_hash, code_sealed)
        ), ins AS (
          INSERT INTO fulfillment_unit (id, order_id, recipient_id, vendor_id, offer_id, amount, currency, recipient_name,
-           recipient_email, recipient_phone, message, choices, code_hash, code_sealed, send_at, expires_at, updated_at, ship_country)
+           recipient_email, recipient_phone, message, choices, code_hash, code_sealed, send_at, expires_at, updated_at, ship_country,
+           ${UNIT_MONEY_COLUMNS})
          SELECT d.id, r.order_id, r.id, g.vendor_id, r.offer_id, r.amount, $2, r.name, r.email, r.phone, r.message,
                 COALESCE(c.choices, '[]'::jsonb), d.code_hash, d.code_sealed, s.send_at, s.send_at + g.expiry_days * interval '24 hours', now(),
-                r.country
+                r.country, ${unitMoneySql("r", "rt.bps")}
          FROM d
          JOIN order_recipient r ON r.id = d.recipient_id AND r.order_id = $1::uuid
          JOIN gift_offer g ON g.id = r.offer_id
+         JOIN rates rt ON rt.vendor_id = g.vendor_id
          CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(r.send_at, $7::timestamptz), $7::timestamptz) AS send_at) s
          LEFT JOIN choices c ON c.offer_id = r.offer_id
          RETURNING id, send_at
@@ -106,6 +115,8 @@ export async function splitOrder(
       now.toISOString(),
     );
     if (inserted?.n !== drafts.length) throw new Error(`order ${order.id}: ${drafts.length} recipients but ${inserted?.n} units written`);
+    await enqueueBrandOrderNotice(deps, tx, order.id);
+    await enqueueBuyerReceipt(deps, tx, order.id);
     return { split: true, units: drafts.length } as const;
   });
 }

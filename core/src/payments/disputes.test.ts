@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import type { SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
+import type { SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { bearer, type TestApp } from "../http/testing.ts";
 import { startPaymentsStack, type PaymentsStack } from "./testing.ts";

@@ -1,9 +1,9 @@
 import type { Deps } from "../platform/deps.ts";
 import type { Logger } from "../platform/logger.ts";
-import { enqueueFromSql } from "../jobs/queue.ts";
 import { orderLifecycle, type OrderStatus } from "../platform/lifecycle/lifecycles.ts";
+import { recordOrderDispute } from "../orders/order-hold.ts";
 import { cancelChargedBackGifts, releaseHeldGifts } from "../fulfillment/dispute-hold.ts";
-import { createStripeRefundJob } from "./refunds.ts";
+import { cancelWaitingRefunds, resendWaitingRefunds } from "./refunds.ts";
 
 /**
  * Disputes of a buyer's payment, as Stripe reports them (every `charge.dispute.*` event
@@ -55,44 +55,20 @@ export async function syncDispute(deps: Pick<Deps, "db" | "jobs">, dispute: Stri
     // A closed dispute stays closed: a late `created` or `updated` changes nothing.
     if (order.dispute_closed_at && order.stripe_dispute_id === dispute.id) return "ignored" as const;
     const opening = order.disputed_at === null || order.stripe_dispute_id !== dispute.id;
-    await tx.$executeRawUnsafe(
-      `UPDATE gift_order SET disputed_at = CASE WHEN $5 THEN now() ELSE disputed_at END, stripe_dispute_id = $2, dispute_status = $3,
-              dispute_amount = COALESCE($4, dispute_amount), dispute_closed_at = CASE WHEN $6 THEN NULL ELSE now() END, updated_at = now()
-       WHERE id = $1::uuid`,
-      order.id,
-      dispute.id,
-      status,
-      amount,
-      opening,
-      open,
-    );
+    await recordOrderDispute(tx, order.id, { disputeId: dispute.id, status, amount, opening, open });
     if (opening) await audit(tx, order.id, "gift_order.disputed", { dispute: dispute.id, status });
     if (open) return opening ? ("opened" as const) : ("updated" as const);
 
     await audit(tx, order.id, `gift_order.dispute_${status}`, { dispute: dispute.id });
     if (RELEASING.includes(status)) {
       const released = await releaseHeldGifts(deps, tx, order.id, dispute.id);
-      const refunds = await tx.$executeRawUnsafe(
-        `WITH waiting AS (SELECT r.id FROM refund r WHERE r.order_id = $1::uuid AND r.status = 'pending' AND r.stripe_refund_id IS NULL)
-         ${enqueueFromSql(deps.jobs.registry, createStripeRefundJob, {
-           from: "waiting",
-           payload: "jsonb_build_object('refundId', waiting.id::text)",
-           key: "'refund:' || waiting.id || ':released:' || $2",
-         })}`,
-        order.id,
-        dispute.id,
-      );
+      const refunds = await resendWaitingRefunds(deps, tx, order.id, dispute.id);
       log.info({ order: order.id, dispute: dispute.id, status, ...released, refunds }, "dispute closed: order released");
       return "released" as const;
     }
     // Lost (or a status Stripe adds later that is not a win: treated as lost, the safe side).
     const canceled = await cancelChargedBackGifts(tx, order.id, `payment charged back (dispute ${dispute.id})`);
-    await tx.$executeRawUnsafe(
-      `UPDATE refund SET status = 'canceled', failure_reason = $2, updated_at = now()
-       WHERE order_id = $1::uuid AND status = 'pending' AND stripe_refund_id IS NULL`,
-      order.id,
-      `not sent: the buyer was repaid by the chargeback (dispute ${dispute.id})`,
-    );
+    await cancelWaitingRefunds(tx, order.id, `not sent: the buyer was repaid by the chargeback (dispute ${dispute.id})`);
     // The order's row is locked since the first statement: its version is the one read.
     if (orderLifecycle.canMove(order.status, "charged_back")) {
       await orderLifecycle.transition(tx, { id: order.id, to: "charged_back", expectedVersion: order.version, actor: "stripe", reason: `dispute ${dispute.id} lost` });

@@ -4,6 +4,8 @@ import { defineJob, PermanentJobError } from "../jobs/registry.ts";
 import type { Deps } from "../platform/deps.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { isOnHold } from "../orders/order-hold.ts";
+import { addRefundedAmount } from "../orders/order-refunds.ts";
+import type { TxSql } from "../platform/lifecycle/lifecycle.ts";
 
 /** Stripe's refusals that a retry cannot change: the payment was charged back, or is refunded already. */
 const REFUSED = ["charge_disputed", "charge_already_refunded"];
@@ -93,6 +95,33 @@ export async function refundUnitShare(
 }
 
 /**
+ * Refunds recorded but never sent to Stripe (the job found the payment disputed) go out:
+ * each gets a new job under `key`. Returns how many. In the caller's transaction.
+ */
+export function resendWaitingRefunds(deps: Pick<Deps, "jobs">, tx: TxSql, orderId: string, key: string): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `WITH waiting AS (SELECT r.id FROM refund r WHERE r.order_id = $1::uuid AND r.status = 'pending' AND r.stripe_refund_id IS NULL)
+     ${enqueueFromSql(deps.jobs.registry, createStripeRefundJob, {
+       from: "waiting",
+       payload: "jsonb_build_object('refundId', waiting.id::text)",
+       key: "'refund:' || waiting.id || ':released:' || $2",
+     })}`,
+    orderId,
+    key,
+  );
+}
+
+/** Refunds recorded but never sent to Stripe are canceled, with `reason`; their jobs then do nothing. */
+export function cancelWaitingRefunds(tx: TxSql, orderId: string, reason: string): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `UPDATE refund SET status = 'canceled', failure_reason = $2, updated_at = now()
+     WHERE order_id = $1::uuid AND status = 'pending' AND stripe_refund_id IS NULL`,
+    orderId,
+    reason,
+  );
+}
+
+/**
  * Applies Stripe's word on a refund: pending → succeeded adds it to the order's refunded
  * amount (once: the status change is the guard), and a fully refunded order becomes refunded.
  */
@@ -114,12 +143,7 @@ export async function applyRefundOutcome(deps: Pick<Deps, "db">, stripeRefundId:
       });
       return;
     }
-    const [o] = await tx.$queryRawUnsafe<Array<{ status: string; version: number; refunded_amount: number; total_amount: number }>>(
-      `UPDATE gift_order SET refunded_amount = refunded_amount + $2, updated_at = now() WHERE id = $1::uuid
-       RETURNING status::text, version, refunded_amount, total_amount`,
-      r.order_id,
-      r.amount,
-    );
+    const o = await addRefundedAmount(tx, r.order_id, r.amount);
     if (o && o.status === "paid" && o.refunded_amount >= o.total_amount) {
       await orderLifecycle.transition(tx, {
         id: r.order_id,

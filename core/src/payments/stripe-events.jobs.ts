@@ -8,6 +8,7 @@ import type { Logger } from "../platform/logger.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { applyRefundOutcome } from "./refunds.ts";
 import { syncDispute } from "./disputes.ts";
+import { applyTransferEvent } from "../payouts/completion.ts";
 
 /**
  * Processes one recorded Stripe event. Each topic's handler is safe to run twice: it reads
@@ -28,7 +29,15 @@ const handlers: Record<string, Handler> = {
   "refund.updated": refundChanged,
   "refund.failed": refundChanged,
   "charge.refunded": chargeRefunded,
+  // Transfers to brands (payouts/): Stripe confirms each one; a reversal updates its reversed amount.
+  "transfer.created": transferChanged,
+  "transfer.updated": transferChanged,
+  "transfer.reversed": transferChanged,
 };
+
+async function transferChanged(deps: Deps, transfer: StripeObject, log: Logger): Promise<void> {
+  await applyTransferEvent(deps, transfer as Parameters<typeof applyTransferEvent>[1], log);
+}
 
 async function refundChanged(deps: Deps, refund: StripeObject): Promise<void> {
   await applyRefundOutcome(deps, refund.id, String(refund.status));
@@ -65,7 +74,8 @@ async function orderOf(deps: Deps, object: StripeObject, key: "id" | "payment_in
 }
 
 async function paymentSucceeded(deps: Deps, pi: StripeObject, log: Logger): Promise<void> {
-  const result = await splitOrder(deps, { paymentIntentId: pi.id, amount: Number(pi.amount), currency: String(pi.currency) });
+  const charge = typeof pi.latest_charge === "string" ? pi.latest_charge : ((pi.latest_charge as { id?: string } | null)?.id ?? null);
+  const result = await splitOrder(deps, { paymentIntentId: pi.id, amount: Number(pi.amount), currency: String(pi.currency), chargeId: charge });
   log.info({ paymentIntent: pi.id, ...result }, "payment succeeded");
 }
 

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stripeSignatureHeader, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import type { SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
+import type { SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { bearer, type TestApp } from "../http/testing.ts";
 import { startPaymentsStack, type PaymentsStack } from "./testing.ts";
@@ -79,6 +79,22 @@ describe("checkout and Stripe webhooks", () => {
     expect(forged.status).toBe(400);
     expect(forged.headers.get("content-type")).toContain("application/problem+json");
     expect(await t.deps.db.prisma.webhookEvent.count({ where: { externalId: "evt_forged" } })).toBe(0);
+  });
+
+  it("answers 400 for a signed event PostgreSQL cannot store (a NUL character), recording nothing, while events beside it are recorded", async () => {
+    const bad = JSON.stringify({ id: "evt_nul", object: "event", type: "payment_intent.created", data: { object: { id: "pi_nul", metadata: { note: "a\u0000b" } } } });
+    const good = JSON.stringify({ id: "evt_beside_nul", object: "event", type: "payment_intent.created", data: { object: { id: "pi_ok" } } });
+    const send = (body: string) =>
+      t.app.request("/webhooks/stripe", {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": stripeSignatureHeader(body, standIn.webhookSecret) },
+        body,
+      });
+    const [badRes, goodRes] = await Promise.all([send(bad), send(good)]);
+    expect(badRes.status).toBe(400);
+    expect(await badRes.json()).toMatchObject({ code: "invalid_payload" });
+    expect(goodRes.status).toBe(200);
+    expect(await t.deps.db.prisma.webhookEvent.count({ where: { externalId: { in: ["evt_nul", "evt_beside_nul"] } } })).toBe(1);
   });
 
   it("the same event delivered five times at once is recorded and processed once", async () => {

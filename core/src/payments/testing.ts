@@ -1,7 +1,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import Stripe from "stripe";
-import { startStripeStandIn, type StripeStandIn } from "../../../sandbox/src/stripe/server.ts";
-import { startSmtpSink, type SmtpSink } from "../../../sandbox/src/smtp/smtp-sink.ts";
+import { startStripeStandIn, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
+import { startSmtpSink, type SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { testApp, type TestApp } from "../http/testing.ts";
 import { startWorker } from "../jobs/create-queue.ts";
 import type { Worker } from "../jobs/worker.ts";

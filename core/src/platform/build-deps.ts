@@ -8,10 +8,15 @@ import { createJobQueue } from "../jobs/create-queue.ts";
 import type { JobRegistry } from "../jobs/registry.ts";
 import { jobRegistry } from "../jobs/jobs.registry.ts";
 import { createStripePayments } from "../integrations/stripe/payments.ts";
+import { createStripeConnect } from "../integrations/stripe/connect.ts";
+import { createStripeTransfers } from "../integrations/stripe/transfers.ts";
 import { createMemorySender } from "../integrations/email/email.ts";
 import { createSmtpSender } from "../integrations/email/smtp-sender.ts";
 import { localKey } from "./local-keys.ts";
 import { createShopifyIntegration } from "../integrations/shopify/shopify.ts";
+import { createXeroIntegration } from "../integrations/xero/create-xero.ts";
+import { createStripeBalance } from "../integrations/stripe/balance.ts";
+import { createAlerts } from "../integrations/alerts/alerts.ts";
 
 /** The one wiring module: picks every integration from configuration. */
 export async function buildDeps(
@@ -36,9 +41,14 @@ export async function buildDeps(
     storage: createStorage(config),
     secrets,
     payments: createStripePayments(config),
+    connect: createStripeConnect(config),
+    transfers: createStripeTransfers(config),
     // Without SMTP (development, tests) mail is kept in memory and logged, never lost silently.
     email: config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.EMAIL_FROM }) : loggingMemorySender(log, config.EMAIL_FROM),
     shopify: createShopifyIntegration(config, { db, secrets, log }),
+    xero: createXeroIntegration(config),
+    stripeBalance: createStripeBalance(config),
+    alerts: createAlerts(config, log),
     codeKey: config.CODE_HMAC_KEY ? Buffer.from(config.CODE_HMAC_KEY, "base64") : localKey(config, "code-hmac"),
   };
 }

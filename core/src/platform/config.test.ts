@@ -31,7 +31,7 @@ describe("configuration", () => {
 
   it("requires explicit secrets and PostgreSQL in production", () => {
     const p = problems({ NODE_ENV: "production" }).join("\n");
-    for (const key of ["DATABASE_URL", "SECRETS_LOCAL_KEY", "OPERATOR_TOKEN_SECRET", "SIGNING_SECRET", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"]) {
+    for (const key of ["DATABASE_URL", "SECRETS_LOCAL_KEY", "OPERATOR_TOKEN_SECRET", "SIGNING_SECRET", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "STRIPE_CONNECT_WEBHOOK_SECRET"]) {
       expect(p).toContain(key);
     }
   });

@@ -60,8 +60,15 @@ export const configSchema = z
     GIFT_LINK_BASE_URL: z.url().optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+    /**
+     * Signing secret of the Connect webhook endpoint `POST /webhooks/stripe/connect` (events of
+     * the brands' connected accounts; Stripe gives each endpoint its own secret).
+     */
+    STRIPE_CONNECT_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
     /** Sandbox only: where the Stripe SDK sends requests (the local Stripe stand-in). */
     STRIPE_API_URL: z.url().optional(),
+    /** Live mode: the buyer storefront's Stripe Payment Element uses it (pk_live_… or pk_test_…). */
+    STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_\w+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)").optional(),
 
     /** The Shopify app's client id and secret (Partner dashboard / `shopify app env show`). */
     SHOPIFY_API_KEY: z.string().min(1).default("giftloop-sandbox-app"),
@@ -79,6 +86,31 @@ export const configSchema = z
      * script) instead of Shopify's CDN; the admin frame's origin may also frame the app.
      */
     SHOPIFY_APP_BRIDGE_URL: z.url().optional(),
+    /**
+     * Sandbox only: the origin of the admin that embeds the app (the admin frame), where Stripe
+     * sends the brand back after onboarding; Shopify admin (https://admin.shopify.com) otherwise.
+     */
+    SHOPIFY_ADMIN_URL: z.url().optional(),
+
+    /** The platform's Xero app (developer.xero.com): without it, nothing is booked in Xero. */
+    XERO_CLIENT_ID: z.string().min(1).optional(),
+    XERO_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The callback registered at Xero; default PUBLIC_URL + /finance/xero/callback. */
+    XERO_REDIRECT_URI: z.url().optional(),
+    /** The currency the platform books in: a Xero organisation in another base currency is refused. */
+    PLATFORM_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like USD").default("USD"),
+    /**
+     * Sandbox only: the Xero stand-in's HTTPS listener and its CA (PEM file). When set,
+     * xero-node's requests to identity.xero.com and api.xero.com go to it (never in production).
+     */
+    XERO_SANDBOX_URL: z.url().optional(),
+    /** Calls per minute and in flight per Xero organisation (Xero's limits: 60 and 5). */
+    XERO_MINUTE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(60),
+    XERO_CONCURRENCY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+    XERO_SANDBOX_CA_FILE: z.string().min(1).optional(),
+    /** Optional operations alerts: a Slack incoming-webhook URL and a Sentry DSN. */
+    SLACK_WEBHOOK_URL: z.url().optional(),
+    SENTRY_DSN: z.url().optional(),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -97,6 +129,7 @@ export const configSchema = z
     need(prod && !c.CODE_HMAC_KEY, "CODE_HMAC_KEY", "in production");
     need(prod && !c.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "in production");
     need(prod && !c.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "in production");
+    need(prod && !c.STRIPE_CONNECT_WEBHOOK_SECRET, "STRIPE_CONNECT_WEBHOOK_SECRET", "in production (brand payouts' Connect webhooks)");
     need(prod && !c.SHOPIFY_API_SECRET, "SHOPIFY_API_SECRET", "in production");
     need(prod && !c.SHOPIFY_APP_URL, "SHOPIFY_APP_URL", "in production");
     if (prod && c.SHOPIFY_SANDBOX_URL) {
@@ -104,6 +137,14 @@ export const configSchema = z
     }
     if (prod && c.SHOPIFY_APP_BRIDGE_URL) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_APP_BRIDGE_URL"], message: "is for sandbox mode only; unset it in production" });
+    }
+    if (prod && c.SHOPIFY_ADMIN_URL) {
+      ctx.addIssue({ code: "custom", path: ["SHOPIFY_ADMIN_URL"], message: "is for sandbox mode only; unset it in production" });
+    }
+    need(Boolean(c.XERO_CLIENT_ID) !== Boolean(c.XERO_CLIENT_SECRET), c.XERO_CLIENT_ID ? "XERO_CLIENT_SECRET" : "XERO_CLIENT_ID", "when the other Xero app setting is set");
+    need(Boolean(c.XERO_SANDBOX_URL) && !c.XERO_SANDBOX_CA_FILE, "XERO_SANDBOX_CA_FILE", "when XERO_SANDBOX_URL is set");
+    if (prod && c.XERO_SANDBOX_URL) {
+      ctx.addIssue({ code: "custom", path: ["XERO_SANDBOX_URL"], message: "is for sandbox mode only; unset it in production" });
     }
     if (prod && c.STRIPE_API_URL) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_API_URL"], message: "is for sandbox mode only; unset it in production" });
@@ -115,6 +156,8 @@ export type Config = z.infer<typeof configSchema> & {
   giftLinkBaseUrl: string;
   /** The Shopify app's public URL (defaults to the core's public URL: one process serves both). */
   shopifyAppUrl: string;
+  /** Where Xero sends staff back after consent. */
+  xeroRedirectUri: string;
 };
 
 export class ConfigError extends Error {
@@ -141,6 +184,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     giftLinkBaseUrl: c.GIFT_LINK_BASE_URL ?? publicUrl,
     shopifyAppUrl: c.SHOPIFY_APP_URL ?? publicUrl,
+    xeroRedirectUri: c.XERO_REDIRECT_URI ?? `${publicUrl}/finance/xero/callback`,
   };
 }
 

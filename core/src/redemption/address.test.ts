@@ -35,6 +35,29 @@ describe("shipping address", () => {
     expect(problems({ name: "A", line1: "1 Main St", city: "Toronto", postalCode: "M5V 2T6", country: "CA" })).toEqual(["region:required"]);
   });
 
+  it("checks the postal code against the region where the country's codes follow its regions", () => {
+    // United States: the ZIP prefix belongs to a state.
+    expect(problems({ ...ok, region: "IN" })).toEqual(["postalCode:postal_code_not_in_region"]);
+    expect(problems({ ...ok, region: "il" })).toEqual([]);
+    const r = addressSchema.safeParse({ ...ok, region: "IN" });
+    expect(r.success ? "" : r.error.issues[0]!.message).toBe("This postal code is not in Indiana: it belongs to Illinois. Check the postal code and the region.");
+    // Canada: the first letter names the province; the territories share X, told apart by what follows.
+    const ca = { name: "A", line1: "1 Wellington St", city: "Ottawa", country: "CA" };
+    expect(problems({ ...ca, region: "ON", postalCode: "K1A 0B1" })).toEqual([]);
+    expect(problems({ ...ca, region: "BC", postalCode: "K1A 0B1" })).toEqual(["postalCode:postal_code_not_in_region"]);
+    expect(problems({ ...ca, region: "NU", postalCode: "X0A 0H0" })).toEqual([]);
+    expect(problems({ ...ca, region: "NT", postalCode: "X0A 0H0" })).toEqual(["postalCode:postal_code_not_in_region"]);
+    // Elsewhere as Google's address metadata knows it, by code or by name (Italy's provinces, Mexico's states).
+    const it_ = { name: "A", line1: "Via del Corso 1", city: "Roma", country: "IT" };
+    expect(problems({ ...it_, region: "RM", postalCode: "00184" })).toEqual([]);
+    expect(problems({ ...it_, region: "Milano", postalCode: "00184" })).toEqual(["postalCode:postal_code_not_in_region"]);
+    // A region it does not know, or a country without such a rule, is not second-guessed.
+    expect(problems({ ...it_, region: "Lazio", postalCode: "00184" })).toEqual([]);
+    expect(problems({ name: "A", line1: "1 Rue", city: "Paris", region: "Bretagne", postalCode: "75001", country: "FR" })).toEqual([]);
+    // A malformed code gets the format's message only.
+    expect(problems({ ...ok, region: "IN", postalCode: "6270" })).toEqual(["postalCode:invalid_postal_code"]);
+  });
+
   it("names wrong values: a country that is not a code, a phone with letters, text where text belongs", () => {
     expect(problems({ ...ok, country: "USA" })).toEqual(["country:invalid_country"]);
     expect(problems({ ...ok, phone: "call me" })).toEqual(["phone:invalid_phone"]);

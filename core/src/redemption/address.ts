@@ -1,13 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { PHONE, postalCodeFits, postalCodeRequired, regionRequired } from "./address-rules.ts";
+import { isCountryCode } from "../platform/countries.ts";
+import { PHONE, postalCodeFits, postalCodeInRegion, postalCodeRequired, regionName, regionOfPostalCode, regionRequired } from "./address-rules.ts";
 
 /**
  * A shipping address as a recipient types it, checked for what carriers need: required
  * fields per country (a region where the country has them, a postal code where it uses
- * one, in its format where the format is well known). Every problem is reported at once,
- * each on its field with a code a form can word for itself (`required`,
- * `invalid_postal_code`, `invalid_phone`, `invalid_country`); blank optional fields are
- * left out of the stored address.
+ * one, in its format where the format is well known, and in the region given where the
+ * country's postal codes follow its regions: address-rules.ts). Every problem is reported at
+ * once, each on its field with a code a form can word for itself (`required`,
+ * `invalid_postal_code`, `postal_code_not_in_region`, `invalid_phone`, `invalid_country`);
+ * blank optional fields are left out of the stored address.
  */
 const REQUIRED: Record<string, string> = {
   name: "Enter the recipient's name.",
@@ -35,6 +37,7 @@ export const addressSchema = z
     country: text(100).describe("Two-letter ISO 3166-1 code, e.g. US."),
     phone: text(20).describe("For the carrier: digits, spaces and + ( ) . -"),
   })
+  .strict()
   .superRefine(
     (a, ctx) => {
       const issue = (path: string, code: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, params: { code } });
@@ -43,7 +46,7 @@ export const addressSchema = z
       const filled = (v: unknown): v is string => typeof v === "string" && v !== "";
       for (const f of REQUIRED_FIELDS) if (blank(a[f])) issue(f, "required", REQUIRED[f]!);
       const country = filled(a.country) ? a.country.toUpperCase() : undefined;
-      const known = country !== undefined && /^[A-Z]{2}$/.test(country);
+      const known = country !== undefined && isCountryCode(country);
       if (country !== undefined && !known) issue("country", "invalid_country", "Use a two-letter ISO country code, such as US or GB.");
       if (filled(a.phone) && !PHONE.test(a.phone)) {
         issue("phone", "invalid_phone", "Use digits, spaces and + ( ) . - only, e.g. +1 555 010 0100.");
@@ -54,6 +57,13 @@ export const addressSchema = z
         if (blank(a.postalCode)) issue("postalCode", "required", REQUIRED.postalCode!);
         else if (filled(a.postalCode) && !postalCodeFits(country, a.postalCode)) {
           issue("postalCode", "invalid_postal_code", "This is not a valid postal code for the country.");
+        } else if (filled(a.postalCode) && filled(a.region) && !postalCodeInRegion(country, a.region, a.postalCode)) {
+          const actual = regionOfPostalCode(country, a.postalCode);
+          issue(
+            "postalCode",
+            "postal_code_not_in_region",
+            `This postal code is not in ${regionName(country, a.region)}${actual ? `: it belongs to ${actual.name}` : ""}. Check the postal code and the region.`,
+          );
         }
       }
     },

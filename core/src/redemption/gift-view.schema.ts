@@ -31,9 +31,31 @@ export const GiftViewSchema = z
     redemption: z
       .object({
         redeemedAt: z.string().openapi({ format: "date-time" }),
-        choice: ChoiceSchema.nullable(),
-        shippingAddress: z.record(z.string(), z.string()).nullable(),
+        // A union, not `.nullable()`: a nullable reference is described as `allOf` with null, which
+        // no null satisfies and which generated client types read as an always-empty object.
+        choice: z.union([ChoiceSchema, z.null()]),
+        shippingAddress: z
+          .object({
+            name: z.string(),
+            company: z.string().optional(),
+            line1: z.string(),
+            line2: z.string().optional(),
+            city: z.string(),
+            region: z.string().optional(),
+            postalCode: z.string().optional(),
+            country: z.string().openapi({ description: "Two-letter ISO 3166-1 code, e.g. US." }),
+            phone: z.string().optional(),
+          })
+          .nullable()
+          .openapi({ description: "The address as the recipient gave it; optional fields they left blank are absent." }),
         tracking: z.object({ carrier: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }).nullable(),
+        addressEditable: z.boolean().openapi({
+          description: "The recipient can still correct the address (`PUT /v1/redeem/gift/address`): the gift is not yet being ordered from the brand.",
+        }),
+        thankYou: z
+          .object({ message: z.string(), sentAt: z.string().openapi({ format: "date-time" }) })
+          .nullable()
+          .openapi({ description: "The thank-you note the recipient sent the sender (`POST /v1/redeem/gift/thank-you`), once sent." }),
       })
       .strict()
       .nullable(),

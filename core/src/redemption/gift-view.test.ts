@@ -103,6 +103,8 @@ describe("gift view built by the database", () => {
       choice: expect.objectContaining({ variantTitle: "L / Sand" }),
       shippingAddress: address,
       tracking: { carrier: "UPS", number: "1Z999AA10123456784", url: "https://www.ups.com/track?tracknum=1Z999AA10123456784" },
+      addressEditable: false,
+      thankYou: null,
     });
 
     await t.db.prisma.variant.update({ where: { id: s.variants["hoodie:S/Navy"]! }, data: { inventoryTracked: false, imageUrl: "https://cdn.example.test/s-navy.jpg" } });
@@ -140,7 +142,7 @@ describe("gift view built by the database", () => {
     const answered = JSON.parse(r.view) as GiftView;
     expect(answered).toEqual(await view(unitId));
     expect(answered.status).toBe("redeemed");
-    expect(answered.redemption).toMatchObject({ choice: { variantId, available: before - 1 }, shippingAddress: address, tracking: null });
+    expect(answered.redemption).toMatchObject({ choice: { variantId, available: before - 1 }, shippingAddress: address, tracking: null, addressEditable: true, thankYou: null });
     expect(answered.choices.find((c) => c.variantId === variantId)!.available).toBe(before - 1);
   });
 

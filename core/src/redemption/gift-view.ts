@@ -28,6 +28,10 @@ export interface GiftView {
     choice: Choice | null;
     shippingAddress: unknown;
     tracking: { carrier: string | null; number: string | null; url: string | null } | null;
+    /** The address can still be corrected: the gift is not yet being ordered from the brand. */
+    addressEditable: boolean;
+    /** The recipient's thank-you note to the sender, once sent. */
+    thankYou: { message: string; sentAt: string } | null;
   } | null;
 }
 
@@ -52,7 +56,7 @@ export const unitColumns = (set: { status?: string; chosen?: string; address?: s
             ${set.redeemedAt ?? "u.redeemed_at"} AS redeemed_at, u.tracking_carrier, u.tracking_number, u.tracking_url,
             u.offer_id, u.vendor_id, o.sender_name, s.primary_color, s.accent_color, v.name AS brand_name, g.name AS offer_name,
             s.slug AS storefront_slug, s.logo_key, s.active AS storefront_active, s.welcome_text, u.ship_country,
-            ${orderOnHoldSql("o")} AS on_hold`;
+            u.push_started_at, u.thank_you_note, u.thank_you_at, ${orderOnHoldSql("o")} AS on_hold`;
 export const UNIT_CONTEXT_JOINS = `JOIN gift_order o ON o.id = u.order_id
      JOIN storefront s ON s.id = o.storefront_id
      JOIN vendor v ON v.id = s.vendor_id
@@ -117,7 +121,9 @@ export const viewJson = (now: string, base: string) => `json_build_object(
        'choice', (SELECT oc.choice FROM oc WHERE oc.offer_id = u.offer_id AND oc.variant_id = u.chosen ORDER BY oc.ord LIMIT 1),
        'shippingAddress', u.shipping_address,
        'tracking', CASE WHEN COALESCE(u.tracking_number, '') <> '' THEN
-         json_build_object('carrier', u.tracking_carrier, 'number', u.tracking_number, 'url', u.tracking_url) END
+         json_build_object('carrier', u.tracking_carrier, 'number', u.tracking_number, 'url', u.tracking_url) END,
+       'addressEditable', u.status = 'redeemed' AND u.push_started_at IS NULL,
+       'thankYou', CASE WHEN u.thank_you_at IS NOT NULL THEN json_build_object('message', u.thank_you_note, 'sentAt', ${ISO("u.thank_you_at")}) END
      ) END
    )`;
 

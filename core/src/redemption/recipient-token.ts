@@ -19,22 +19,22 @@ type KeyConfig = Pick<Config, "SIGNING_SECRET" | "DATA_DIR" | "NODE_ENV">;
  * decides exactly what the HMAC would have. Bounded: the oldest go first.
  */
 const VERIFIED_MAX = 20_000;
-interface Keyring {
+interface TokenKeyCache {
   key: Buffer;
   verified: Map<string, { unitId: string; expiresMs: number }>;
 }
 
-const keyrings = new WeakMap<object, Keyring>();
-function keyring(config: KeyConfig): Keyring {
-  let k = keyrings.get(config);
+const keyCaches = new WeakMap<object, TokenKeyCache>();
+function keyCache(config: KeyConfig): TokenKeyCache {
+  let k = keyCaches.get(config);
   if (!k) {
     const key = createHmac("sha256", downloadSigningKey(config)).update("giftloop:recipient-token:v1").digest();
     k = { key, verified: new Map() };
-    keyrings.set(config, k);
+    keyCaches.set(config, k);
   }
   return k;
 }
-const key = (config: KeyConfig) => keyring(config).key;
+const key = (config: KeyConfig) => keyCache(config).key;
 
 const mac = (k: Buffer, body: string) => createHmac("sha256", k).update(body).digest();
 
@@ -45,7 +45,7 @@ export async function mintRecipientToken(config: KeyConfig, unitId: string, now 
 
 /** The unit id, or undefined for a missing, malformed, forged or expired token. */
 export async function verifyRecipientToken(config: KeyConfig, token: string, now = Date.now()): Promise<string | undefined> {
-  const ring = keyring(config);
+  const ring = keyCache(config);
   const known = ring.verified.get(token);
   if (known) return known.expiresMs > now ? known.unitId : undefined;
   const m = /^([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);

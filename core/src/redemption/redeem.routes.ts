@@ -13,6 +13,9 @@ import { giftViewJson } from "./gift-view.ts";
 import { GiftViewSchema } from "./gift-view.schema.ts";
 import { mintRecipientToken, RECIPIENT_TOKEN_TTL_SECONDS, verifyRecipientToken } from "./recipient-token.ts";
 import { redeemUnit } from "./redeem.ts";
+import { correctAddress } from "./address-correction.ts";
+import { sendThankYou, THANK_YOU_MAX_LENGTH } from "./thank-you.ts";
+import { bearerToken } from "../http/bearer.ts";
 
 type RecipientEnv = AppEnv & { Variables: { unitId: string } };
 
@@ -49,7 +52,7 @@ const sessionRoute = createRoute({
   tags: ["Recipient"],
   summary: "Exchange a gift code for a short-lived recipient token",
   description: "Codes are case-insensitive; spaces and dashes are ignored. Attempts are rate-limited per client address and locked per code after repeated failures.",
-  request: { body: { required: true, content: { "application/json": { schema: z.object({ code: z.string().min(1).max(64) }) } } } },
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ code: z.string().min(1).max(64) }).strict() } } } },
   responses: {
     200: {
       description: "The token for this gift.",
@@ -75,7 +78,7 @@ const redeemRoute = createRoute({
   summary: "Redeem: choose a variant and give the shipping address (once)",
   security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
   request: {
-    body: { required: true, content: { "application/json": { schema: z.object({ variantId: z.uuid(), address: addressSchema }).openapi("Redemption") } } },
+    body: { required: true, content: { "application/json": { schema: z.object({ variantId: z.uuid(), address: addressSchema }).strict().openapi("Redemption") } } },
   },
   responses: {
     200: { description: "Redeemed; the gift as it now stands.", content: { "application/json": { schema: GiftViewSchema } } },
@@ -84,6 +87,51 @@ const redeemRoute = createRoute({
       410: "The gift expired or was canceled.",
       422: "Invalid address, a variant that is not one of the choices, or a country the brand does not ship to.",
     }),
+  },
+});
+
+const addressRoute = createRoute({
+  method: "put",
+  path: "/gift/address",
+  tags: ["Recipient"],
+  summary: "Correct the shipping address of a redeemed gift, until it is ordered from the brand",
+  description:
+    "Allowed while the gift is redeemed and its order has not yet been sent to the brand (`redemption.addressEditable` in the gift). Once the brand's order is under way the answer is `409 already_ordered`, and the gift ships to the address it has.",
+  security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ address: addressSchema }).strict().openapi("AddressCorrection") } } } },
+  responses: {
+    200: { description: "Corrected; the gift as it now stands.", content: { "application/json": { schema: GiftViewSchema } } },
+    ...problemResponses(400, 401, 413, 415, {
+      409: "Not redeemed yet (`not_redeemed`), or already being ordered from the brand (`already_ordered`): the address can no longer change.",
+      410: "The gift was canceled.",
+      422: "Invalid address, or a country the gift cannot ship to.",
+    }),
+  },
+});
+
+const thankYouRoute = createRoute({
+  method: "post",
+  path: "/gift/thank-you",
+  tags: ["Recipient"],
+  summary: "Send the sender a thank-you note (once, after redeeming)",
+  description: "The buyer gets it by email (replies go to the recipient) and sees it on the order.",
+  security: [{ [RECIPIENT_SECURITY_SCHEME]: [] }],
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ message: z.string().trim().min(1, "Write a few words.").max(THANK_YOU_MAX_LENGTH, `At most ${THANK_YOU_MAX_LENGTH} characters.`) })
+            .strict()
+            .openapi("ThankYouNote"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Sent; the gift as it now stands (with the note).", content: { "application/json": { schema: GiftViewSchema } } },
+    ...problemResponses(400, 401, 413, 415, 422, { 409: "Not redeemed yet (`not_redeemed`), or a note was already sent (`already_sent`).", 410: "The gift was canceled." }),
   },
 });
 
@@ -98,7 +146,7 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
   const limiters = createRedeemLimiters(deps.db);
 
   const recipientAuth: MiddlewareHandler<RecipientEnv> = async (c, next) => {
-    const token = /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const token = bearerToken(c.req.header("authorization"));
     const unitId = token ? await verifyRecipientToken(deps.config, token) : undefined;
     if (!unitId) {
       throw new ProblemError(401, "invalid_recipient_token", {
@@ -160,6 +208,38 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
       const field = { country_not_shipped: "address.country", not_a_choice: "variantId", out_of_stock: "variantId" }[result.code as string];
       const errors = field ? [fieldError(field.split("."), result.code, detail)] : undefined;
       throw new ProblemError(status, result.code, { detail, errors });
+    }
+    return viewResponse(c, result.view);
+  });
+
+  router.openapi(addressRoute, async (c) => {
+    const result = await correctAddress(deps, c.get("unitId"), c.req.valid("json").address);
+    if (!result.ok) {
+      const problems: Record<typeof result.code, [401 | 409 | 410 | 422, string]> = {
+        not_found: [401, "This gift no longer exists."],
+        not_redeemed: [409, "This gift has not been redeemed yet: choose your item and address first."],
+        already_ordered: [409, "Your gift has already been ordered from the brand, so its address can no longer be changed here. If it must go elsewhere, please reach out to the sender."],
+        unavailable: [410, "This gift was canceled."],
+        country_not_shipped: [422, "This gift can't be shipped to that country."],
+      };
+      const [status, detail] = problems[result.code];
+      const errors = result.code === "country_not_shipped" ? [fieldError(["address", "country"], result.code, detail)] : undefined;
+      throw new ProblemError(status, result.code, { detail, errors });
+    }
+    return viewResponse(c, result.view);
+  });
+
+  router.openapi(thankYouRoute, async (c) => {
+    const result = await sendThankYou(deps, c.get("unitId"), c.req.valid("json").message);
+    if (!result.ok) {
+      const problems: Record<typeof result.code, [401 | 409 | 410, string]> = {
+        not_found: [401, "This gift no longer exists."],
+        not_redeemed: [409, "Redeem your gift first; then you can thank the sender."],
+        already_sent: [409, "You already sent a thank-you note for this gift."],
+        unavailable: [410, "This gift was canceled."],
+      };
+      const [status, detail] = problems[result.code];
+      throw new ProblemError(status, result.code, { detail });
     }
     return viewResponse(c, result.view);
   });

@@ -5,7 +5,8 @@ import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles
 import type { Address } from "./address.ts";
 import { CHOICE_LIST_JOIN, choiceListsCte, choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson } from "./gift-view.ts";
 import { PUSH_ENQUEUE_CTE } from "../fulfillment/push/push.enqueue.ts";
-import { orderOnHoldSql } from "../orders/order-hold.ts";
+import { unitOrderOnHoldSql } from "../orders/order-hold.ts";
+import { availableStockSql, reserveStockSql } from "../catalog/stock.ts";
 
 export type RedeemResult =
   /** `view`: the gift as it now stands, a `GiftView` as JSON text. */
@@ -30,9 +31,9 @@ const REDEEMABLE = (Object.keys(unitLifecycle.transitions) as UnitStatus[]).filt
  *   ARRAY subquery is evaluated before the scan locks anything);
  * - `granted`: per variant, the acceptable requests in request order, as many as its stock
  *   allows (all of them when it is not tracked); the others are out of stock;
- * - reserve them on the variant, move each granted unit to `redeemed` with its choice and
- *   address, record each transition as the unit lifecycle does (`unitLifecycle`), and
- *   enqueue its push to the brand's Shopify store;
+ * - reserve them on the variant (catalog/stock.ts), move each granted unit to `redeemed`
+ *   with its choice and address and record the move (`unitLifecycle.transitionAllCtes`),
+ *   and enqueue its push to the brand's Shopify store;
  * - build each redeemed unit's view (gift-view.ts) as it now stands: the chosen variant's
  *   stock as this statement left it.
  * All of it happens or none. A popular variant's row is locked only while this statement
@@ -46,7 +47,7 @@ const REDEEM = statement(
      JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(address, n) ON a.n = r.n
    ), units AS MATERIALIZED (
      SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id, f.ship_country,
-            EXISTS (SELECT 1 FROM gift_order o WHERE o.id = f.order_id AND ${orderOnHoldSql("o")}) AS on_hold
+            ${unitOrderOnHoldSql("f")} AS on_hold
      FROM fulfillment_unit f
      WHERE f.id IN (SELECT unit_id FROM req)
      ORDER BY f.id
@@ -67,40 +68,31 @@ const REDEEM = statement(
             END AS refusal
      FROM req r LEFT JOIN units u ON u.id = r.unit_id
    ), variants AS MATERIALIZED (
-     SELECT v.id, v.inventory_tracked AS tracked, GREATEST(v.inventory_quantity - v.inventory_reserved, 0) AS avail
+     SELECT v.id, v.inventory_tracked AS tracked, ${availableStockSql("v")} AS avail
      FROM variant v
      WHERE v.id = ANY (ARRAY(SELECT c.variant_id FROM checked c WHERE c.refusal IS NULL)) AND v.deleted_at IS NULL
      ORDER BY v.id
      FOR UPDATE
    ), granted AS MATERIALIZED (
-     SELECT q.unit_id, q.variant_id, q.status, q.address, q.at
+     SELECT q.unit_id AS id, q.unit_id, q.variant_id, q.status, q.address, q.at
      FROM (SELECT c.*, row_number() OVER (PARTITION BY c.variant_id ORDER BY c.n) AS k FROM checked c WHERE c.refusal IS NULL) q
      JOIN variants v ON v.id = q.variant_id
      WHERE NOT v.tracked OR q.k <= v.avail
    ), res AS (
-     UPDATE variant v SET inventory_reserved = v.inventory_reserved + g.cnt
-     FROM (SELECT variant_id, count(*)::int AS cnt FROM granted GROUP BY variant_id) g
-     WHERE v.id = g.variant_id
-     RETURNING v.id, v.inventory_tracked AS tracked, GREATEST(v.inventory_quantity - v.inventory_reserved, 0) AS available
-   ), upd AS (
-     UPDATE fulfillment_unit f
-     SET status = 'redeemed', version = f.version + 1, updated_at = now(),
-         chosen_variant_id = g.variant_id, shipping_address = g.address, redeemed_at = g.at
-     FROM granted g
-     WHERE f.id = g.unit_id
-     RETURNING f.id, f.version, g.status AS from_status
-   ), tr AS (
-     INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
-     SELECT gen_random_uuid(), 'fulfillment_unit', upd.id, upd.from_status, 'redeemed', upd.version, 'recipient', 'gift redeemed'
-     FROM upd
-     RETURNING entity_id
-   ), ${PUSH_ENQUEUE_CTE /* order push (core/src/fulfillment/push): enqueued in this statement, so it commits with the redemption */},
+     ${reserveStockSql("(SELECT variant_id AS id, count(*)::int AS n FROM granted GROUP BY variant_id)")}
+   ), ${unitLifecycle.transitionAllCtes("upd", {
+     source: "granted",
+     to: "redeemed",
+     actor: "'recipient'",
+     reason: "'gift redeemed'",
+     set: "chosen_variant_id = src.variant_id, shipping_address = src.address, redeemed_at = src.at",
+   })}, ${PUSH_ENQUEUE_CTE /* order push (core/src/fulfillment/push): enqueued in this statement, so it commits with the redemption */},
    u AS MATERIALIZED (
      SELECT ${unitColumns({ status: "'redeemed'", chosen: "gr.variant_id::text", address: "gr.address", redeemedAt: "gr.at" })}
      FROM granted gr
      JOIN fulfillment_unit u ON u.id = gr.unit_id
      ${UNIT_CONTEXT_JOINS}
-     WHERE gr.unit_id IN (SELECT entity_id FROM tr)
+     WHERE gr.unit_id IN (SELECT id FROM upd)
    ), ${choicesCte("oc_read", "u")}, oc AS (
      SELECT o.offer_id, o.variant_id, o.ord,
             CASE WHEN s.tracked THEN (o.choice::jsonb || jsonb_build_object('available', s.available))::json ELSE o.choice END AS choice

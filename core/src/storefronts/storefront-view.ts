@@ -15,7 +15,13 @@ export interface OfferView {
   price: { amount: number; currency: string };
   expiryDays: number;
   choices: Choice[];
-  /** False when no choice has stock left to promise: the offer is shown but cannot be ordered. */
+  /**
+   * Gifts of this offer the brand can still promise: its choices' stock (each already less
+   * what waiting gifts of that one variant will take) less the waiting gifts that will take
+   * one of these choices (see `promisedStock`); null when a choice is not tracked (unlimited).
+   */
+  available: number | null;
+  /** False when nothing is left to promise: the offer is shown but cannot be ordered. */
   orderable: boolean;
 }
 
@@ -46,10 +52,10 @@ export async function storefrontView(db: Database, slug: string, now = new Date(
       offer.status === "active" && (!offer.startsAt || offer.startsAt <= now) && (!offer.endsAt || offer.endsAt > now),
   );
   const choices = await choicesForOffers(db, live.map((o) => o.offerId));
-  const promised = await promisedStock(db, sf.vendorId, [...choices.values()].flat());
+  const promised = await promisedStock(db, sf.vendorId, choices);
   for (const list of choices.values()) {
     for (const c of list) {
-      const n = promised.get(c.variantId);
+      const n = promised.byVariant.get(c.variantId);
       if (n && c.available !== null) c.available = Math.max(c.available - n, 0);
     }
   }
@@ -65,6 +71,9 @@ export async function storefrontView(db: Database, slug: string, now = new Date(
     welcomeText: sf.welcomeText,
     offers: live.map(({ offer, priceOverrideAmount }) => {
       const c = choices.get(offer.id) ?? [];
+      const available = c.some((x) => x.available === null)
+        ? null
+        : Math.max(c.reduce((n, x) => n + (x.available ?? 0), 0) - (promised.byOffer.get(offer.id) ?? 0), 0);
       return {
         id: offer.id,
         name: offer.name,
@@ -73,32 +82,55 @@ export async function storefrontView(db: Database, slug: string, now = new Date(
         price: { amount: priceOverrideAmount ?? offer.priceAmount, currency: offer.currency },
         expiryDays: offer.expiryDays,
         choices: c,
-        orderable: c.some((x) => x.available === null || x.available > 0),
+        available,
+        orderable: available === null || available > 0,
       };
     }),
   };
 }
 
 /**
- * Stock already promised to paid gifts that can only become one item: gifts not yet
- * redeemed (issued, sent) nor expired whose frozen choices are a single variant (a
- * single-item offer, or a choice that had one option left when it was paid). Each will take
- * one of that variant when redeemed, so a buyer is not offered it again: 100 mugs in stock
- * and 100 mug gifts waiting leave none for the next order, whose recipients would otherwise
- * find it sold out and the buyer's money held until the gifts expired. Recipients' choices
- * among several items are not counted: which item they will take is not known. Redeemed
- * gifts already hold their item in `inventory_reserved`. Tracked variants only.
+ * Stock already promised to paid gifts not yet redeemed (issued, sent) nor expired: each
+ * will take one of its frozen choices when redeemed, so a buyer is not offered that stock
+ * again: 100 mugs in stock and 100 mug gifts waiting leave none for the next order, whose
+ * recipients would otherwise find it sold out and the buyer's money held until the gifts
+ * expired. Redeemed gifts already hold their item in `inventory_reserved`.
+ *  - `byVariant`: gifts whose choices are one variant (a one-variant offer, or a choice that
+ *    had one option left when it was paid), per variant: they take exactly that one;
+ *  - `byOffer`: gifts choosing among several variants that are all among the offer's
+ *    choices now (a single-item offer of a product in sizes; a recipient's choice), per
+ *    offer: each takes one of the offer's units, which one is not known yet.
+ * Tracked variants only; an offer with an untracked choice is unlimited anyway.
  */
-export async function promisedStock(db: Database, vendorId: string, choices: Array<{ variantId: string; available: number | null }>): Promise<Map<string, number>> {
-  const tracked = [...new Set(choices.filter((c) => c.available !== null).map((c) => c.variantId))];
-  if (tracked.length === 0) return new Map();
-  const rows = await db.sql.query<{ variant_id: string; n: number }>(
-    `SELECT u.choices->>0 AS variant_id, count(*)::int AS n
-     FROM fulfillment_unit u
-     WHERE u.vendor_id = $1::uuid AND u.status IN ('issued', 'sent') AND u.expires_at > now()
-       AND jsonb_array_length(u.choices) = 1 AND u.choices->>0 = ANY ($2::text[])
-     GROUP BY 1`,
-    [vendorId, tracked],
+export async function promisedStock(
+  db: Database,
+  vendorId: string,
+  offers: Map<string, Array<{ variantId: string; available: number | null }>>,
+): Promise<{ byVariant: Map<string, number>; byOffer: Map<string, number> }> {
+  const all = [...offers.values()].flat();
+  const tracked = [...new Set(all.filter((c) => c.available !== null).map((c) => c.variantId))];
+  const groups = [...offers]
+    .filter(([, list]) => list.length > 1 && list.every((c) => c.available !== null))
+    .map(([offerId, list]) => ({ offer_id: offerId, variants: list.map((c) => c.variantId) }));
+  if (tracked.length === 0) return { byVariant: new Map(), byOffer: new Map() };
+  const rows = await db.sql.query<{ kind: "variant" | "offer"; id: string; n: number }>(
+    `WITH waiting AS MATERIALIZED (
+       SELECT u.choices FROM fulfillment_unit u
+       WHERE u.vendor_id = $1::uuid AND u.status IN ('issued', 'sent') AND u.expires_at > now()
+     )
+     SELECT 'variant' AS kind, w.choices->>0 AS id, count(*)::int AS n
+     FROM waiting w
+     WHERE jsonb_array_length(w.choices) = 1 AND w.choices->>0 = ANY ($2::text[])
+     GROUP BY 2
+     UNION ALL
+     SELECT 'offer', o.offer_id, count(*)::int
+     FROM jsonb_to_recordset($3::jsonb) AS o(offer_id text, variants jsonb)
+     JOIN waiting w ON jsonb_array_length(w.choices) > 1 AND w.choices <@ o.variants
+     GROUP BY 2`,
+    [vendorId, tracked, JSON.stringify(groups)],
   );
-  return new Map(rows.map((r) => [r.variant_id, r.n]));
+  const byVariant = new Map<string, number>();
+  const byOffer = new Map<string, number>();
+  for (const r of rows) (r.kind === "variant" ? byVariant : byOffer).set(r.id, r.n);
+  return { byVariant, byOffer };
 }

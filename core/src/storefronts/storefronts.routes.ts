@@ -29,6 +29,11 @@ const StorefrontSchema = z
           kind: z.enum(["single", "choice"]),
           price: Money,
           expiryDays: z.number().int(),
+          available: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({ description: "Gifts of this offer that can still be ordered (stock less what gifts already sent will take); null = not tracked (unlimited)." }),
           orderable: z.boolean(),
           choices: z.array(ChoiceSchema),
         })

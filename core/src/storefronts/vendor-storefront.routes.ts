@@ -2,7 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { orProblem } from "../http/refusals.ts";
 import {
   getVendorStorefront,
   listShippingRules,
@@ -12,6 +13,7 @@ import {
   setStorefrontLogo,
   ShippingRulesInput,
   StorefrontInput,
+  STOREFRONT_REFUSAL_STATUS,
 } from "./vendor-storefront.ts";
 
 const security = [{ [VENDOR_SECURITY_SCHEME]: [] }];
@@ -102,15 +104,15 @@ export function vendorStorefrontRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     if (!sf) throw new ProblemError(404, "not_found", "This brand has no storefront yet.");
     return c.json(sf, 200);
   });
-  router.openapi(putRoute, async (c) => c.json(await saveStorefront(deps.db, c.get("vendor").vendorId, c.req.valid("json")), 200));
+  router.openapi(putRoute, async (c) => c.json(orProblem(await saveStorefront(vendorRequestContext(c, deps), c.req.valid("json")), STOREFRONT_REFUSAL_STATUS).storefront, 200));
   router.openapi(logoRoute, async (c) => {
     const bytes = Buffer.from(await c.req.arrayBuffer());
-    await setStorefrontLogo(deps, c.get("vendor").vendorId, { bytes, contentType: c.req.header("content-type") ?? "" });
+    orProblem(await setStorefrontLogo(vendorRequestContext(c, deps), deps.storage, { bytes, contentType: c.req.header("content-type") ?? "" }), STOREFRONT_REFUSAL_STATUS);
     return c.body(null, 204);
   });
   router.openapi(getRulesRoute, async (c) => c.json({ items: await listShippingRules(deps.db, c.get("vendor").vendorId) }, 200));
   router.openapi(putRulesRoute, async (c) =>
-    c.json({ items: await setShippingRules(deps.db, c.get("vendor").vendorId, c.req.valid("json").rules) }, 200),
+    c.json({ items: orProblem(await setShippingRules(vendorRequestContext(c, deps), c.req.valid("json").rules), STOREFRONT_REFUSAL_STATUS).rules }, 200),
   );
   return router;
 }

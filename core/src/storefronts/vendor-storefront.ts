@@ -2,8 +2,23 @@ import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { Database } from "../platform/db/connect.ts";
 import type { FileStorage } from "../platform/storage/storage.ts";
-import { ProblemError, type FieldError } from "../http/problem.ts";
+import type { FieldError } from "../platform/field-error.ts";
+import { refuse, type Outcome, type VendorContext } from "../platform/use-case.ts";
 import { isUniqueViolation } from "../platform/db/errors.ts";
+import { COUNTRY_MESSAGE, isCountryCode } from "../platform/countries.ts";
+
+/** What a storefront use case can refuse, with the status the REST routes answer for each. */
+export const STOREFRONT_REFUSAL_STATUS = {
+  invalid_storefront: 422,
+  slug_taken: 409,
+  unsupported_logo_type: 415,
+  empty_logo: 422,
+  logo_too_large: 413,
+  logo_not_an_image: 422,
+  no_storefront: 409,
+  invalid_shipping_rules: 422,
+} as const;
+export type StorefrontRefusal = keyof typeof STOREFRONT_REFUSAL_STATUS;
 
 /**
  * The brand's side of its storefront: branding, which offers it shows (with per-storefront
@@ -21,10 +36,11 @@ export const StorefrontInput = z
     welcomeText: z.string().trim().max(2000).default(""),
     active: z.boolean().default(true),
     offers: z
-      .array(z.object({ offerId: z.uuid(), priceOverrideAmount: z.number().int().min(1).max(100_000_000).nullable().optional() }))
+      .array(z.object({ offerId: z.uuid(), priceOverrideAmount: z.number().int().min(1).max(100_000_000).nullable().optional() }).strict())
       .max(100)
       .default([]),
   })
+  .strict()
   .openapi("StorefrontSettings");
 export type StorefrontInput = z.infer<typeof StorefrontInput>;
 
@@ -33,12 +49,14 @@ export const ShippingRulesInput = z
     rules: z
       .array(
         z.object({
-          country: z.string().trim().toUpperCase().regex(/^([A-Z]{2}|\*)$/, "must be a two-letter ISO country code, or * for everywhere else"),
+          country: z.string().trim().toUpperCase().refine((c) => c === "*" || isCountryCode(c), `${COUNTRY_MESSAGE}, or * for everywhere else`),
           rateAmount: z.number().int().min(0).max(10_000_000).openapi({ description: "Per recipient, minor units of the brand's currency." }),
-        }),
+        })
+        .strict(),
       )
       .max(250),
   })
+  .strict()
   .openapi("ShippingRules");
 
 export interface VendorStorefront {
@@ -74,7 +92,9 @@ export async function getVendorStorefront(db: Database, vendorId: string): Promi
 }
 
 /** Creates the brand's storefront or replaces its settings and offer list, in one transaction. */
-export async function saveStorefront(db: Database, vendorId: string, input: StorefrontInput): Promise<VendorStorefront> {
+export async function saveStorefront(ctx: VendorContext, input: StorefrontInput): Promise<Outcome<{ storefront: VendorStorefront }, StorefrontRefusal>> {
+  const { db } = ctx;
+  const { vendorId } = ctx.tenant;
   const offerIds = input.offers.map((o) => o.offerId);
   const mine = new Set(
     (await db.prisma.giftOffer.findMany({ where: { vendorId, id: { in: offerIds } }, select: { id: true } })).map((o) => o.id),
@@ -84,7 +104,7 @@ export async function saveStorefront(db: Database, vendorId: string, input: Stor
     if (!mine.has(o.offerId)) errors.push({ in: "body", path: `offers.${i}.offerId`, pointer: `/offers/${i}/offerId`, code: "unknown_offer", message: "This brand has no offer with this id." });
     if (offerIds.indexOf(o.offerId) !== i) errors.push({ in: "body", path: `offers.${i}.offerId`, pointer: `/offers/${i}/offerId`, code: "duplicate_offer", message: "This offer is listed twice." });
   });
-  if (errors.length) throw new ProblemError(422, "invalid_storefront", { detail: "Some offers cannot be shown; see errors.", errors });
+  if (errors.length) return refuse("invalid_storefront", "Some offers cannot be shown; see errors.", { errors });
   const data = {
     name: input.name,
     slug: input.slug,
@@ -106,11 +126,11 @@ export async function saveStorefront(db: Database, vendorId: string, input: Stor
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ProblemError(409, "slug_taken", { detail: `The address "${input.slug}" is taken; choose another.`, errors: [{ in: "body", path: "slug", pointer: "/slug", code: "slug_taken", message: "is taken" }] });
+      return refuse("slug_taken", `The address "${input.slug}" is taken; choose another.`, { errors: [{ in: "body", path: "slug", pointer: "/slug", code: "slug_taken", message: "is taken" }] });
     }
     throw err;
   }
-  return (await getVendorStorefront(db, vendorId))!;
+  return { ok: true, storefront: (await getVendorStorefront(db, vendorId))! };
 }
 
 const LOGO_TYPES: Record<string, { ext: string; magic: (b: Buffer) => boolean }> = {
@@ -126,21 +146,23 @@ export const LOGO_CONTENT_TYPES = Object.keys(LOGO_TYPES);
  * declared type) and points the storefront at it. SVG is refused: it can carry script.
  */
 export async function setStorefrontLogo(
-  deps: { db: Database; storage: FileStorage },
-  vendorId: string,
+  ctx: VendorContext,
+  storage: FileStorage,
   file: { bytes: Buffer; contentType: string },
-): Promise<void> {
+): Promise<Outcome<object, StorefrontRefusal>> {
+  const { vendorId } = ctx.tenant;
   const type = LOGO_TYPES[file.contentType.split(";")[0]!.trim().toLowerCase()];
-  if (!type) throw new ProblemError(415, "unsupported_logo_type", `A logo must be ${LOGO_CONTENT_TYPES.join(", ")}.`);
-  if (file.bytes.length === 0) throw new ProblemError(422, "empty_logo", "The logo file is empty.");
-  if (file.bytes.length > LOGO_MAX_BYTES) throw new ProblemError(413, "logo_too_large", "A logo can be at most 2 MB.");
-  if (!type.magic(file.bytes)) throw new ProblemError(422, "logo_not_an_image", `The file is not a ${file.contentType} image.`);
-  const sf = await deps.db.prisma.storefront.findFirst({ where: { vendorId }, orderBy: { createdAt: "asc" } });
-  if (!sf) throw new ProblemError(409, "no_storefront", "Save the storefront's settings before adding a logo.");
+  if (!type) return refuse("unsupported_logo_type", `A logo must be ${LOGO_CONTENT_TYPES.join(", ")}.`);
+  if (file.bytes.length === 0) return refuse("empty_logo", "The logo file is empty.");
+  if (file.bytes.length > LOGO_MAX_BYTES) return refuse("logo_too_large", "A logo can be at most 2 MB.");
+  if (!type.magic(file.bytes)) return refuse("logo_not_an_image", `The file is not a ${file.contentType} image.`);
+  const sf = await ctx.db.prisma.storefront.findFirst({ where: { vendorId }, orderBy: { createdAt: "asc" } });
+  if (!sf) return refuse("no_storefront", "Save the storefront's settings before adding a logo.");
   const key = `logos/${vendorId}/${randomUUID()}.${type.ext}`;
-  await deps.storage.put(key, file.bytes, { contentType: file.contentType });
-  await deps.db.prisma.storefront.update({ where: { id: sf.id }, data: { logoKey: key } });
-  if (sf.logoKey) await deps.storage.delete(sf.logoKey).catch(() => undefined);
+  await storage.put(key, file.bytes, { contentType: file.contentType });
+  await ctx.db.prisma.storefront.update({ where: { id: sf.id }, data: { logoKey: key } });
+  if (sf.logoKey) await storage.delete(sf.logoKey).catch(() => undefined);
+  return { ok: true };
 }
 
 export interface ShippingRuleView {
@@ -155,18 +177,23 @@ export async function listShippingRules(db: Database, vendorId: string): Promise
 }
 
 /** Replaces the brand's shipping rules (in its currency) in one transaction. */
-export async function setShippingRules(db: Database, vendorId: string, rules: z.infer<typeof ShippingRulesInput>["rules"]): Promise<ShippingRuleView[]> {
+export async function setShippingRules(
+  ctx: VendorContext,
+  rules: z.infer<typeof ShippingRulesInput>["rules"],
+): Promise<Outcome<{ rules: ShippingRuleView[] }, StorefrontRefusal>> {
+  const { db } = ctx;
+  const { vendorId } = ctx.tenant;
   const seen = new Set<string>();
   const errors: FieldError[] = [];
   rules.forEach((r, i) => {
     if (seen.has(r.country)) errors.push({ in: "body", path: `rules.${i}.country`, pointer: `/rules/${i}/country`, code: "duplicate_country", message: `${r.country} is listed twice.` });
     seen.add(r.country);
   });
-  if (errors.length) throw new ProblemError(422, "invalid_shipping_rules", { detail: "Each country can have one rate.", errors });
+  if (errors.length) return refuse("invalid_shipping_rules", "Each country can have one rate.", { errors });
   const { currency } = await db.prisma.vendor.findUniqueOrThrow({ where: { id: vendorId }, select: { currency: true } });
   await db.prisma.$transaction([
     db.prisma.shippingRule.deleteMany({ where: { vendorId } }),
     db.prisma.shippingRule.createMany({ data: rules.map((r) => ({ vendorId, country: r.country, rateAmount: r.rateAmount, currency })) }),
   ]);
-  return listShippingRules(db, vendorId);
+  return { ok: true, rules: await listShippingRules(db, vendorId) };
 }

@@ -70,6 +70,9 @@ afterAll(async () => {
 const validBody: Record<string, unknown> = {
   "PATCH /v1/vendor/offers/{id}": { version: 1, name: "Taken over" },
   "POST /v1/vendor/offers/{id}/status": { status: "paused", version: 1 },
+  "POST /v1/buyer/orders/{id}/sandbox-payment": { number: "4242424242424242", expMonth: 12, expYear: 2034, cvc: "123", expectedAmount: 100 },
+  "POST /v1/buyer/orders/{id}/units/{unitId}/email": { email: "taken@over.test" },
+  "PATCH /v1/buyer/members/{id}": { role: "owner" },
 };
 
 describe("tenancy", () => {

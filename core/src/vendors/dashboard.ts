@@ -21,8 +21,10 @@ export type ChecklistKey = "catalog" | "offer" | "storefront" | "shipping" | "pa
 export interface ChecklistItem {
   key: ChecklistKey;
   done: boolean;
-  /** Not something the brand can do yet (payouts onboarding arrives with Stripe Connect). */
+  /** Not something the brand can do yet. */
   comingSoon?: boolean;
+  /** The payouts step: where the brand's Stripe account stands (payouts/account/status.ts). */
+  payoutStatus?: string;
 }
 
 export interface Dashboard {
@@ -49,6 +51,7 @@ export async function vendorDashboard(deps: Pick<Deps, "db">, vendorId: string):
     sync_status: string | null;
     sync_finished_at: string | Date | null;
     synced_ever: boolean;
+    payout_status: string | null;
   }>(
     `WITH u AS (
        SELECT count(DISTINCT u.order_id) FILTER (WHERE o.status IN ('paid', 'refunded'))::int AS orders,
@@ -72,7 +75,8 @@ export async function vendorDashboard(deps: Pick<Deps, "db">, vendorId: string):
             (SELECT count(*)::int FROM shipping_rule WHERE vendor_id = $1) AS shipping_rules,
             (SELECT status FROM last_sync) AS sync_status,
             (SELECT finished_at FROM last_sync) AS sync_finished_at,
-            EXISTS (SELECT 1 FROM catalog_sync WHERE vendor_id = $1 AND status = 'completed') AS synced_ever
+            EXISTS (SELECT 1 FROM catalog_sync WHERE vendor_id = $1 AND status = 'completed') AS synced_ever,
+            (SELECT payout_account_status FROM vendor WHERE id = $1) AS payout_status
        FROM u`,
     [vendorId],
   );
@@ -85,7 +89,7 @@ export async function vendorDashboard(deps: Pick<Deps, "db">, vendorId: string):
       { key: "offer", done: r.offers > 0 },
       { key: "storefront", done: r.branded },
       { key: "shipping", done: r.shipping_rules > 0 },
-      { key: "payouts", done: false, comingSoon: true },
+      { key: "payouts", done: r.payout_status === "active", payoutStatus: r.payout_status ?? "not_started" },
     ],
     counts: {
       products: r.products,

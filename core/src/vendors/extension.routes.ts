@@ -3,7 +3,9 @@ import type { Deps } from "../platform/deps.ts";
 import { setProductsGiftable } from "../catalog/catalog.queries.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { orProblem } from "../http/refusals.ts";
+import { OFFER_REFUSAL_STATUS } from "../offers/offer-rules.ts";
 import { getOffer, listOffers } from "../offers/offer-view.ts";
 import { updateOffer } from "../offers/update-offer.ts";
 
@@ -18,9 +20,9 @@ const security = [{ [VENDOR_SECURITY_SCHEME]: [] }];
 const tags = ["Vendor", "Admin extensions"];
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 
+/** The GID for an id as the route received it (already percent-decoded, once, by the router). */
 export function shopifyGid(type: "Order" | "Product", id: string): string | undefined {
-  const decoded = decodeURIComponent(id).trim();
-  const m = new RegExp(`^(?:gid://shopify/${type}/)?(\\d{1,20})$`).exec(decoded);
+  const m = new RegExp(`^(?:gid://shopify/${type}/)?(\\d{1,20})$`).exec(id.trim());
   return m ? `gid://shopify/${type}/${m[1]}` : undefined;
 }
 
@@ -148,10 +150,7 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
       if (!offer) throw new ProblemError(404, "not_found", "This brand has no offer with this id.");
       if (!offer.items.some((i) => i.productId === product.id)) {
         const items = [...offer.items.map((i) => ({ productId: i.productId, ...(i.variantId ? { variantId: i.variantId } : {}) })), { productId: product.id }];
-        await updateOffer(deps.db, v.vendorId, offer.id, { version: offer.version, items }, {
-          actor: `shopify:${v.shop}${v.userId ? `/${v.userId}` : ""} (product action)`,
-          requestId: c.get("requestId"),
-        });
+        orProblem(await updateOffer(vendorRequestContext(c, deps, "product action"), offer.id, { version: offer.version, items }), OFFER_REFUSAL_STATUS);
       }
     }
     return c.json(await gifting(deps, v.vendorId, product.shopifyId), 200);

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Deps } from "../platform/deps.ts";
+import { DEFAULT_REMINDERS, type ReminderSettings } from "../reminders/reminder-settings.ts";
 
 /**
  * The brand's app settings: where notifications go, the default gift expiry for new offers,
- * whether Shopify may email recipients about the orders we create, and what the app keeps
+ * whether Shopify may email recipients about the orders we create, when recipients who have
+ * not redeemed are reminded (for orders that do not say), and what the app keeps
  * (shown on the Settings page with what happens on uninstall).
  */
 export interface VendorSettings {
@@ -12,6 +14,8 @@ export interface VendorSettings {
   notificationEmail: string | null;
   defaultExpiryDays: number;
   shopifyNotifyCustomer: boolean;
+  /** When recipients who have not redeemed are reminded, for orders that do not say (reminders/). */
+  reminders: ReminderSettings;
   currency: string;
   installedAt: Date;
   data: { products: number; offers: number; storefronts: number; units: number };
@@ -30,7 +34,30 @@ export const settingsInput = z.object({
     .min(7, "Gifts must stay redeemable for at least 7 days")
     .max(730, "Gifts can stay redeemable for at most 730 days"),
   shopifyNotifyCustomer: z.boolean().default(false),
+  /** Days as a person types them ("3, 10"; empty: none); absent: left as they are. */
+  remindersAfterSent: dayList("after sending").optional(),
+  remindersBeforeExpiry: dayList("before expiry").optional(),
 });
+
+function dayList(what: string) {
+  return z
+    .string()
+    .trim()
+    .max(100)
+    .transform((v, ctx) => {
+      const parts = v === "" ? [] : v.split(/[\s,;]+/).filter(Boolean);
+      const days = parts.map(Number);
+      if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) {
+        ctx.addIssue({ code: "custom", message: "Enter whole numbers of days from 1 to 365, separated by commas" });
+        return z.NEVER;
+      }
+      if (days.length > 5) {
+        ctx.addIssue({ code: "custom", message: `At most 5 reminders ${what}` });
+        return z.NEVER;
+      }
+      return [...new Set(days)].sort((a, b) => a - b);
+    });
+}
 export type SettingsInput = z.input<typeof settingsInput>;
 
 export type SettingsResult =
@@ -44,6 +71,7 @@ export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): 
     email: string | null;
     default_expiry_days: number;
     shopify_notify_customer: boolean;
+    reminder_settings: ReminderSettings | null;
     currency: string;
     installed_at: string | Date;
     products: number;
@@ -51,7 +79,7 @@ export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): 
     storefronts: number;
     units: number;
   }>(
-    `SELECT v.shop_domain, v.name, v.email, v.default_expiry_days, v.shopify_notify_customer, v.currency, v.installed_at,
+    `SELECT v.shop_domain, v.name, v.email, v.default_expiry_days, v.shopify_notify_customer, v.reminder_settings, v.currency, v.installed_at,
             (SELECT count(*)::int FROM product WHERE vendor_id = v.id AND deleted_at IS NULL) AS products,
             (SELECT count(*)::int FROM gift_offer WHERE vendor_id = v.id) AS offers,
             (SELECT count(*)::int FROM storefront WHERE vendor_id = v.id) AS storefronts,
@@ -66,6 +94,7 @@ export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): 
     notificationEmail: r.email,
     defaultExpiryDays: r.default_expiry_days,
     shopifyNotifyCustomer: r.shopify_notify_customer,
+    reminders: r.reminder_settings ?? DEFAULT_REMINDERS,
     currency: r.currency,
     installedAt: new Date(r.installed_at),
     data: { products: r.products, offers: r.offers, storefronts: r.storefronts, units: r.units },
@@ -88,9 +117,19 @@ export async function updateVendorSettings(
     return { ok: false, errors };
   }
   const v = parsed.data;
+  let reminderSettings: ReminderSettings | undefined;
+  if (v.remindersAfterSent !== undefined || v.remindersBeforeExpiry !== undefined) {
+    const current = (await vendorSettings(deps, vendorId))?.reminders ?? DEFAULT_REMINDERS;
+    reminderSettings = { afterSentDays: v.remindersAfterSent ?? current.afterSentDays, beforeExpiryDays: v.remindersBeforeExpiry ?? current.beforeExpiryDays };
+  }
   await deps.db.prisma.vendor.update({
     where: { id: vendorId },
-    data: { email: v.notificationEmail, defaultExpiryDays: v.defaultExpiryDays, shopifyNotifyCustomer: v.shopifyNotifyCustomer },
+    data: {
+      email: v.notificationEmail,
+      defaultExpiryDays: v.defaultExpiryDays,
+      shopifyNotifyCustomer: v.shopifyNotifyCustomer,
+      ...(reminderSettings ? { reminderSettings: { ...reminderSettings } } : {}),
+    },
   });
   return { ok: true, settings: (await vendorSettings(deps, vendorId))! };
 }

@@ -27,7 +27,11 @@ export interface VendorOrderRow {
   currency: string;
   /** This vendor's gifts in the order. */
   units: number;
-  /** Sum of this vendor's units' amounts (minor units). */
+  /**
+   * The brand's share of its gifts in the order, net of the platform's commission (minor units;
+   * frozen on each unit at payment, see payouts/money-model.ts; a unit paid before the money
+   * model counts its full amount).
+   */
   amount: number;
   statusCounts: Partial<Record<UnitStatus, number>>;
 }
@@ -51,9 +55,18 @@ function cleanStatuses(s: readonly string[] | undefined): UnitStatus[] | null {
   return ok.length ? ok : null;
 }
 
+/** Pages past this are empty anyway; it keeps the offset a number PostgreSQL takes. */
+const MAX_PAGE = 100_000;
+
+/** `v` as a whole number in [min, max]; NaN (a page "abc") is the default, ±Infinity the bound. */
+function clampInt(v: number | undefined, fallback: number, min: number, max: number): number {
+  if (v === undefined || Number.isNaN(v)) return fallback;
+  return Math.min(Math.max(Math.trunc(v), min), max);
+}
+
 function paging(f: { page?: number; pageSize?: number }) {
-  const pageSize = Math.min(Math.max(Math.trunc(f.pageSize ?? 25), 1), 100);
-  const page = Math.max(Math.trunc(f.page ?? 1), 1);
+  const pageSize = clampInt(f.pageSize, 25, 1, 100);
+  const page = clampInt(f.page, 1, 1, MAX_PAGE);
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
@@ -100,7 +113,7 @@ export async function listVendorOrders(
        FROM page p
        CROSS JOIN LATERAL (
          SELECT sum(n)::int AS units, sum(amount)::bigint AS amount, jsonb_object_agg(status, n) AS status_counts
-           FROM (SELECT status::text AS status, count(*)::int AS n, sum(amount) AS amount
+           FROM (SELECT status::text AS status, count(*)::int AS n, sum(coalesce(brand_share_amount, amount)) AS amount
                    FROM fulfillment_unit WHERE order_id = p.id AND vendor_id = $1 GROUP BY status) g
        ) s
       ORDER BY p.created_at DESC, p.id DESC`,
@@ -294,7 +307,7 @@ export async function vendorUnit(deps: Pick<Deps, "db">, vendorId: string, unitI
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const UNIT_COLUMNS = `u.id::text AS id, u.recipient_name, u.recipient_email, f.name AS offer_name, u.status::text AS status,
-  u.amount, u.currency, u.sent_at, u.redeemed_at, u.shipped_at, u.expires_at, u.tracking_number, u.push_error`;
+  coalesce(u.brand_share_amount, u.amount) AS amount, u.currency, u.sent_at, u.redeemed_at, u.shipped_at, u.expires_at, u.tracking_number, u.push_error`;
 
 interface UnitSqlRow {
   id: string;

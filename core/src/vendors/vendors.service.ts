@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import { isShopDomain } from "../platform/shop-domain.ts";
 
 /**
  * Vendors (brands) as the embedded Shopify app sees them: one per shop, created on install,
@@ -15,6 +16,9 @@ export interface VendorRecord {
   defaultExpiryDays: number;
   installedAt: Date;
   uninstalledAt: Date | null;
+  /** Set while Shopify refuses the app's access token (vendors/connection-state.ts). */
+  connectionBrokenAt?: Date | null;
+  connectionError?: string | null;
 }
 
 export interface InstallInput {
@@ -32,7 +36,6 @@ export interface InstallResult {
   outcome: "created" | "reactivated" | "unchanged";
 }
 
-const SHOP_DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.myshopify\.com$/;
 
 export class InvalidShopError extends Error {
   override name = "InvalidShopError";
@@ -51,7 +54,7 @@ export async function installVendor(
   deps: Pick<Deps, "db">,
   input: InstallInput,
 ): Promise<InstallResult> {
-  if (!SHOP_DOMAIN.test(input.shop)) throw new InvalidShopError(input.shop);
+  if (!isShopDomain(input.shop)) throw new InvalidShopError(input.shop);
   const name = input.shopName?.trim() || defaultName(input.shop);
   const currency = /^[A-Z]{3}$/.test(input.currency ?? "") ? input.currency! : undefined;
   const email = input.email?.trim() || undefined;
@@ -61,8 +64,8 @@ export async function installVendor(
     // ON CONFLICT: two first requests may race (App Bridge fires several at once); the
     // loser carries on as a repeat install.
     const created = await deps.db.sql.query<{ id: string }>(
-      `INSERT INTO vendor (id, shop_domain, name, email, currency, updated_at)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, now())
+      `INSERT INTO vendor (id, shop_domain, name, email, shop_email, currency, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, $3, $4, now())
        ON CONFLICT (shop_domain) DO NOTHING RETURNING id::text AS id`,
       [input.shop, name, email ?? null, currency ?? "USD"],
     );
@@ -80,15 +83,17 @@ export async function installVendor(
         name: input.shopName?.trim() || existing.name,
         ...(currency ? { currency } : {}),
         ...(email && !existing.email ? { email } : {}),
+        ...(email ? { shopEmail: email } : {}),
       },
     });
     return { vendor, outcome: "reactivated" };
   }
-  if ((email && !existing.email) || (input.shopName && existing.name === defaultName(input.shop))) {
+  if ((email && !existing.email) || (email && email !== existing.shopEmail) || (input.shopName && existing.name === defaultName(input.shop))) {
     const vendor = await deps.db.prisma.vendor.update({
       where: { id: existing.id },
       data: {
         ...(email && !existing.email ? { email } : {}),
+        ...(email ? { shopEmail: email } : {}),
         ...(input.shopName?.trim() && existing.name === defaultName(input.shop) ? { name: input.shopName.trim() } : {}),
       },
     });
@@ -101,13 +106,19 @@ export async function installVendor(
 export async function vendorByShop(deps: Pick<Deps, "db">, shop: string): Promise<VendorRecord | undefined> {
   const rows = await deps.db.sql.query<VendorRecord>(
     `SELECT id::text AS id, shop_domain AS "shopDomain", name, status::text AS status, email, currency,
-            default_expiry_days AS "defaultExpiryDays", installed_at AS "installedAt", uninstalled_at AS "uninstalledAt"
+            default_expiry_days AS "defaultExpiryDays", installed_at AS "installedAt", uninstalled_at AS "uninstalledAt",
+            connection_broken_at AS "connectionBrokenAt", connection_error AS "connectionError"
        FROM vendor WHERE shop_domain = $1`,
     [shop],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { ...row, installedAt: new Date(row.installedAt), uninstalledAt: row.uninstalledAt ? new Date(row.uninstalledAt) : null };
+  return {
+    ...row,
+    installedAt: new Date(row.installedAt),
+    uninstalledAt: row.uninstalledAt ? new Date(row.uninstalledAt) : null,
+    connectionBrokenAt: row.connectionBrokenAt ? new Date(row.connectionBrokenAt) : null,
+  };
 }
 
 /**

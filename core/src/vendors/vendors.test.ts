@@ -147,6 +147,11 @@ describe("vendorDashboard", () => {
       payouts: false,
     });
     expect(d.counts).toMatchObject({ products: 3, giftableProducts: 3, offers: 2, activeOffers: 2, shippingRules: 2 });
+    expect(d.checklist.find((c) => c.key === "payouts")).toEqual({ key: "payouts", done: false, payoutStatus: "not_started" });
+    // The payouts step is done when the brand's Stripe account can receive transfers.
+    await deps.db.prisma.vendor.update({ where: { id: a.vendorId }, data: { payoutAccountStatus: "active" } });
+    expect((await vendorDashboard(deps, a.vendorId)).checklist.find((c) => c.key === "payouts")).toEqual({ key: "payouts", done: true, payoutStatus: "active" });
+    await deps.db.prisma.vendor.update({ where: { id: a.vendorId }, data: { payoutAccountStatus: "not_started" } });
   });
 });
 
@@ -167,6 +172,10 @@ describe("vendor orders", () => {
     expect(all.rows.map((r) => r.id)).not.toContain(onlyB.orderId);
     const row = all.rows.find((r) => r.id === mixed.orderId)!;
     expect(row).toMatchObject({ units: 2, amount: 7600, buyerName: "Initech", buyerReference: "Q4-THANKS", statusCounts: { sent: 1, redeemed: 1 } });
+    // "Your share" is the brand's share frozen at payment (net of commission) where the unit has one.
+    const margaret = await deps.db.prisma.fulfillmentUnit.findFirstOrThrow({ where: { orderId: mixed.orderId, recipientName: "Margaret Hamilton" } });
+    await deps.db.prisma.fulfillmentUnit.update({ where: { id: margaret.id }, data: { brandShareAmount: 3420, commissionAmount: 380 } });
+    expect((await listVendorOrders(deps, a.vendorId)).rows.find((r) => r.id === mixed.orderId)?.amount).toBe(3420 + 3800);
 
     expect((await listVendorOrders(deps, a.vendorId, { query: "katherine" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
     expect((await listVendorOrders(deps, a.vendorId, { query: "q4-th" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
@@ -242,5 +251,20 @@ describe("vendor settings", () => {
     });
     // Another vendor's settings are untouched.
     expect(await vendorSettings(deps, b.vendorId)).toMatchObject({ defaultExpiryDays: 90 });
+  });
+
+  it("keeps the brand's reminder schedule, typed as days, and leaves it alone when a form does not send it", async () => {
+    expect((await vendorSettings(deps, a.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
+    const ok = await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "7, 2;2", remindersBeforeExpiry: "" });
+    expect(ok).toMatchObject({ ok: true, settings: { reminders: { afterSentDays: [2, 7], beforeExpiryDays: [] } } });
+    expect(await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
+      settings: { reminders: { afterSentDays: [2, 7], beforeExpiryDays: [] } },
+    });
+    const bad = await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "3, soon", remindersBeforeExpiry: "1 2 3 4 5 6" });
+    expect(bad).toEqual({
+      ok: false,
+      errors: { remindersAfterSent: "Enter whole numbers of days from 1 to 365, separated by commas", remindersBeforeExpiry: "At most 5 reminders before expiry" },
+    });
+    expect((await vendorSettings(deps, b.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
   });
 });

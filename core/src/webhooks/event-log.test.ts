@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineJob, JobRegistry } from "../jobs/registry.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
-import { loadWebhook, markWebhookProcessed, RECORD, recordWebhook } from "./event-log.ts";
+import { loadWebhook, markWebhookProcessed, payloadParams, RECORD, recordWebhook } from "./event-log.ts";
 
 const processJob = defineJob({
   type: "test.webhook.process",
@@ -53,8 +53,9 @@ describe("webhook event log", () => {
     );
     // A batch as a rush of deliveries makes it: some events new, some redelivered.
     const ids = Array.from({ length: 50 }, (_, i) => (i % 2 ? `evt_plan_${i}` : `evt_plan_new_${i}`));
-    const objects = JSON.stringify(ids.map(() => ({})));
-    const params = [ids.map(() => "stripe"), ids, ids.map(() => "charge.refunded"), ids.map(() => null), objects, objects, ids.map(() => processJob.type), ids.map(() => 3)];
+    const [bytes, starts, lengths] = payloadParams(ids.map(() => "{}"));
+    const headers = JSON.stringify(ids.map(() => ({})));
+    const params = [ids.map(() => "stripe"), ids, ids.map(() => "charge.refunded"), ids.map(() => null), bytes, headers, ids.map(() => processJob.type), ids.map(() => 3), starts, lengths];
     for (const mode of ["force_custom_plan", "force_generic_plan"]) {
       const plan = await deps.db.transaction(async (tx) => {
         await tx.execute(`SET LOCAL plan_cache_mode = ${mode}`);

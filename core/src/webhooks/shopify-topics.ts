@@ -1,5 +1,5 @@
 import { catalogWebhookHandlers } from "../catalog/catalog.webhooks.ts";
-import { backflowWebhookHandlers } from "../fulfillment/backflow/backflow.ts";
+import { shipmentWebhookHandlers } from "../fulfillment/shipment-updates/shipment-updates.ts";
 import { complianceWebhookHandlers } from "../compliance/compliance.webhooks.ts";
 import { ShopifyTopics } from "./shopify-topic-registry.ts";
 
@@ -11,7 +11,7 @@ import { ShopifyTopics } from "./shopify-topic-registry.ts";
 export function shopifyTopics(): ShopifyTopics {
   return new ShopifyTopics({
     ...catalogWebhookHandlers,
-    ...backflowWebhookHandlers,
+    ...shipmentWebhookHandlers,
     ...complianceWebhookHandlers,
   });
 }

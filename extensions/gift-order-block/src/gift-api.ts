@@ -1,19 +1,16 @@
+import type { components, paths } from "./api-schema";
+
 /**
  * The block's one call to the app: the gift units behind a Shopify order. The core answers
  * 404 for orders Giftloop did not create in this shop, which the block shows as "not a gift".
- * `fetch` and the session token are passed in, so tests run it without an admin.
+ * `fetch` and the session token are passed in, so tests run it without an admin. Its path
+ * and shapes are the core's (api-schema.d.ts, generated from the core's OpenAPI document).
  */
-export interface GiftUnitDto {
-  id: string;
-  status: string;
-  recipientName: string;
-  message: string | null;
-  giftOrderId: string;
-  redeemedAt: string | null;
-  shippedAt: string | null;
-  tracking: { carrier: string | null; number: string | null; url: string | null };
-  appPath: string;
-}
+const LOOKUP_PATH = "/v1/vendor/units/by-shopify-order/{id}" satisfies keyof paths;
+type LookupAnswer = paths[typeof LOOKUP_PATH]["get"]["responses"][200]["content"]["application/json"];
+type ProblemBody = components["schemas"]["Problem"];
+
+export type GiftUnitDto = components["schemas"]["ExtensionGiftUnit"];
 
 export type GiftLookup =
   | { kind: "gift"; shopifyOrderId: string; units: GiftUnitDto[] }
@@ -23,7 +20,7 @@ export type GiftLookup =
 export type FetchLike = (url: string, init: { headers: Record<string, string> }) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 export function giftLookupPath(orderId: string): string {
-  return `/v1/vendor/units/by-shopify-order/${encodeURIComponent(orderId)}`;
+  return LOOKUP_PATH.replace("{id}", encodeURIComponent(orderId));
 }
 
 export async function lookupGift(opts: { fetch: FetchLike; idToken: () => Promise<string | null>; orderId: string; baseUrl?: string }): Promise<GiftLookup> {
@@ -33,7 +30,7 @@ export async function lookupGift(opts: { fetch: FetchLike; idToken: () => Promis
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await opts.fetch(`${opts.baseUrl ?? ""}${giftLookupPath(opts.orderId)}`, { headers });
     if (res.status === 404) return { kind: "not_a_gift" };
-    const body = (await res.json()) as { shopifyOrderId?: string; units?: GiftUnitDto[]; detail?: string; title?: string };
+    const body = (await res.json()) as Partial<LookupAnswer> & Partial<Pick<ProblemBody, "detail" | "title">>;
     if (res.status !== 200 || !Array.isArray(body.units)) {
       return { kind: "error", message: body.detail ?? body.title ?? `The app answered ${res.status}.` };
     }

@@ -1,4 +1,4 @@
-import type { GiftingState } from "./gifting-api.ts";
+import type { GiftableInput, GiftingState } from "./gifting-api.ts";
 
 /**
  * The action's form as data: which offers the product can join (not archived; single-item
@@ -51,7 +51,7 @@ export function actionView(state: GiftingState, form: FormState): ActionView {
 }
 
 /** The request body for the form, or undefined when the form cannot be sent as it is. */
-export function submission(state: GiftingState, form: FormState): { giftable: boolean; offerId?: string } | undefined {
+export function submission(state: GiftingState, form: FormState): GiftableInput | undefined {
   if (actionView(state, form).error) return undefined;
   return form.offerId ? { giftable: form.giftable, offerId: form.offerId } : { giftable: form.giftable };
 }

@@ -1,12 +1,15 @@
+import type { components, paths } from "./api-schema";
+
 /**
  * The action's calls to the app: read a product's gifting state, and change it. The core
  * answers 404 for a product it has not synced for this shop (or another shop's), 409 when
- * the offer changed meanwhile or is archived, 422 for a change it cannot make.
+ * the offer changed meanwhile or is archived, 422 for a change it cannot make. Paths and
+ * shapes are the core's (api-schema.d.ts, generated from the core's OpenAPI document).
  */
-export interface GiftingState {
-  product: { id: string; shopifyId: string; title: string; giftable: boolean };
-  offers: Array<{ id: string; name: string; status: string; kind: "single" | "choice"; includesProduct: boolean }>;
-}
+export type GiftingState = components["schemas"]["ExtensionProductGifting"];
+export type GiftableInput = components["schemas"]["ExtensionGiftableInput"];
+type ProblemBody = components["schemas"]["Problem"];
+
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
 export type FetchLike = (
   url: string,
@@ -19,7 +22,7 @@ export interface GiftingClient {
   baseUrl?: string;
 }
 
-const productPath = (productId: string, leaf: "gifting" | "giftable") => `/v1/vendor/products/${encodeURIComponent(productId)}/${leaf}`;
+const productPath = (productId: string, path: keyof paths) => path.replace("{id}", encodeURIComponent(productId));
 
 async function call<T>(c: GiftingClient, method: "GET" | "POST", path: string, body?: unknown): Promise<ApiResult<T>> {
   try {
@@ -28,7 +31,7 @@ async function call<T>(c: GiftingClient, method: "GET" | "POST", path: string, b
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await c.fetch(`${c.baseUrl ?? ""}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const json = (await res.json()) as T & { detail?: string; title?: string };
+    const json = (await res.json()) as T & Partial<Pick<ProblemBody, "detail" | "title">>;
     if (res.status === 200) return { ok: true, value: json };
     const message =
       res.status === 404 ? "Giftloop has not synced this product yet (or it belongs to another shop)." : (json.detail ?? json.title ?? `The app answered ${res.status}.`);
@@ -38,6 +41,6 @@ async function call<T>(c: GiftingClient, method: "GET" | "POST", path: string, b
   }
 }
 
-export const getGifting = (c: GiftingClient, productId: string) => call<GiftingState>(c, "GET", productPath(productId, "gifting"));
-export const setGiftable = (c: GiftingClient, productId: string, input: { giftable: boolean; offerId?: string }) =>
-  call<GiftingState>(c, "POST", productPath(productId, "giftable"), input);
+export const getGifting = (c: GiftingClient, productId: string) => call<GiftingState>(c, "GET", productPath(productId, "/v1/vendor/products/{id}/gifting"));
+export const setGiftable = (c: GiftingClient, productId: string, input: GiftableInput) =>
+  call<GiftingState>(c, "POST", productPath(productId, "/v1/vendor/products/{id}/giftable"), input);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureSandboxBuilds } from "../testing/builds.ts";
 import { freePort } from "../testing/net.ts";
 
 export { freePort };
@@ -22,7 +23,9 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-export async function startSandbox(env: Record<string, string> = {}, timeoutMs = 90_000): Promise<RunningSandbox> {
+export async function startSandbox(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RunningSandbox> {
+  // Built before the child starts (shared with other tests), so its wait is only for it to start.
+  await ensureSandboxBuilds();
   const dataDir = mkdtempSync(path.join(tmpdir(), "giftloop-admin-"));
   const port = await freePort();
   const proc = spawn(process.execPath, ["--import", "tsx", START], {
@@ -31,6 +34,7 @@ export async function startSandbox(env: Record<string, string> = {}, timeoutMs =
       DATA_DIR: dataDir,
       PORT: String(port),
       ADMIN_FRAME_PORT: "0",
+      SHOPIFY_STANDIN_PORT: "0",
       LOG_LEVEL: "warn",
       STRIPE_SECRET_KEY: "",
       SMTP_URL: "",

@@ -1,19 +1,22 @@
 /**
  * The admin frame: a local stand-in for Shopify admin around the embedded app, so a person
  * or a browser test can use the app offline. It serves
- *  - `/store/{handle}/apps/{app}/...`: admin-like chrome (top bar, left navigation with the
+ *  - `/store/{handle}/apps/{app}/...` (or `/apps/{apiKey}/...`): admin-like chrome (top bar, left navigation with the
  *    app's `ui-nav-menu` items) around an iframe that loads the app exactly as Shopify admin
  *    does: `{appUrl}/app...?embedded=1&hmac&host&id_token&locale&session&shop&timestamp`;
  *  - `/app-bridge.js`: a stand-in for App Bridge's CDN script (the `shopify` global: fresh
  *    session tokens, toasts, loading, navigation, nav menu, title bar, save bar), which talks
  *    to the chrome over postMessage as the real one talks to Shopify admin;
- *  - `POST /api/session-token`: session tokens minted with the app's client secret.
+ *  - `POST /api/session-token`: session tokens minted with the app's client secret;
+ *  - `GET /api/resource-picker?query=`: the shop's products from the Shopify stand-in, in the
+ *    shape App Bridge's resource picker returns (picker.ts), for the picker the admin shows.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mintSessionToken } from "../shopify/session-token.ts";
+import { pickerProducts } from "./picker.ts";
 
 export interface AdminFrameOptions {
   /** Where the embedded app is served (SHOPIFY_APP_URL). */
@@ -28,6 +31,8 @@ export interface AdminFrameOptions {
   appHandle?: string;
   /** Staff user id in session tokens. */
   userId?: string;
+  /** The Shopify stand-in that holds the shop (its products feed the resource picker). */
+  shopifyUrl?: string;
   port?: number;
   host?: string;
 }
@@ -107,7 +112,7 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
 <body>
 <div id="admin-loading" class="loading-bar" hidden></div>
 <header class="topbar" id="topbar">
-  <div class="topbar-left"><span class="logo" aria-hidden="true"></span><span class="wordmark">shopify</span><span class="sandbox-tag">sandbox</span></div>
+  <div class="topbar-left"><button type="button" class="menu-toggle" id="menu-toggle" aria-label="Menu" aria-expanded="false" aria-controls="sidenav"><span></span></button><span class="logo" aria-hidden="true"></span><span class="wordmark">shopify</span><span class="sandbox-tag">sandbox</span></div>
   <div class="topbar-search"><span class="search-icon" aria-hidden="true"></span><input type="search" placeholder="Search" aria-label="Search" disabled></div>
   <div class="topbar-right"><span class="store-avatar">${escapeHtml(config.shopName.slice(0, 2).toUpperCase())}</span><span class="store-name">${escapeHtml(config.shopName)}</span></div>
 </header>
@@ -116,7 +121,7 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
   <span class="savebar-actions" id="savebar-actions"></span>
 </div>
 <div class="frame">
-  <nav class="sidenav" aria-label="Admin">
+  <nav class="sidenav" id="sidenav" aria-label="Admin">
     <ul>
       <li><a class="nav-item" data-admin="home"><span class="ico ico-home"></span>Home</a></li>
       <li><a class="nav-item" data-admin="orders"><span class="ico ico-orders"></span>Orders</a></li>
@@ -140,6 +145,7 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
   </main>
 </div>
 <div class="toasts" id="toasts" aria-live="polite"></div>
+<div id="modal-root"></div>
 <script>window.__ADMIN__ = ${JSON.stringify(config).replace(/</g, "\\u003c")};</script>
 <script src="/admin.js"></script>
 </body>
@@ -157,9 +163,11 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
       res.end();
       return;
     }
-    if (req.method === "GET" && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
+    // Shopify admin also opens an app by its client id: /store/{h}/apps/{apiKey}/...
+    const base = [basePath, `/store/${handle}/apps/${opts.apiKey}`].find((b) => url.pathname === b || url.pathname.startsWith(`${b}/`));
+    if (req.method === "GET" && base) {
       // /store/{h}/apps/{app}/catalog?x=1 opens the app's /app/catalog?x=1
-      const rest = url.pathname.slice(basePath.length);
+      const rest = url.pathname.slice(base.length);
       const appPath = `/app${rest === "/" ? "" : rest}${url.search}`;
       send(200, "text/html; charset=utf-8", page(appPath));
       return;
@@ -178,6 +186,11 @@ export async function startAdminFrame(opts: AdminFrameOptions): Promise<AdminFra
       if (origin && origin !== self) return send(403, "application/json", JSON.stringify({ error: "forbidden" }));
       const token = mintSessionToken({ shop: opts.shop, apiKey: opts.apiKey, apiSecret: opts.apiSecret, userId: opts.userId ?? "42" });
       return send(200, "application/json", JSON.stringify({ token }));
+    }
+    if (req.method === "GET" && url.pathname === "/api/resource-picker") {
+      if (!opts.shopifyUrl) return send(501, "application/json", JSON.stringify({ error: "this admin frame has no Shopify stand-in to pick from" }));
+      const found = await pickerProducts(opts.shopifyUrl, opts.shop, url.searchParams.get("query") ?? "", 250);
+      return send(200, "application/json", JSON.stringify(found));
     }
     send(404, "text/plain; charset=utf-8", "Not found");
   }

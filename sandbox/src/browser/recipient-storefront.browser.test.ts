@@ -1,4 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
@@ -6,14 +8,18 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SCREENSHOT_DIR } from "./chromium.ts";
-import { createBuyerOrg } from "../../../core/src/buyers/buyers.service.ts";
-import { testApp, type TestApp } from "../../../core/src/http/testing.ts";
-import { createOrder } from "../../../core/src/orders/create-order.ts";
-import { giftLinksCsv } from "../../../core/src/orders/gift-links.ts";
-import { splitOrder } from "../../../core/src/orders/split-order.ts";
-import { seedVendor, type Seeded } from "../../../core/src/testing/seed.ts";
-import { CODE_ALPHABET, formatCode, generateCode, parseCode } from "../../../core/src/redemption/codes/codes.ts";
-import { ensureStorefrontBuild } from "../../../storefront/build.ts";
+import { startMailbox, type Mailbox } from "../smtp/mailbox.ts";
+import { startSmtpSink, type SmtpSink } from "../smtp/smtp-sink.ts";
+import { startWorker } from "@giftloop/core/jobs/create-queue";
+import { shippedEmailJob } from "@giftloop/core/fulfillment/shipment-updates/shipment-updates";
+import { createBuyerOrg } from "@giftloop/core/buyers/buyers.service";
+import { testApp, type TestApp } from "@giftloop/core/testing/http";
+import { createOrder } from "@giftloop/core/orders/create-order";
+import { giftLinksCsv } from "@giftloop/core/orders/gift-links";
+import { splitOrder } from "@giftloop/core/orders/split-order";
+import { seedVendor, type Seeded } from "@giftloop/core/testing/seed";
+import { CODE_ALPHABET, formatCode, generateCode, parseCode } from "@giftloop/core/redemption/codes/codes";
+import { ensureStorefrontBuild } from "@giftloop/storefront/build";
 
 /**
  * The hosted recipient pages in a real browser (Debian's Chromium) against the real api:
@@ -34,6 +40,9 @@ let light: Seeded;
 type Link = { link: string; unitId: string; email: string };
 let links: Link[];
 let lightLinks: Link[];
+let smtp: SmtpSink;
+let mailbox: Mailbox;
+let images: HttpServer;
 
 /*
  * What the page.evaluate callbacks below use of the page's globals: they run in the
@@ -60,16 +69,27 @@ declare function getComputedStyle(el: PageElement): {
 const BRAND = "Northwind Goods";
 /** The light brand's logo: a 180x48 PNG, a dark badge with a pale bar across it. */
 function logoPng(): Buffer {
-  const [w, h] = [180, 48];
+  return png(180, 48, (x, y) => {
+    const bar = y >= 20 && y < 28 && x >= 56 && x < 164;
+    const badge = x < 48;
+    return bar ? [40, 40, 60, 255] : badge ? [30, 30, 46, 255] : y >= 12 && y < 36 && x >= 56 && x < 170 ? [90, 70, 20, 255] : [0, 0, 0, 0];
+  });
+}
+
+/** A 240x240 product picture: a coloured parcel with a ribbon on a pale ground. */
+function productPng([r, g, b]: [number, number, number]): Buffer {
+  return png(240, 240, (x, y) => {
+    const box = x >= 50 && x < 190 && y >= 70 && y < 200;
+    const ribbon = box && ((x >= 112 && x < 128) || (y >= 120 && y < 136));
+    return ribbon ? [230, 190, 80, 255] : box ? [r, g, b, 255] : [244, 241, 236, 255];
+  });
+}
+
+/** An RGBA PNG, `pixel` giving each pixel. */
+function png(w: number, h: number, pixel: (x: number, y: number) => number[]): Buffer {
   const raw = Buffer.alloc((w * 4 + 1) * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = y * (w * 4 + 1) + 1 + x * 4;
-      const bar = y >= 20 && y < 28 && x >= 56 && x < 164;
-      const badge = x < 48;
-      const [r, g, b, a] = bar ? [40, 40, 60, 255] : badge ? [30, 30, 46, 255] : y >= 12 && y < 36 && x >= 56 && x < 170 ? [90, 70, 20, 255] : [0, 0, 0, 0];
-      raw.set([r, g, b, a], o);
-    }
+    for (let x = 0; x < w; x++) raw.set(pixel(x, y), y * (w * 4 + 1) + 1 + x * 4);
   }
   const crc = (buf: Buffer) => {
     let c = ~0;
@@ -133,8 +153,25 @@ beforeAll(async () => {
   await ensureStorefrontBuild();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  t = await testApp({ env: { PUBLIC_URL: base } });
+  // Every email goes to the sandbox's SMTP sink and is read, as a person would, on the mailbox page.
+  smtp = await startSmtpSink();
+  mailbox = await startMailbox(smtp);
+  t = await testApp({ env: { PUBLIC_URL: base, SMTP_URL: smtp.url } });
   s = await seedVendor(t.deps.db);
+  // Product pictures served locally (the seeded ones name a CDN this machine cannot reach).
+  images = await new Promise<HttpServer>((resolve) => {
+    const srv = createHttpServer((req, res) => {
+      const color: [number, number, number] = req.url?.includes("hoodie") ? [31, 58, 95] : req.url?.includes("notebook") ? [90, 110, 70] : [200, 120, 60];
+      res.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600" });
+      res.end(productPng(color));
+    });
+    srv.listen(0, "127.0.0.1", () => resolve(srv));
+  });
+  const imageBase = `http://127.0.0.1:${(images.address() as { port: number }).port}`;
+  await t.deps.db.sql.query("UPDATE product_image SET url = $1 || '/' || split_part(url, '/', 4) WHERE product_id IN (SELECT id FROM product WHERE vendor_id = $2::uuid)", [
+    imageBase,
+    s.vendorId,
+  ]);
   links = await giftLinks(s, "Acme", [
     { name: "Ada Lovelace", email: "ada@example.test", message: "Thank you for an amazing year.\nEnjoy!" },
     { name: "Grace Hopper", email: "grace@example.test" },
@@ -162,7 +199,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
+  await new Promise((r) => images?.close(r));
   await t?.close();
+  await mailbox?.stop();
+  await smtp?.stop();
 });
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -213,6 +253,19 @@ const focused = (page: Page) =>
     };
   });
 
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+/** axe-core's WCAG 2.1 A/AA checks of the page as it is: no violations. */
+async function expectAccessible(page: Page, what: string) {
+  // Evaluated by the browser's debugging protocol: the page's own CSP (scripts from itself only) stays as it is.
+  await page.evaluate(readFileSync(AXE, "utf8"));
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  expect(violations, `accessibility of ${what}`).toEqual([]);
+}
+
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** Opens a gift link and waits for the gift. */
@@ -238,6 +291,15 @@ async function fillUsAddress(page: Page) {
 }
 
 const confirmButton = (page: Page) => page.getByRole("button", { name: "Confirm and send my gift" });
+const reviewButton = (page: Page) => page.getByRole("button", { name: "Review my gift" });
+const REVIEW = "Check your gift before we send it";
+
+/** From the address form: on to the review, and confirm there. */
+async function sendGift(page: Page) {
+  await reviewButton(page).click();
+  await page.getByRole("heading", { name: REVIEW }).waitFor();
+  await confirmButton(page).click();
+}
 
 describe("recipient storefront (Chromium)", () => {
   it("opens the gift link, chooses by keyboard, reports every missing field at once, keeps the address through a sold-out choice, confirms, and later sees tracking", async () => {
@@ -260,6 +322,7 @@ describe("recipient storefront (Chromium)", () => {
     expect(await page.locator(".brand-bar").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
     expect(await page.locator(".brand-bar").getByText(BRAND).count()).toBe(1);
     await shot(page, "01-choose");
+    await expectAccessible(page, "the choice");
 
     // The products are one radio group: one Tab stop, arrow keys move and select.
     const tiles = page.getByRole("radio", { name: /Organic Hoodie|Linen Notebook/ });
@@ -311,7 +374,7 @@ describe("recipient storefront (Chromium)", () => {
       if (r.url().endsWith("/v1/redeem/gift/redeem")) redeems.push(r);
     });
     await page.getByLabel("Full name").fill("");
-    await confirmButton(page).click();
+    await reviewButton(page).click();
     const summary = page.locator(".error-summary");
     await summary.waitFor();
     const messages = ["Enter your full name", "Enter your street address", "Enter your city", "Choose your state", "Enter your ZIP code"];
@@ -327,6 +390,7 @@ describe("recipient storefront (Chromium)", () => {
     const zip = page.getByLabel("ZIP code");
     expect(await page.locator(`#${(await zip.getAttribute("aria-describedby"))!.replace(/:/g, "\\:")}`).textContent()).toContain("Enter your ZIP code");
     await shot(page, "03-address-all-missing");
+    await expectAccessible(page, "the address form with every error");
 
     // A summary link takes the recipient to its field.
     await summary.getByRole("link", { name: "Enter your ZIP code" }).click();
@@ -337,12 +401,26 @@ describe("recipient storefront (Chromium)", () => {
     await fillUsAddress(page);
     await zip.fill("6270");
     await page.getByLabel(/Phone/).fill("call me");
-    await confirmButton(page).click();
+    await reviewButton(page).click();
     await summary.getByRole("link", { name: "Enter a valid ZIP code, e.g. 62701" }).waitFor();
     expect(await summary.getByRole("link", { name: "Enter a phone number with digits only, e.g. +1 555 010 0100" }).count()).toBe(1);
     expect(redeems).toHaveLength(0);
     await zip.fill("62701");
     await page.getByLabel(/Phone/).fill("");
+
+    // A ZIP code of another state is caught on the field as soon as both are given, before any submit.
+    await page.getByLabel("State").selectOption("IN");
+    const mismatch = "62701 is a ZIP code in Illinois, not Indiana. Check your ZIP code and state";
+    await page.locator(".field-error", { hasText: mismatch }).waitFor();
+    expect(await zip.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate((id) => document.getElementById(id)?.textContent, (await zip.getAttribute("aria-describedby"))!)).toContain(mismatch);
+    await shot(page, "03b-zip-not-in-state");
+    await reviewButton(page).click(); // and a submit lists it too
+    await summary.getByRole("link", { name: mismatch }).waitFor();
+    expect(redeems).toHaveLength(0);
+    await page.getByLabel("State").selectOption("IL");
+    await page.locator(".field-error", { hasText: mismatch }).waitFor({ state: "detached" });
+    expect(await zip.getAttribute("aria-invalid")).toBeNull();
 
     // The server is the authority: its field errors (all of them, by code) are worded the same way.
     await page.route("**/v1/redeem/gift/redeem", (route) =>
@@ -360,7 +438,7 @@ describe("recipient storefront (Chromium)", () => {
         }),
       }),
     );
-    await confirmButton(page).click();
+    await sendGift(page);
     await summary.getByRole("link", { name: "Enter a valid ZIP code, e.g. 62701" }).waitFor();
     expect(await summary.getByRole("link", { name: "Enter a phone number with digits only, e.g. +1 555 010 0100" }).count()).toBe(1);
     expect(await summary.getByRole("link", { name: "Apartment, suite, etc. is too long (at most 200 characters)" }).count()).toBe(1);
@@ -375,7 +453,7 @@ describe("recipient storefront (Chromium)", () => {
 
     // The notebook sells out before she confirms: back to the choice, her address kept.
     await t.deps.db.sql.query("UPDATE variant SET inventory_quantity = 0 WHERE id = $1::uuid", [s.variants["notebook:Black"]]);
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("alert").filter({ hasText: /sold out|ran out/i }).waitFor();
     expect((await focused(page)).inView).toBe(true);
     await shot(page, "05-sold-out");
@@ -385,6 +463,24 @@ describe("recipient storefront (Chromium)", () => {
     expect(await page.getByLabel("ZIP code").inputValue()).toBe("62701");
     expect(await page.locator(".error-summary").count()).toBe(0);
 
+    // The review: what ships where, before anything is sent; each part can be changed from here.
+    await reviewButton(page).click();
+    const review = page.getByRole("heading", { name: REVIEW });
+    await review.waitFor();
+    expect(await focused(page)).toMatchObject({ tag: "h2", text: REVIEW, inView: true });
+    expect(await page.title()).toBe(`Check your gift – ${BRAND}`);
+    const section = page.locator("section.review");
+    expect(await section.getByText("Organic Hoodie", { exact: true }).count()).toBe(1);
+    expect(await section.getByText("M / Navy").count()).toBe(1);
+    expect(await section.locator("address").innerText()).toBe("Ada Lovelace\n12 Analytical Way\nSpringfield, IL 62701\nUnited States");
+    expect(redeems).toHaveLength(2); // the two answered by the route and the sold-out one; none from the review itself
+    await shot(page, "05b-review");
+    await expectAccessible(page, "the review");
+    await section.getByRole("button", { name: "Edit address" }).click();
+    await page.getByRole("heading", { name: "Where should we send it?" }).waitFor();
+    expect(await page.getByLabel("Address", { exact: true }).inputValue()).toBe("12 Analytical Way");
+    await reviewButton(page).click();
+    await review.waitFor();
     await confirmButton(page).click();
     await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
     expect(await focused(page)).toMatchObject({ tag: "h2", text: "Your gift is confirmed", inView: true });
@@ -395,6 +491,49 @@ describe("recipient storefront (Chromium)", () => {
     const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: ada.unitId } });
     expect(unit).toMatchObject({ status: "redeemed", chosenVariantId: s.variants["hoodie:M/Navy"] });
     expect(unit.shippingAddress).toMatchObject({ line1: "12 Analytical Way", region: "IL", postalCode: "62701", country: "US" });
+
+    // Until the brand starts on the order, the address can be corrected from the gift page.
+    await page.getByRole("button", { name: "Change address" }).click();
+    const edit = page.getByRole("heading", { name: "Change the shipping address" });
+    await edit.waitFor();
+    expect(await focused(page)).toMatchObject({ text: "Change the shipping address", inView: true });
+    expect(await page.getByLabel("Address", { exact: true }).inputValue()).toBe("12 Analytical Way");
+    await page.getByLabel(/Apartment/).fill("Suite 3");
+    await page.getByLabel("ZIP code").fill("60601");
+    await page.getByLabel("ZIP code").blur();
+    expect(await page.locator(".field-error").count()).toBe(0); // 60601 is in Illinois too
+    await page.getByLabel("City").fill("Chicago");
+    await shot(page, "06b-change-address");
+    await page.getByRole("button", { name: "Save address" }).click();
+    await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
+    expect(await page.locator("dd address").innerText()).toBe("Ada Lovelace\n12 Analytical Way, Suite 3\nChicago, IL 60601\nUnited States");
+    expect((await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: ada.unitId } })).shippingAddress).toMatchObject({ line2: "Suite 3", city: "Chicago" });
+
+    // The brand's order gets under way while she edits again: her change is refused, and said so.
+    await page.getByRole("button", { name: "Change address" }).click();
+    await edit.waitFor();
+    await page.getByLabel(/Apartment/).fill("Suite 4");
+    await t.deps.db.sql.query("UPDATE fulfillment_unit SET push_started_at = now() WHERE id = $1::uuid", [ada.unitId]);
+    await page.getByRole("button", { name: "Save address" }).click();
+    const locked = page.getByRole("alert").filter({ hasText: "has already started on your order" });
+    await locked.waitFor();
+    expect(await focused(page)).toMatchObject({ inView: true });
+    expect(await page.locator("dd address").innerText()).toContain("Suite 3");
+    expect(await page.getByRole("button", { name: "Change address" }).count()).toBe(0);
+    await shot(page, "06c-address-locked");
+
+    // A thank-you note back to the sender.
+    const note = page.getByLabel("Your note to Maya at Acme");
+    await page.getByRole("button", { name: "Send thank-you note" }).click();
+    await page.getByText("Write a few words first").waitFor();
+    expect(await note.getAttribute("aria-invalid")).toBe("true");
+    await note.fill("Thank you, Maya! The hoodie is perfect for the office.");
+    await page.getByRole("button", { name: "Send thank-you note" }).click();
+    await page.getByRole("heading", { name: "Your thank-you note was sent" }).waitFor();
+    expect(await page.getByText("Thank you, Maya! The hoodie is perfect for the office.").count()).toBe(1);
+    expect((await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: ada.unitId } })).thankYouNote).toBe("Thank you, Maya! The hoodie is perfect for the office.");
+    await shot(page, "06d-thank-you-sent");
+    await expectAccessible(page, "confirmed with thank-you note");
 
     // Shipped (the fulfillment loop sets this from Shopify's webhook): the page shows tracking,
     // and the steps say which are done in words, not only in colour.
@@ -423,7 +562,7 @@ describe("recipient storefront (Chromium)", () => {
     await chooseHoodie(page, "L", "Navy");
     await fillUsAddress(page);
     await t.deps.db.sql.query("UPDATE fulfillment_unit SET status = 'canceled' WHERE id = $1::uuid", [byEmail("alan@example.test").unitId]);
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("heading", { name: "This gift was canceled" }).waitFor();
     expect(await page.locator("form.address").count()).toBe(0);
     expect(await focused(page)).toMatchObject({ text: "This gift was canceled", inView: true });
@@ -434,7 +573,7 @@ describe("recipient storefront (Chromium)", () => {
     await chooseHoodie(page, "L", "Navy");
     await fillUsAddress(page);
     await t.deps.db.sql.query("UPDATE fulfillment_unit SET expires_at = now() - interval '1 minute' WHERE id = $1::uuid", [byEmail("edith@example.test").unitId]);
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("heading", { name: "This gift has expired" }).waitFor();
     expect(await page.locator("form.address").count()).toBe(0);
     expect(await page.title()).toBe(`Gift expired – ${BRAND}`);
@@ -454,7 +593,7 @@ describe("recipient storefront (Chromium)", () => {
     await chooseHoodie(page, "M", "Navy");
     await fillUsAddress(page);
     await t.deps.db.sql.query("UPDATE gift_order SET disputed_at = now(), dispute_status = 'needs_response' WHERE id = $1::uuid", [orderId]);
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("heading", { name: "This gift is on hold" }).waitFor();
     expect(await page.locator("form.address").count()).toBe(0);
     expect(await focused(page)).toMatchObject({ text: "This gift is on hold", inView: true });
@@ -485,7 +624,7 @@ describe("recipient storefront (Chromium)", () => {
     await page.route("**/v1/redeem/session", (route) =>
       route.fulfill({ status: 429, contentType: "application/problem+json", headers: { "retry-after": "60" }, body: JSON.stringify({ status: 429, code: "too_many_attempts" }) }),
     );
-    await confirmButton(page).click();
+    await sendGift(page);
     const ended = page.getByRole("alert").filter({ hasText: "Your session has ended" });
     await ended.waitFor();
     expect(await ended.getByRole("link", { name: "Enter your gift code again" }).getAttribute("href")).toBe("/redeem");
@@ -500,7 +639,7 @@ describe("recipient storefront (Chromium)", () => {
     await t.deps.db.prisma.shippingRule.delete({ where: { id: us.id } });
     try {
       const country = page.getByRole("combobox", { name: "Country" });
-      await confirmButton(page).click();
+      await sendGift(page);
       const message = "This gift ships only to United States, and the brand can’t ship there at the moment. Please reach out to the sender.";
       await page.locator(".field-error", { hasText: message }).waitFor();
       expect(await country.getAttribute("aria-invalid")).toBe("true");
@@ -516,7 +655,7 @@ describe("recipient storefront (Chromium)", () => {
     let refused = 0;
     await page.route("**/v1/redeem/gift/redeem", (route) => (refused++ === 0 ? route.fulfill(expired) : route.continue()));
     const before = sessions.length;
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
     expect(refused).toBe(2);
     expect(sessions.length - before).toBe(1);
@@ -570,7 +709,7 @@ describe("recipient storefront (Chromium)", () => {
     await page.getByRole("button", { name: "Continue to shipping" }).click();
     expect(await page.getByLabel("Postal code").inputValue()).toBe("00-227");
     expect(await country.inputValue()).toBe("PL");
-    await confirmButton(page).click();
+    await sendGift(page);
     await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
     expect(await page.getByText("Poland").count()).toBeGreaterThan(0);
     const unit = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: byEmail("hedy@example.test").unitId } });
@@ -656,4 +795,99 @@ describe("recipient storefront (Chromium)", () => {
     await shot(page, "19-expired");
     expect(errors).toEqual([]);
   }, 60_000);
+  it("the emails, read in the sandbox mailbox as the recipient and the buyer see them: the gift email, the shipped email, the thank-you note", async () => {
+    const worker = startWorker(t.deps);
+    const runJobs = async (until: () => boolean | Promise<boolean>) => {
+      const end = Date.now() + 60_000;
+      while (!(await until()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(await until()).toBe(true);
+    };
+    try {
+      // The earlier tests' gift emails go out first; Rosalind's is the newest.
+      const pendingGiftEmails = () => t.deps.db.prisma.job.count({ where: { type: "fulfillment.send_gift_email", status: { in: ["queued", "running"] } } });
+      await runJobs(async () => (await pendingGiftEmails()) === 0);
+      const [rosalind] = await giftLinks(s, "Hooli", [{ name: "Rosalind Franklin", email: "rosalind@example.test", message: "For the photo 51 team: thank you!" }]);
+      await runJobs(() => smtp.messages().some((m) => m.to.includes("rosalind@example.test")));
+      // The buyer's receipt of the same order comes from another job: let it arrive first.
+      await runJobs(async () => (await t.deps.db.prisma.job.count({ where: { type: "buyers.receipt_email", status: { in: ["queued", "running"] } } })) === 0);
+      const { page, errors } = await newPage();
+
+      // The mailbox: every email caught, newest first, with recipient, subject and time.
+      await page.goto(mailbox.url);
+      await page.getByRole("heading", { name: "Sandbox mailbox" }).waitFor();
+      const rows = page.locator("tbody tr");
+      expect(await rows.count()).toBe(smtp.messages().length);
+      // Her gift email is the newest but for the buyer's receipt of the same order, sent by
+      // another job at about the same moment.
+      const newest = rows.first().or(rows.nth(1)).filter({ hasText: "rosalind@example.test" });
+      expect(await newest.innerText()).toContain("rosalind@example.test");
+      expect(await newest.getByRole("link").innerText()).toBe("Maya at Hooli sent you a gift from Northwind Goods");
+      const times = await page.locator("tbody time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+      expect([...times].sort().reverse()).toEqual(times);
+      await shot(page, "21-mailbox");
+      await expectAccessible(page, "the mailbox");
+
+      // The gift email as Rosalind sees it: from Hooli via the brand, greeting her by first name, showing the gift.
+      await newest.getByRole("link").click();
+      await page.getByRole("heading", { name: "Maya at Hooli sent you a gift from Northwind Goods" }).waitFor();
+      expect(await page.locator("dl").innerText()).toContain('Hooli via Northwind Goods <gifts@giftloop.test>');
+      expect(await page.locator("dl").innerText()).toContain("ap@hooli.test"); // Reply-To: the buyer
+      const mail = page.frameLocator("iframe");
+      await mail.getByText("Hi Rosalind,").waitFor();
+      expect(await mail.getByText("For the photo 51 team: thank you!").count()).toBe(1);
+      expect(await mail.getByText("Pick your favourite").count()).toBe(1);
+      expect(await mail.getByText("Choose from 2 gifts").count()).toBe(1);
+      const picture = mail.getByRole("img", { name: "Pick your favourite" });
+      await picture.waitFor();
+      await expect.poll(() => picture.evaluate((img) => (img as unknown as PageElement).naturalWidth), { timeout: 10_000 }).toBe(240);
+      const qr = mail.getByRole("img", { name: "QR code that opens your gift" });
+      await expect.poll(() => qr.evaluate((img) => (img as unknown as PageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+      await shot(page, "22-gift-email");
+
+      // Its button opens her gift; she redeems and thanks the sender.
+      const giftHref = (await mail.getByRole("link", { name: "Open your gift" }).getAttribute("href"))!;
+      expect(giftHref).toBe(rosalind!.link);
+      await page.goto(localLink(giftHref));
+      await page.getByRole("heading", { name: /Hi Rosalind/ }).waitFor();
+      await chooseHoodie(page, "L", "Sand");
+      await fillUsAddress(page);
+      await sendGift(page);
+      await page.getByRole("heading", { name: "Your gift is confirmed" }).waitFor();
+      await page.getByLabel("Your note to Maya at Hooli").fill("Thank you so much!\nWe will wear them at the next lab meeting.");
+      await page.getByRole("button", { name: "Send thank-you note" }).click();
+      await page.getByRole("heading", { name: "Your thank-you note was sent" }).waitFor();
+
+      // The buyer's thank-you email, replying to Rosalind.
+      await runJobs(() => smtp.messages().some((m) => m.to.includes("ap@hooli.test") && m.subject.includes("thank-you note")));
+      await page.goto(mailbox.url);
+      await page.getByRole("link", { name: "Rosalind Franklin sent you a thank-you note" }).click();
+      // (the text is in the inbox preview line too, hidden)
+      await page.frameLocator("iframe").getByText("We will wear them at the next lab meeting.").last().waitFor();
+      expect(await page.locator("dl").innerText()).toContain("rosalind@example.test"); // Reply-To
+      await shot(page, "24-thank-you-email");
+
+      // Shipped: the email in the brand's look, tracking, and a way back to the gift page.
+      await t.deps.db.sql.query(
+        "UPDATE fulfillment_unit SET status = 'shipped', tracking_carrier = 'UPS', tracking_number = '1Z999AA10123456799', tracking_url = 'https://www.ups.com/track?tracknum=1Z999AA10123456799' WHERE id = $1::uuid",
+        [rosalind!.unitId],
+      );
+      await t.deps.jobs.enqueue(t.deps.db.prisma, shippedEmailJob, { unitId: rosalind!.unitId }, { key: `browser-shipped:${rosalind!.unitId}` });
+      await runJobs(() => smtp.messages().some((m) => m.to.includes("rosalind@example.test") && m.subject.includes("has shipped")));
+      await page.goto(mailbox.url);
+      await page.getByRole("link", { name: "Your gift from Northwind Goods has shipped" }).click();
+      const shipped = page.frameLocator("iframe");
+      await shipped.getByText("Hi Rosalind,").waitFor();
+      expect(await shipped.getByText("1Z999AA10123456799", { exact: false }).count()).toBeGreaterThan(0);
+      const bar = await shipped.locator("td[bgcolor]").first().evaluate((el) => getComputedStyle(el as unknown as PageElement).backgroundColor);
+      expect(bar).toBe("rgb(0, 128, 96)"); // the storefront's accent colour (#008060)
+      await shot(page, "23-shipped-email");
+      const back = (await shipped.getByRole("link", { name: "See your gift" }).getAttribute("href"))!;
+      expect(back).toBe(rosalind!.link);
+      await page.goto(localLink(back));
+      await page.getByRole("heading", { name: "Your gift is on its way" }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  }, 180_000);
 });

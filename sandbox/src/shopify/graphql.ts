@@ -273,63 +273,24 @@ export function productMatcher(query: string | null | undefined): (p: SProduct) 
   return (p) => tests.every((t) => t(p));
 }
 
-// ---------------------------------------------------------------- root
+// ---------------------------------------------------------------- root resolvers, by resource
 
-function rootValue(ctx: GqlContext) {
-  const { shop } = ctx;
-  const product = (id: number) => shop.products.get(id);
-  const variantById = (id: number): [SProduct, SVariant] | undefined => {
-    for (const p of shop.products.values()) {
-      const v = p.variants.find((x) => x.id === id);
-      if (v) return [p, v];
-    }
-    return undefined;
-  };
-  const node = (id: string): unknown => {
-    const parsed = parseGid(id);
-    if (!parsed) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "BAD_REQUEST" } });
-    const [type, n] = parsed;
-    switch (type) {
-      case "Product": {
-        const p = product(n);
-        return p ? productView(shop, p, ctx) : null;
-      }
-      case "ProductVariant": {
-        const hit = variantById(n);
-        return hit ? variantView(shop, hit[0], hit[1], ctx) : null;
-      }
-      case "InventoryItem": {
-        const v = shop.byInventoryItem.get(n);
-        const p = v && product(v.productId);
-        return v && p ? inventoryItemView(shop, p, v, ctx) : null;
-      }
-      case "BulkOperation": {
-        const op = shop.bulkOps.get(n);
-        return op ? bulkView(op, ctx) : null;
-      }
-      case "Location":
-        return n === shop.locationId ? { __typename: "Location", id, name: "Main warehouse" } : null;
-      case "Shop":
-        return n === shop.id ? shopView() : null;
-      case "Order": {
-        const o = shop.orders.get(n);
-        return o ? fullOrderView(o) : null;
-      }
-      default:
-        return null;
-    }
-  };
-  function fullOrderView(o: SOrder) {
-    return {
-      ...orderView(o),
-      lineItems: (args: PageArgs) =>
-        connection(o.lineItems, (li) => li.id, args, ctx, (li) => {
-          const hit = variantById(li.variantId);
-          return { ...lineItemView(li, o.currency), variant: () => (hit ? variantView(shop, hit[0], hit[1], ctx) : null) };
-        }),
-    };
+function findVariant(shop: ShopState, id: number): [SProduct, SVariant] | undefined {
+  for (const p of shop.products.values()) {
+    const v = p.variants.find((x) => x.id === id);
+    if (v) return [p, v];
   }
-  const shopView = () => ({
+  return undefined;
+}
+
+/** The id's numeric part when the gid is of `type`. */
+function idOfType(id: string, type: string): number | undefined {
+  const parsed = parseGid(id);
+  return parsed?.[0] === type ? parsed[1] : undefined;
+}
+
+function shopView(shop: ShopState) {
+  return {
     __typename: "Shop",
     id: gid("Shop", shop.id),
     name: shop.name,
@@ -340,75 +301,144 @@ function rootValue(ctx: GqlContext) {
     ianaTimezone: "America/New_York",
     primaryDomain: { host: shop.domain, url: `https://${shop.domain}` },
     plan: { displayName: "Development", partnerDevelopment: true, shopifyPlus: false },
-  });
-  const productsList = (args: Args) => {
-    const match = productMatcher(args.query as string | undefined);
-    const ids = sortedProductIds(shop);
-    let list = ids.map((id) => shop.products.get(id)!).filter(match);
-    const key = args.sortKey as string | undefined;
-    if (key === "TITLE") list = [...list].sort((a, b) => a.title.localeCompare(b.title) || a.id - b.id);
-    else if (key === "UPDATED_AT") list = [...list].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.id - b.id);
-    return list;
   };
+}
+
+/** An order with its line items (a connection, each with its variant). */
+function fullOrderView(o: SOrder, ctx: GqlContext) {
   return {
-    shop: shopView,
-    node: ({ id }: { id: string }) => node(id),
-    nodes: ({ ids }: { ids: string[] }) => ids.map(node),
+    ...orderView(o),
+    lineItems: (args: PageArgs) =>
+      connection(o.lineItems, (li) => li.id, args, ctx, (li) => {
+        const hit = findVariant(ctx.shop, li.variantId);
+        return { ...lineItemView(li, o.currency), variant: () => (hit ? variantView(ctx.shop, hit[0], hit[1], ctx) : null) };
+      }),
+  };
+}
+
+/** node(id:): any object of the shop by its gid, null when there is none. */
+function nodeById(ctx: GqlContext, id: string): unknown {
+  const { shop } = ctx;
+  const parsed = parseGid(id);
+  if (!parsed) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "BAD_REQUEST" } });
+  const [type, n] = parsed;
+  switch (type) {
+    case "Product": {
+      const p = shop.products.get(n);
+      return p ? productView(shop, p, ctx) : null;
+    }
+    case "ProductVariant": {
+      const hit = findVariant(shop, n);
+      return hit ? variantView(shop, hit[0], hit[1], ctx) : null;
+    }
+    case "InventoryItem": {
+      const v = shop.byInventoryItem.get(n);
+      const p = v && shop.products.get(v.productId);
+      return v && p ? inventoryItemView(shop, p, v, ctx) : null;
+    }
+    case "BulkOperation": {
+      const op = shop.bulkOps.get(n);
+      return op ? bulkView(op, ctx) : null;
+    }
+    case "Location":
+      return n === shop.locationId ? { __typename: "Location", id, name: "Main warehouse" } : null;
+    case "Shop":
+      return n === shop.id ? shopView(shop) : null;
+    case "Order": {
+      const o = shop.orders.get(n);
+      return o ? fullOrderView(o, ctx) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** products(query:, sortKey:) before paging. */
+function productsList(shop: ShopState, args: Args): SProduct[] {
+  const match = productMatcher(args.query as string | undefined);
+  const ids = sortedProductIds(shop);
+  let list = ids.map((id) => shop.products.get(id)!).filter(match);
+  const key = args.sortKey as string | undefined;
+  if (key === "TITLE") list = [...list].sort((a, b) => a.title.localeCompare(b.title) || a.id - b.id);
+  else if (key === "UPDATED_AT") list = [...list].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.id - b.id);
+  return list;
+}
+
+function catalogResolvers(ctx: GqlContext) {
+  const { shop } = ctx;
+  return {
     product: ({ id }: { id: string }) => {
-      const parsed = parseGid(id);
-      const p = parsed?.[0] === "Product" ? product(parsed[1]) : undefined;
+      const n = idOfType(id, "Product");
+      const p = n !== undefined ? shop.products.get(n) : undefined;
       return p ? productView(shop, p, ctx) : null;
     },
-    products: (args: Args) => connection(productsList(args), (p) => p.id, args as PageArgs, ctx, (p) => productView(shop, p, ctx)),
-    productsCount: (args: Args) => ({ count: productsList(args).length, precision: "EXACT" }),
+    products: (args: Args) => connection(productsList(shop, args), (p) => p.id, args as PageArgs, ctx, (p) => productView(shop, p, ctx)),
+    productsCount: (args: Args) => ({ count: productsList(shop, args).length, precision: "EXACT" }),
     productVariant: ({ id }: { id: string }) => {
-      const parsed = parseGid(id);
-      const hit = parsed?.[0] === "ProductVariant" ? variantById(parsed[1]) : undefined;
+      const n = idOfType(id, "ProductVariant");
+      const hit = n !== undefined ? findVariant(shop, n) : undefined;
       return hit ? variantView(shop, hit[0], hit[1], ctx) : null;
     },
     productVariants: (args: Args) => {
       const pairs = sortedProductIds(shop).flatMap((id) => shop.products.get(id)!.variants.map((v) => [shop.products.get(id)!, v] as const));
       return connection(pairs, (x) => x[1].id, args as PageArgs, ctx, ([p, v]) => variantView(shop, p, v, ctx));
     },
-    inventoryItem: ({ id }: { id: string }) => node(id),
+    inventoryItem: ({ id }: { id: string }) => nodeById(ctx, id),
     location: () => ({ __typename: "Location", id: gid("Location", shop.locationId), name: "Main warehouse" }),
+  };
+}
+
+function orderResolvers(ctx: GqlContext) {
+  const { shop } = ctx;
+  return {
+    order: ({ id }: { id: string }) => {
+      const n = idOfType(id, "Order");
+      const o = n !== undefined ? shop.orders.get(n) : undefined;
+      return o ? fullOrderView(o, ctx) : null;
+    },
+    orders: (args: Args) => {
+      const match = orderMatcher(args.query as string | undefined);
+      const list = [...shop.orders.values()].filter(match).sort((a, b) => a.id - b.id);
+      return connection(list, (o) => o.id, args as PageArgs, ctx, (o) => fullOrderView(o, ctx));
+    },
+    orderCreate: (args: { order: OrderCreateInput; options?: OrderCreateOptions | null }) => {
+      const r = ctx.createOrder(shop, args.order, args.options);
+      return { order: r.order ? fullOrderView(r.order, ctx) : null, userErrors: r.userErrors };
+    },
+  };
+}
+
+function bulkOperationResolvers(ctx: GqlContext) {
+  const { shop } = ctx;
+  return {
     currentBulkOperation: () => {
       const ops = [...shop.bulkOps.values()];
       const op = ops[ops.length - 1];
       return op ? bulkView(op, ctx) : null;
     },
     bulkOperation: ({ id }: { id: string }) => {
-      const parsed = parseGid(id);
-      const op = parsed?.[0] === "BulkOperation" ? shop.bulkOps.get(parsed[1]) : undefined;
+      const n = idOfType(id, "BulkOperation");
+      const op = n !== undefined ? shop.bulkOps.get(n) : undefined;
       return op ? bulkView(op, ctx) : null;
-    },
-    webhookSubscriptions: (args: Args) => connection(shop.subscriptions, (s) => s.id, args as PageArgs, ctx, subscriptionView),
-    order: ({ id }: { id: string }) => {
-      const parsed = parseGid(id);
-      const o = parsed?.[0] === "Order" ? shop.orders.get(parsed[1]) : undefined;
-      return o ? fullOrderView(o) : null;
-    },
-    orders: (args: Args) => {
-      const match = orderMatcher(args.query as string | undefined);
-      const list = [...shop.orders.values()].filter(match).sort((a, b) => a.id - b.id);
-      return connection(list, (o) => o.id, args as PageArgs, ctx, fullOrderView);
-    },
-    // mutations
-    orderCreate: (args: { order: OrderCreateInput; options?: OrderCreateOptions | null }) => {
-      const r = ctx.createOrder(shop, args.order, args.options);
-      return { order: r.order ? fullOrderView(r.order) : null, userErrors: r.userErrors };
     },
     bulkOperationRunQuery: ({ query }: { query: string }) => {
       const r = ctx.runBulkQuery(shop, query);
       return { bulkOperation: r.op ? bulkView(r.op, ctx) : null, userErrors: r.userErrors };
     },
     bulkOperationCancel: ({ id }: { id: string }) => {
-      const parsed = parseGid(id);
-      const op = parsed?.[0] === "BulkOperation" ? ctx.cancelBulk(shop, parsed[1]) : undefined;
+      const n = idOfType(id, "BulkOperation");
+      const op = n !== undefined ? ctx.cancelBulk(shop, n) : undefined;
       return op
         ? { bulkOperation: bulkView(op, ctx), userErrors: [] }
         : { bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
     },
+  };
+}
+
+function webhookResolvers(ctx: GqlContext) {
+  const { shop } = ctx;
+  return {
+    webhookSubscriptions: (args: Args) => connection(shop.subscriptions, (s) => s.id, args as PageArgs, ctx, subscriptionView),
     webhookSubscriptionCreate: (args: { topic: string; webhookSubscription: { uri?: string; callbackUrl?: string } }) => {
       const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl;
       if (!uri || !/^https?:\/\//.test(uri)) {
@@ -420,6 +450,19 @@ function rootValue(ctx: GqlContext) {
       }
       return { webhookSubscription: subscriptionView(ctx.subscribe(shop, topic, uri)), userErrors: [] };
     },
+  };
+}
+
+/** The root query and mutation fields of one shop's request. */
+function rootValue(ctx: GqlContext) {
+  return {
+    shop: () => shopView(ctx.shop),
+    node: ({ id }: { id: string }) => nodeById(ctx, id),
+    nodes: ({ ids }: { ids: string[] }) => ids.map((id) => nodeById(ctx, id)),
+    ...catalogResolvers(ctx),
+    ...orderResolvers(ctx),
+    ...bulkOperationResolvers(ctx),
+    ...webhookResolvers(ctx),
   };
 }
 

@@ -104,6 +104,11 @@ export interface OrderBook {
 let ids = 5_100_000_000;
 const nextId = () => ++ids;
 
+/** New orders, line items and fulfillments get ids above `n` (orders kept from an earlier run). */
+export function reserveOrderIdsAbove(n: number): void {
+  ids = Math.max(ids, n);
+}
+
 function variantOf(shop: ShopState, variantId: number): [SProduct, SVariant] | undefined {
   for (const p of shop.products.values()) {
     const v = p.variants.find((x) => x.id === variantId);

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { isShopDomain } from "@giftloop/core/platform/shop-domain";
 
 /**
  * Shopify session tokens (App Bridge ID tokens): HS256 JWTs signed with the app's client
@@ -84,8 +85,8 @@ export function verifySessionToken(
   if (typeof claims.exp !== "number" || claims.exp + tol < now) return { ok: false, reason: "expired" };
   if (typeof claims.nbf === "number" && claims.nbf - tol > now) return { ok: false, reason: "not yet valid" };
   if (claims.aud !== opts.apiKey) return { ok: false, reason: "wrong audience" };
-  const m = /^https:\/\/([a-z0-9][a-z0-9-]*\.myshopify\.com)$/.exec(claims.dest ?? "");
-  if (!m) return { ok: false, reason: "bad dest" };
+  const m = /^https:\/\/([^/]+)$/.exec(claims.dest ?? "");
+  if (!m || !isShopDomain(m[1])) return { ok: false, reason: "bad dest" };
   if (!claims.iss?.startsWith(`${claims.dest}`)) return { ok: false, reason: "iss and dest disagree" };
   return { ok: true, claims, shop: m[1]! };
 }

@@ -23,6 +23,8 @@ export interface SinkAttachment {
 }
 
 export interface ParsedMessage {
+  /** This sink's number for the message: 1 for the first received, never reused. */
+  id: number;
   /** The SMTP envelope (MAIL FROM / RCPT TO), which is where Bcc recipients show up. */
   envelope: { from: string | undefined; to: string[] };
   /** The Message-ID header, with its angle brackets. */
@@ -52,6 +54,8 @@ export interface SmtpSinkOptions {
   port?: number;
   /** Largest accepted message in bytes (default 25 MiB); larger ones get a 552. */
   maxMessageBytes?: number;
+  /** How many messages to keep; the oldest are forgotten beyond it (default: all). */
+  keep?: number;
 }
 
 export interface SmtpSink {
@@ -91,8 +95,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const rejections: { responseCode: number; message: string }[] = [];
   let stopped = false;
 
+  let lastId = 0;
   const deliver = (msg: ParsedMessage) => {
     received.push(msg);
+    if (options.keep !== undefined && received.length > options.keep) received.splice(0, received.length - options.keep);
     for (const w of waiters) {
       if (safeMatch(w.pred, msg)) {
         waiters.delete(w);
@@ -130,10 +136,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           return;
         }
         const raw = Buffer.concat(chunks);
-        parseMessage(raw, session).then(
+        parseMessage(raw, session, ++lastId).then(
           (msg) => {
             deliver(msg);
-            callback(null, `queued as ${received.length}`);
+            callback(null, `queued as ${msg.id}`);
           },
           (err: unknown) => callback(Object.assign(new Error(`sink could not parse the message: ${String(err)}`), { responseCode: 554 })),
         );
@@ -203,7 +209,7 @@ function safeMatch(pred: (m: ParsedMessage) => boolean, m: ParsedMessage): boole
   }
 }
 
-async function parseMessage(raw: Buffer, session: SMTPServerSession): Promise<ParsedMessage> {
+async function parseMessage(raw: Buffer, session: SMTPServerSession, id: number): Promise<ParsedMessage> {
   // keepCidLinks: leave `cid:` references in the HTML as sent (the default inlines them as data URLs).
   const mail = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true });
   const from = addresses(mail.from)[0];
@@ -214,6 +220,7 @@ async function parseMessage(raw: Buffer, session: SMTPServerSession): Promise<Pa
     headers[key] = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, " ").trim();
   }
   return {
+    id,
     envelope: {
       from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
       to: session.envelope.rcptTo.map((a) => a.address),

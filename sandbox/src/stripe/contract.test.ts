@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareShape, loadStripeFixtures, type ShapeReport } from "./fixture-shape.ts";
 import { FAILING_REFUND_AMOUNT, startStripeStandIn, type StripeStandIn } from "./server.ts";
-import { eventually } from "./test-support.ts";
+import { eventually, openLink, submitOnboarding } from "./test-support.ts";
 
 // Contract: every object type the stand-in returns carries every field of Stripe's published
 // example object for that type (../shared/specs/stripe-fixtures3.json), with the same JSON type.
@@ -34,6 +34,13 @@ const EXPECTED_NULLS: Record<string, Record<string, string>> = {
   dispute: {},
   event: {},
   balance_transaction: {},
+  account: {},
+  account_link: {},
+  login_link: {},
+  capability: {},
+  transfer: {},
+  transfer_reversal: {},
+  balance: {},
   payment_method: {
     "$.card.generated_from": "cards are entered directly, not generated from card-present payments",
     "$.card.wallet": "no wallets (Apple Pay...)",
@@ -45,14 +52,28 @@ let standIn: StripeStandIn;
 let fixtures: Record<string, unknown>;
 const samples: Record<string, Json[]> = {};
 
-async function api(method: "GET" | "POST", path: string, form: Record<string, string> = {}): Promise<Json> {
+async function api(method: "GET" | "POST", path: string, form: Record<string, string> = {}, account?: string): Promise<Json> {
   const body = new URLSearchParams(form).toString();
   const res = await fetch(`${standIn.url}${path}`, {
     method,
-    headers: { Authorization: "Bearer sk_test_contract", "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      Authorization: "Bearer sk_test_contract",
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...(account ? { "Stripe-Account": account } : {}),
+    },
     ...(method === "POST" ? { body } : {}),
   });
   return (await res.json()) as Json;
+}
+
+/**
+ * The example to compare an object with. An account's `capabilities` lists the capabilities
+ * requested for it (the example account requested card_payments too), so it is compared with
+ * the example's shape of one capability.
+ */
+function fixtureFor(type: string): unknown {
+  if (type === "account") return { ...(fixtures.account as Json), capabilities: { transfers: "active" } };
+  return fixtures[type];
 }
 
 function collect(type: string, obj: Json): void {
@@ -133,11 +154,76 @@ beforeAll(async () => {
     }),
   );
 
+  await collectConnect();
   for (const e of (await api("GET", "/v1/events?limit=100")).data as Json[]) collect("event", e);
-  for (const path of ["/v1/payment_intents", "/v1/charges", "/v1/refunds", "/v1/events", "/v1/disputes", "/v1/balance_transactions"]) {
+  for (const path of ["/v1/payment_intents", "/v1/charges", "/v1/refunds", "/v1/events", "/v1/disputes", "/v1/balance_transactions", "/v1/accounts", "/v1/transfers"]) {
     collect("list", await api("GET", path));
   }
 });
+
+const express = {
+  "controller[stripe_dashboard][type]": "express",
+  "controller[fees][payer]": "application",
+  "controller[losses][payments]": "application",
+  "controller[requirement_collection]": "stripe",
+  "capabilities[transfers][requested]": "true",
+};
+
+/** Connect objects in the states that fill the most fields: accounts at each onboarding outcome, transfers, reversals, balances. */
+async function collectConnect(): Promise<void> {
+  const accounts: Json[] = [];
+  for (const outcome of [null, "complete", "pending", "restricted", "rejected"]) {
+    const account = await api("POST", "/v1/accounts", { ...express, email: "finance@brand.example", "business_profile[name]": "Brand", "metadata[vendor]": "v1" });
+    if (outcome) {
+      const link = await api("POST", "/v1/account_links", {
+        account: String(account.id),
+        type: "account_onboarding",
+        refresh_url: "https://brand.example/refresh",
+        return_url: "https://brand.example/return",
+      });
+      collect("account_link", link);
+      await submitOnboarding(await openLink(String(link.url)), outcome);
+    }
+    accounts.push(await api("GET", `/v1/accounts/${String(account.id)}`));
+  }
+  accounts.push(await api("POST", "/v1/accounts", { type: "standard", country: "GB", email: "shop@uk.example" }));
+  for (const a of accounts) collect("account", a);
+  for (const a of accounts) for (const cap of (await api("GET", `/v1/accounts/${String(a.id)}/capabilities`)).data as Json[]) collect("capability", cap);
+  collect("list", await api("GET", `/v1/accounts/${String(accounts[1]?.id)}/capabilities`));
+  const active = String(accounts[1]?.id);
+  collect("login_link", await api("POST", `/v1/accounts/${active}/login_links`));
+
+  const paid = await api("POST", "/v1/payment_intents", { amount: "20000", currency: "usd", ...cardOnly, payment_method: "pm_card_bypassPending", confirm: "true", transfer_group: "order_c" });
+  const withSource = await api("POST", "/v1/transfers", {
+    amount: "6000",
+    currency: "usd",
+    destination: active,
+    source_transaction: String(paid.latest_charge),
+    transfer_group: "order_c",
+    description: "Payout p1",
+    "metadata[payout]": "p1",
+  });
+  const plain = await api("POST", "/v1/transfers", { amount: "3000", currency: "usd", destination: active });
+  const reversal = await api("POST", `/v1/transfers/${String(withSource.id)}/reversals`, { amount: "1000", "metadata[refund]": "r1" });
+  collect("transfer_reversal", reversal);
+  collect("transfer_reversal", await api("POST", `/v1/transfers/${String(plain.id)}/reversals`));
+  for (const t of [withSource, plain]) collect("transfer", await api("GET", `/v1/transfers/${String(t.id)}`));
+  collect("list", await api("GET", `/v1/transfers/${String(withSource.id)}/reversals`));
+
+  collect("balance", await api("GET", "/v1/balance"));
+  collect("balance", await api("GET", "/v1/balance", {}, active));
+  for (const t of (await api("GET", "/v1/balance_transactions?limit=100", {}, active)).data as Json[]) collect("balance_transaction", t);
+  for (const t of (await api("GET", "/v1/balance_transactions?limit=100")).data as Json[]) collect("balance_transaction", t);
+  collect("list", await api("GET", "/v1/balance_transactions", {}, active));
+  destinationPayment = await api("GET", `/v1/charges/${String(withSource.destination_payment)}`, {}, active);
+  for (const e of (await api("GET", "/v1/events?limit=100", {}, active)).data as Json[]) collect("event", e);
+  // A deauthorized account's events can no longer be listed by the platform: take the event as sent.
+  standIn.deauthorize(String(accounts[4]?.id));
+  for (const e of standIn.events.filter((x) => x.type === "account.application.deauthorized")) collect("event", e as unknown as Json);
+}
+
+/** The payment a transfer made on the connected account (`py_...`). */
+let destinationPayment: Json;
 
 afterAll(async () => {
   await standIn.stop();
@@ -153,7 +239,7 @@ function checkEmbedded(value: unknown, path: string, report: ShapeReport): void 
   const obj = value as Json;
   const type = typeof obj.object === "string" ? obj.object : undefined;
   if (path !== "$" && type && type !== "list" && type !== "event" && fixtures[type]) {
-    const nested = compareShape(fixtures[type], obj, path);
+    const nested = compareShape(fixtureFor(type), obj, path);
     report.mismatches.push(...nested.mismatches);
   }
   for (const [k, v] of Object.entries(obj)) checkEmbedded(v, `${path}.${k}`, report);
@@ -173,11 +259,13 @@ function checkSamples(type: string, fixture: unknown, objects: Json[]): { mismat
 }
 
 describe("stand-in objects match Stripe's published example objects", () => {
-  for (const type of ["payment_intent", "charge", "refund", "dispute", "balance_transaction", "payment_method"]) {
+  const types = ["payment_intent", "charge", "refund", "dispute", "balance_transaction", "payment_method"];
+  const connectTypes = ["account", "account_link", "login_link", "capability", "transfer", "transfer_reversal", "balance"];
+  for (const type of [...types, ...connectTypes]) {
     it(type, () => {
       const objects = samples[type] ?? [];
       expect(objects.length).toBeGreaterThan(0);
-      const { mismatches, alwaysNull } = checkSamples(type, fixtures[type], objects);
+      const { mismatches, alwaysNull } = checkSamples(type, fixtureFor(type), objects);
       console.log(`${type}: ${objects.length} samples; null where Stripe's example has a value: ${alwaysNull.join(", ") || "none"}`);
       expect(mismatches).toEqual([]);
       expect(alwaysNull).toEqual(Object.keys(EXPECTED_NULLS[type] ?? {}).sort());
@@ -196,14 +284,36 @@ describe("stand-in objects match Stripe's published example objects", () => {
       const envelopeFixture = { ...(fixtures.event as Json), data: { object: dataObject } };
       mismatches.push(...compareShape(envelopeFixture, e).mismatches.map((m) => `event ${String(e.type)}: ${m}`));
       expect(fixtures[objectType], `fixture for ${objectType}`).toBeDefined();
-      const inner = checkSamples(objectType, fixtures[objectType], [dataObject]);
+      const inner = checkSamples(objectType, fixtureFor(objectType), [dataObject]);
       mismatches.push(...inner.mismatches.map((m) => `event ${String(e.type)} data.object: ${m}`));
     }
     console.log(`event: ${events.length} samples covering ${[...seenTypes].sort().join(", ")}`);
     expect(mismatches).toEqual([]);
     const kinds = new Set([...seenTypes].map((s) => s.split(" → ")[1]));
-    expect([...kinds].sort()).toEqual(["charge", "dispute", "payment_intent", "refund"]);
+    expect([...kinds].sort()).toEqual(["account", "application", "capability", "charge", "dispute", "payment_intent", "refund", "transfer"]);
+    const connectEvents = events.filter((e) => e.account !== undefined);
+    expect(new Set(connectEvents.map((e) => e.type))).toEqual(new Set(["account.updated", "capability.updated", "account.application.deauthorized"]));
     expect(checkSamples("event", fixtures.event, events).alwaysNull).toEqual([]);
+  });
+
+  it("balance_transaction covers every movement the product reconciles", () => {
+    const kinds = new Set((samples.balance_transaction ?? []).map((t) => `${String(t.type)}/${String(t.reporting_category)}`));
+    expect([...kinds].sort()).toEqual(
+      ["charge/charge", "payment/charge", "payment_refund/refund", "refund/refund", "refund_failure/refund_failure", "transfer/transfer", "transfer_refund/transfer_reversal", "adjustment/dispute"].sort(),
+    );
+  });
+
+  it("a transfer's payment on the connected account (py_) is a charge paid from a Stripe account, refunded by reversals (pyr_)", () => {
+    expect(destinationPayment.id).toMatch(/^py_/);
+    // Stripe's example charge is a card payment; this one's payment_method_details are of type
+    // stripe_account, and its refunds (a reversal's pyr_) go back to a Stripe balance, not to a card.
+    const { payment_method_details: _card, refunds: _refunds, ...chargeFixture } = fixtures.charge as Json;
+    const { destination_details: _toCard, ...refundFixture } = fixtures.refund as Json;
+    expect(compareShape(chargeFixture, destinationPayment).mismatches).toEqual([]);
+    expect(destinationPayment.payment_method_details).toEqual({ stripe_account: {}, type: "stripe_account" });
+    const refunds = (destinationPayment.refunds as Json).data as Json[];
+    expect(refunds.map((r) => String(r.id).slice(0, 4))).toEqual(["pyr_"]);
+    for (const r of refunds) expect(compareShape(refundFixture, r).mismatches).toEqual([]);
   });
 
   it("list (Stripe's example list is a charge's `refunds`)", () => {

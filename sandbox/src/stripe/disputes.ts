@@ -1,10 +1,10 @@
 import type Stripe from "stripe";
 import { invalidRequest } from "./errors.ts";
-import { reply, type Ctx, type Handler } from "./handler.ts";
+import { reply, type Ctx, type Handler, type RouteDef } from "./handler.ts";
 import { disputeFee } from "./money.ts";
-import { makeBalanceTransaction, makeDispute } from "./objects.ts";
+import { makeDispute } from "./objects.ts";
 import { applyMetadata, bool, checkParams, int, LIST_SPEC, oneOf, str, type SpecMap } from "./params.ts";
-import type { Cause, StripeState } from "./state.ts";
+import { PLATFORM, type Cause, type StripeState } from "./state.ts";
 
 // Disputes. Stripe's test mode creates one when a charge is paid with 4000000000000259; the
 // sandbox control `POST /_sandbox/charges/:id/dispute` opens one on any succeeded charge, and
@@ -37,19 +37,18 @@ export function createDispute(
   }
   const withdrawals: Stripe.BalanceTransaction[] = [];
   // A chargeback (not an inquiry) withdraws the disputed amount plus the dispute fee at once.
-  const dispute = makeDispute({ charge, amount, reason: opts.reason, inquiry: opts.inquiry, balanceTransactions: withdrawals });
+  const dispute = makeDispute({ charge, amount, reason: opts.reason, inquiry: opts.inquiry, balanceTransactions: withdrawals, created: state.now() });
   if (!opts.inquiry) {
-    const fee = disputeFee(charge.currency);
-    const txn = makeBalanceTransaction({
+    const txn = state.ledger.post(PLATFORM, {
       amount: -amount,
       currency: charge.currency,
-      fee,
+      fee: disputeFee(charge.currency),
+      feeDescription: "Dispute fee",
       type: "adjustment",
       reportingCategory: "dispute",
       source: dispute.id,
       description: `Chargeback withdrawal for ${charge.id}`,
     });
-    state.add(state.balanceTransactions, txn);
     dispute.balance_transactions.push(structuredClone(txn));
   }
   state.add(state.disputes, dispute);
@@ -66,16 +65,16 @@ function closeDispute(state: StripeState, dispute: Stripe.Dispute, won: boolean,
   dispute.status = inquiry ? "warning_closed" : won ? "won" : "lost";
   dispute.is_charge_refundable = false;
   if (won && !inquiry) {
-    const txn = makeBalanceTransaction({
+    const txn = state.ledger.post(PLATFORM, {
       amount: dispute.amount,
       currency: dispute.currency,
       fee: -disputeFee(dispute.currency),
+      feeDescription: "Dispute fee refund",
       type: "adjustment",
       reportingCategory: "dispute_reversal",
       source: dispute.id,
       description: `Chargeback reversal for ${typeof dispute.charge === "string" ? dispute.charge : dispute.charge.id}`,
     });
-    state.add(state.balanceTransactions, txn);
     dispute.balance_transactions.push(structuredClone(txn));
     state.emit("charge.dispute.funds_reinstated", dispute, cause);
   }
@@ -88,7 +87,7 @@ function dispute(ctx: Ctx): Stripe.Dispute {
 
 const sandboxCreate: Handler = (ctx) => {
   checkParams(ctx.params, { reason: "string", amount: "int", inquiry: "bool" });
-  const charge = ctx.state.get(ctx.state.charges, ctx.path.id ?? "", "charge", "charge");
+  const charge = ctx.state.getOwned(ctx.state.charges, ctx.path.id ?? "", PLATFORM, "charge", "charge");
   const reason = oneOf(ctx.params, "reason", DISPUTE_REASONS) ?? "fraudulent";
   const amount = int(ctx.params, "amount");
   const created = createDispute(
@@ -139,7 +138,7 @@ const list: Handler = (ctx) => {
   return reply(ctx, ctx.state.list(items, ctx.params, "/v1/disputes", "dispute"));
 };
 
-export const disputeRoutes: Array<[string, string, Handler]> = [
+export const disputeRoutes: RouteDef[] = [
   ["GET", "/v1/disputes", list],
   ["GET", "/v1/disputes/:id", retrieve],
   ["POST", "/v1/disputes/:id", update],

@@ -1,7 +1,8 @@
 // Errors in Stripe's wire shape: `{ error: { type, code, message, param, decline_code, doc_url, ... } }`
 // with the HTTP status Stripe uses for each kind. The official SDK picks its error class from
 // the status (400/404 → StripeInvalidRequestError or StripeIdempotencyError by `type`,
-// 401 → StripeAuthenticationError, 402 → StripeCardError), so both must be right.
+// 401 → StripeAuthenticationError, 402 → StripeCardError, 403 → StripePermissionError,
+// 429 → StripeRateLimitError), so both must be right.
 
 export interface StripeErrorBody {
   type: "invalid_request_error" | "card_error" | "idempotency_error" | "api_error";
@@ -63,4 +64,24 @@ export function authenticationError(message: string): StripeApiError {
 
 export function cardError(fields: Omit<StripeErrorBody, "type" | "doc_url"> & { code: string }): StripeApiError {
   return new StripeApiError(402, { type: "card_error", doc_url: docUrl(fields.code), ...fields });
+}
+
+/** Stripe's answer when a request names a connected account the platform cannot reach (unknown, or deauthorized). */
+export function accountInvalid(account: string, apiKey: string): StripeApiError {
+  return new StripeApiError(403, {
+    type: "invalid_request_error",
+    code: "account_invalid",
+    doc_url: docUrl("account_invalid"),
+    message: `The provided key '${redactKey(apiKey)}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+  });
+}
+
+/** A key as Stripe shows it in messages: prefix and last four characters. */
+export function redactKey(key: string): string {
+  return key.length <= 12 ? key : `${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
+}
+
+/** Stripe's failure of money movement for lack of funds (transfers, reversals). */
+export function balanceInsufficient(message: string, param?: string): StripeApiError {
+  return invalidRequest(message, { code: "balance_insufficient", ...(param ? { param } : {}) });
 }

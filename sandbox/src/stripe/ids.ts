@@ -5,10 +5,19 @@ import { randomBytes } from "node:crypto";
 // same prefixes from the stand-in, so every object kind gets its real prefix.
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+// Random bytes are drawn from a pool refilled 8 KiB at a time: one system call per few hundred
+// ids instead of one per id (a payout run creates thousands of objects).
+let pool = Buffer.alloc(0);
+let offset = 0;
+
 export function randomToken(length: number): string {
-  const bytes = randomBytes(length);
+  if (offset + length > pool.length) {
+    pool = randomBytes(Math.max(8_192, length));
+    offset = 0;
+  }
   let out = "";
-  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
+  for (let i = 0; i < length; i++) out += ALPHABET[(pool[offset + i] ?? 0) % ALPHABET.length];
+  offset += length;
   return out;
 }
 

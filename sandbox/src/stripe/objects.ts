@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type Stripe from "stripe";
-import { newId, nowSeconds, randomToken } from "./ids.ts";
+import { newId, randomToken } from "./ids.ts";
 import type { TestCard } from "./test-cards.ts";
 
 // Builders for every object the stand-in returns. Each carries every field of Stripe's published
@@ -29,6 +29,8 @@ export function makeList<T>(data: T[], hasMore: boolean, url: string): StripeLis
 export interface StripeEvent {
   id: string;
   object: "event";
+  /** Connect events: the connected account the event happened on. */
+  account?: string;
   api_version: string | null;
   created: number;
   data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
@@ -40,6 +42,9 @@ export interface StripeEvent {
 
 export function makeEvent(init: {
   type: string;
+  created: number;
+  /** The connected account the event happened on (Connect events only). */
+  account?: string;
   object: object;
   previousAttributes?: Record<string, unknown>;
   apiVersion: string;
@@ -51,8 +56,9 @@ export function makeEvent(init: {
   return {
     id: newId("evt"),
     object: "event",
+    ...(init.account ? { account: init.account } : {}),
     api_version: init.apiVersion,
-    created: nowSeconds(),
+    created: init.created,
     data,
     livemode: LIVEMODE,
     pending_webhooks: init.pendingWebhooks,
@@ -99,6 +105,7 @@ export function makeCardPaymentMethod(init: {
   expYear: number;
   billing?: BillingDetailsInput;
   metadata?: Metadata;
+  created: number;
 }): Stripe.PaymentMethod {
   const { card } = init;
   return {
@@ -122,7 +129,7 @@ export function makeCardPaymentMethod(init: {
       three_d_secure_usage: { supported: true },
       wallet: null,
     },
-    created: nowSeconds(),
+    created: init.created,
     customer: null,
     customer_account: null,
     livemode: LIVEMODE,
@@ -146,6 +153,7 @@ export function makePaymentIntent(init: {
   allowedPaymentMethodTypes: string[] | null;
   automaticPaymentMethods: Stripe.PaymentIntent.AutomaticPaymentMethods | null;
   captureMethod: Stripe.PaymentIntent.CaptureMethod;
+  created: number;
 }): Stripe.PaymentIntent {
   const id = newId("pi");
   return {
@@ -164,7 +172,7 @@ export function makePaymentIntent(init: {
     capture_method: init.captureMethod,
     client_secret: `${id}_secret_${randomToken(25)}`,
     confirmation_method: "automatic",
-    created: nowSeconds(),
+    created: init.created,
     currency: init.currency,
     customer: null,
     customer_account: null,
@@ -198,7 +206,7 @@ export function makePaymentIntent(init: {
 
 // ---- balance transactions -----------------------------------------------------------------
 
-export function makeBalanceTransaction(init: {
+export interface BalanceTransactionInit {
   amount: number;
   currency: string;
   fee: number;
@@ -206,15 +214,19 @@ export function makeBalanceTransaction(init: {
   reportingCategory: string;
   source: string;
   description: string | null;
-}): Stripe.BalanceTransaction {
-  const created = nowSeconds();
+  /** What the fee is, when there is one (default "Stripe processing fees"). */
+  feeDescription?: string;
+}
+
+/** A balance transaction; `status` is `available` once the clock reaches `available_on` (the ledger keeps it current). */
+export function makeBalanceTransaction(init: BalanceTransactionInit & { created: number; availableOn: number }): Stripe.BalanceTransaction {
   return {
     id: newId("txn"),
     object: "balance_transaction",
     amount: init.amount,
-    available_on: created + 2 * 86_400,
+    available_on: init.availableOn,
     balance_type: "payments",
-    created,
+    created: init.created,
     currency: init.currency,
     description: init.description,
     exchange_rate: null,
@@ -222,11 +234,19 @@ export function makeBalanceTransaction(init: {
     fee_details:
       init.fee === 0
         ? []
-        : [{ amount: init.fee, application: null, currency: init.currency, description: "Stripe processing fees", type: "stripe_fee" }],
+        : [
+            {
+              amount: init.fee,
+              application: null,
+              currency: init.currency,
+              description: init.feeDescription ?? "Stripe processing fees",
+              type: "stripe_fee",
+            },
+          ],
     net: init.amount - init.fee,
     reporting_category: init.reportingCategory,
     source: init.source,
-    status: "pending",
+    status: init.availableOn <= init.created ? "available" : "pending",
     type: init.type,
   };
 }
@@ -246,6 +266,7 @@ export function makeCharge(init: {
   outcome: ChargeOutcomeInput;
   balanceTransaction: string | null;
   receiptUrlBase: string;
+  created: number;
 }): Stripe.Charge {
   const { intent, paymentMethod: pm, outcome } = init;
   const card = pm.card;
@@ -264,7 +285,7 @@ export function makeCharge(init: {
     billing_details: structuredClone(pm.billing_details),
     calculated_statement_descriptor: intent.statement_descriptor ?? "GIFTLOOP SANDBOX",
     captured: ok,
-    created: nowSeconds(),
+    created: init.created,
     currency: intent.currency,
     customer: null,
     description: intent.description,
@@ -356,15 +377,18 @@ export function makeRefund(init: {
   reason: Stripe.Refund.Reason | null;
   metadata: Metadata;
   balanceTransaction: string;
+  created: number;
+  /** `re_` for card refunds; a connected account's refund of a transfer's payment is `pyr_`. */
+  prefix?: string;
 }): Stripe.Refund {
   const { charge } = init;
   return {
-    id: newId("re"),
+    id: newId(init.prefix ?? "re"),
     object: "refund",
     amount: init.amount,
     balance_transaction: init.balanceTransaction,
     charge: charge.id,
-    created: nowSeconds(),
+    created: init.created,
     currency: charge.currency,
     customer: null,
     customer_account: null,
@@ -430,9 +454,10 @@ export function makeDispute(init: {
   reason: string;
   inquiry: boolean;
   balanceTransactions: Stripe.BalanceTransaction[];
+  created: number;
 }): Stripe.Dispute {
   const { charge } = init;
-  const created = nowSeconds();
+  const created = init.created;
   const networkReason = NETWORK_REASON[init.reason] ?? "13.7";
   return {
     id: newId("dp"),

@@ -2,12 +2,15 @@ import type Stripe from "stripe";
 import { createDispute } from "./disputes.ts";
 import { cardError, invalidRequest, missingParam, unexpectedState } from "./errors.ts";
 import type { ParamMap } from "./form.ts";
-import { reply, type Ctx, type Handler } from "./handler.ts";
-import { cardFee, checkChargeAmount, parseCurrency } from "./money.ts";
-import { makeBalanceTransaction, makeCharge, makePaymentIntent } from "./objects.ts";
+import { html, redirect, reply, type Ctx, type Handler, type RouteDef } from "./handler.ts";
+import { cardFee, checkChargeAmount, formatAmount, parseCurrency } from "./money.ts";
+import { makeCharge, makePaymentIntent } from "./objects.ts";
 import { applyMetadata, bool, checkParams, int, LIST_SPEC, nullableStr, oneOf, str, strings, sub, type SpecMap } from "./params.ts";
 import { createCardPaymentMethod, PAYMENT_METHOD_DATA_SPEC, paymentMethodById } from "./payment-methods.ts";
-import type { Cause, StripeState } from "./state.ts";
+import { PLATFORM, type Cause, type StripeState } from "./state.ts";
+
+/** How long a card payment's funds stay pending before they are available (Stripe: about two business days). */
+export const CARD_AVAILABILITY_DELAY_SECONDS = 2 * 86_400;
 
 // PaymentIntents: create (optionally confirming in the same call), retrieve, update, confirm,
 // cancel, list. Only card payments with automatic capture are modelled; the outcome of a
@@ -217,6 +220,7 @@ function createIntent(ctx: Ctx): ReturnType<Handler> {
       allowedPaymentMethodTypes: types?.allowed ?? null,
       automaticPaymentMethods: automatic,
       captureMethod,
+      created: state.now(),
     }),
   );
   if (pm) {
@@ -224,7 +228,7 @@ function createIntent(ctx: Ctx): ReturnType<Handler> {
     pi.status = "requires_confirmation";
   }
   state.emit("payment_intent.created", pi, ctx.cause);
-  if (confirm) confirmIntent(state, pi, pm, ctx.cause);
+  if (confirm) confirmIntent(state, pi, pm, ctx.cause, str(p, "return_url"));
   return reply(ctx, pi);
 }
 
@@ -242,7 +246,7 @@ function checkReturnUrl(apm: Stripe.PaymentIntent.AutomaticPaymentMethods | null
 }
 
 /** Charges the card. On a decline this records the failure, emits its events, then throws the 402. */
-function confirmIntent(state: StripeState, pi: Stripe.PaymentIntent, requested: Stripe.PaymentMethod | undefined, cause: Cause): void {
+function confirmIntent(state: StripeState, pi: Stripe.PaymentIntent, requested: Stripe.PaymentMethod | undefined, cause: Cause, returnUrl?: string): void {
   const pm = requested ?? (typeof pi.payment_method === "string" ? state.paymentMethods.get(pi.payment_method) : undefined);
   if (!pm) throw missingPaymentMethod();
   const card = state.cardOf.get(pm.id);
@@ -258,6 +262,7 @@ function confirmIntent(state: StripeState, pi: Stripe.PaymentIntent, requested: 
         outcome: { succeeded: false, failureCode: outcome.code, failureMessage: outcome.message, declineCode: outcome.declineCode },
         balanceTransaction: null,
         receiptUrlBase: state.config.baseUrl(),
+        created: state.now(),
       }),
     );
     pi.status = "requires_payment_method";
@@ -286,25 +291,31 @@ function confirmIntent(state: StripeState, pi: Stripe.PaymentIntent, requested: 
     });
   }
 
+  if (outcome.kind === "authenticate" && !authenticatedOf(state).has(pi.id)) {
+    requireAction(state, pi, pm, cause, returnUrl);
+    return;
+  }
+  pi.next_action = null;
   const charge = makeCharge({
     intent: pi,
     paymentMethod: pm,
     outcome: { succeeded: true, failureCode: null, failureMessage: null, declineCode: null },
     balanceTransaction: null,
     receiptUrlBase: state.config.baseUrl(),
+    created: state.now(),
   });
-  const txn = state.add(
-    state.balanceTransactions,
-    makeBalanceTransaction({
-      amount: pi.amount,
-      currency: pi.currency,
-      fee: cardFee(pi.amount, pi.currency),
-      type: "charge",
-      reportingCategory: "charge",
-      source: charge.id,
-      description: pi.description,
-    }),
-  );
+  // Card funds become available after Stripe's payout delay (two days here), except for the
+  // test card that bypasses pending.
+  const txn = state.ledger.post(PLATFORM, {
+    amount: pi.amount,
+    currency: pi.currency,
+    fee: cardFee(pi.amount, pi.currency),
+    type: "charge",
+    reportingCategory: "charge",
+    source: charge.id,
+    description: pi.description,
+    availableOn: state.now() + (outcome.kind === "succeed_available" ? 0 : CARD_AVAILABILITY_DELAY_SECONDS),
+  });
   charge.balance_transaction = txn.id;
   state.add(state.charges, charge);
   pi.status = "succeeded";
@@ -339,7 +350,7 @@ function confirm(ctx: Ctx): ReturnType<Handler> {
     pi.payment_method_types = types.effective;
     pi.allowed_payment_method_types = types.allowed;
   }
-  confirmIntent(state, pi, pm, ctx.cause);
+  confirmIntent(state, pi, pm, ctx.cause, str(p, "return_url"));
   return reply(ctx, pi);
 }
 
@@ -419,7 +430,7 @@ function cancel(ctx: Ctx): ReturnType<Handler> {
     );
   }
   pi.status = "canceled";
-  pi.canceled_at = Math.floor(Date.now() / 1000);
+  pi.canceled_at = state.now();
   pi.cancellation_reason = reason ?? null;
   state.emit("payment_intent.canceled", pi, ctx.cause);
   return reply(ctx, pi);
@@ -430,7 +441,78 @@ function list(ctx: Ctx): ReturnType<Handler> {
   return reply(ctx, ctx.state.list(ctx.state.paymentIntents.values(), ctx.params, "/v1/payment_intents", "payment_intent"));
 }
 
-export const paymentIntentRoutes: Array<[string, string, Handler]> = [
+/** Intents whose 3-D Secure challenge passed, per stand-in. */
+const authenticated = new WeakMap<StripeState, Set<string>>();
+function authenticatedOf(state: StripeState): Set<string> {
+  let s = authenticated.get(state);
+  if (!s) authenticated.set(state, (s = new Set()));
+  return s;
+}
+
+/** The issuer wants 3-D Secure: the intent waits in requires_action, its next action the stand-in's challenge page. */
+function requireAction(state: StripeState, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, cause: Cause, returnUrl: string | undefined): void {
+  pi.status = "requires_action";
+  pi.payment_method = pm.id;
+  pi.last_payment_error = null;
+  pi.next_action = {
+    type: "redirect_to_url",
+    redirect_to_url: { url: `${state.config.baseUrl()}/_sandbox/3ds/${pi.id}`, return_url: returnUrl ?? null },
+  } as Stripe.PaymentIntent.NextAction;
+  state.emit("payment_intent.requires_action", pi, cause);
+}
+
+const challengePage = (pi: Stripe.PaymentIntent) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>3D Secure test payment</title><style>body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1f36;background:#f6f9fc}
+main{max-width:460px;margin:40px auto;padding:24px;background:#fff;border-radius:12px;box-shadow:0 2px 5px rgba(60,66,87,.12)}
+.banner{background:#ffe8b3;color:#5c3c00;text-align:center;font-size:14px;padding:6px}
+button{font:inherit;padding:10px 18px;border-radius:8px;border:1px solid #635bff;margin-right:8px;cursor:pointer}
+.pass{background:#635bff;color:#fff}.fail{background:#fff;color:#3c2fd1}button:focus-visible{outline:3px solid #1a1f36;outline-offset:2px}</style></head>
+<body><div class="banner" role="note">Stripe stand-in · test mode: no bank is asked, nothing is charged</div>
+<main><h1>Confirm this payment</h1><p>Your bank asks you to confirm a payment of <strong>${formatAmount(pi.amount, pi.currency)}</strong>.</p>
+<form method="post"><button class="pass" name="result" value="pass" type="submit">Complete authentication</button><button class="fail" name="result" value="fail" type="submit">Fail authentication</button></form></main></body></html>`;
+
+function openChallenge(ctx: Ctx): ReturnType<Handler> {
+  const pi = ctx.state.paymentIntents.get(ctx.path.id ?? "");
+  if (!pi || pi.status !== "requires_action") return html("<!doctype html><title>No challenge</title><p>This payment needs no authentication now.</p>", 404);
+  return html(challengePage(pi));
+}
+
+/** The payer passes or fails 3-D Secure; back to the return_url with Stripe's query parameters. */
+function answerChallenge(ctx: Ctx): ReturnType<Handler> {
+  const { state } = ctx;
+  const pi = state.paymentIntents.get(ctx.path.id ?? "");
+  if (!pi || pi.status !== "requires_action") return html("<!doctype html><title>No challenge</title><p>This payment needs no authentication now.</p>", 404);
+  checkParams(ctx.params, { result: "string" });
+  const pass = str(ctx.params, "result") === "pass";
+  const returnUrl = pi.next_action?.redirect_to_url?.return_url ?? null;
+  const pm = state.paymentMethods.get(String(pi.payment_method));
+  if (pass && pm) {
+    authenticatedOf(state).add(pi.id);
+    confirmIntent(state, pi, pm, ctx.cause);
+  } else {
+    pi.status = "requires_payment_method";
+    pi.next_action = null;
+    pi.payment_method = null;
+    pi.last_payment_error = {
+      code: "payment_intent_authentication_failure",
+      doc_url: "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+      message: "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+      ...(pm ? { payment_method: structuredClone(pm) } : {}),
+      type: "invalid_request_error",
+    };
+    state.emit("payment_intent.payment_failed", pi, ctx.cause);
+  }
+  if (!returnUrl) return html(`<!doctype html><title>Done</title><p>Authentication ${pass ? "completed" : "failed"}. You can close this page.</p>`);
+  const u = new URL(returnUrl);
+  u.searchParams.set("payment_intent", pi.id);
+  u.searchParams.set("payment_intent_client_secret", pi.client_secret ?? "");
+  u.searchParams.set("redirect_status", pi.status === "succeeded" ? "succeeded" : "failed");
+  return redirect(u.toString());
+}
+
+export const paymentIntentRoutes: RouteDef[] = [
+  ["GET", "/_sandbox/3ds/:id", openChallenge],
+  ["POST", "/_sandbox/3ds/:id", answerChallenge],
   ["POST", "/v1/payment_intents", createIntent],
   ["GET", "/v1/payment_intents", list],
   ["GET", "/v1/payment_intents/:id", retrieve],

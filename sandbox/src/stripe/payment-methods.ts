@@ -40,7 +40,13 @@ function fromTestId(state: StripeState, testId: string, billing?: BillingDetails
   if (!number) throw new Error(`unknown test payment method ${testId}`);
   const found = lookupCard(number);
   if (!found.ok) throw new Error(`test payment method ${testId} maps to an unknown card`);
-  const pm = makeCardPaymentMethod({ card: found.card, expMonth: 12, expYear: new Date().getFullYear() + 3, ...(billing ? { billing } : {}) });
+  const pm = makeCardPaymentMethod({
+    card: found.card,
+    expMonth: 12,
+    expYear: new Date().getFullYear() + 3,
+    created: state.now(),
+    ...(billing ? { billing } : {}),
+  });
   state.add(state.paymentMethods, pm);
   state.cardOf.set(pm.id, found.card);
   return pm;
@@ -88,7 +94,14 @@ export function createCardPaymentMethod(state: StripeState, p: ParamMap, prefix:
       ...(found.declineCode ? { decline_code: found.declineCode } : {}),
     });
   }
-  const pm = makeCardPaymentMethod({ card: found.card, expMonth, expYear: year, metadata: applyMetadata({}, p), ...(billing ? { billing } : {}) });
+  const pm = makeCardPaymentMethod({
+    card: found.card,
+    expMonth,
+    expYear: year,
+    metadata: applyMetadata({}, p),
+    created: state.now(),
+    ...(billing ? { billing } : {}),
+  });
   state.add(state.paymentMethods, pm);
   state.cardOf.set(pm.id, found.card);
   return pm;

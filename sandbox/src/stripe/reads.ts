@@ -1,22 +1,25 @@
-import { invalidRequest } from "./errors.ts";
-import { reply, type Handler } from "./handler.ts";
+import { invalidRequest, resourceMissing } from "./errors.ts";
+import { reply, type Handler, type RouteDef } from "./handler.ts";
 import { applyMetadata, checkParams, LIST_SPEC, str, strings } from "./params.ts";
 import { createCardPaymentMethod, PAYMENT_METHOD_DATA_SPEC } from "./payment-methods.ts";
+import { PLATFORM } from "./state.ts";
 
-// The read side of the objects payments create (charges, balance transactions, payment methods)
-// and the event log: Stripe's `GET /v1/events` is how an integration catches up on webhooks it
-// missed, so it lists the same events the webhooks carried, newest first.
+// The read side of the objects payments create (charges, payment methods) and the event log:
+// Stripe's `GET /v1/events` is how an integration catches up on webhooks it missed, so it lists
+// the same events the webhooks carried, newest first. Charges and events are scoped to the
+// account the request acts as: a connected account (`Stripe-Account`) sees the payments
+// transfers made to it and the Connect events about it; the platform sees its own.
 
 const expandOnly = { expand: "strings" } as const;
 
 const getCharge: Handler = (ctx) => {
   checkParams(ctx.params, expandOnly);
-  return reply(ctx, ctx.state.get(ctx.state.charges, ctx.path.id ?? "", "charge", "charge"));
+  return reply(ctx, ctx.state.getOwned(ctx.state.charges, ctx.path.id ?? "", ctx.account, "charge", "charge"));
 };
 
 const updateCharge: Handler = (ctx) => {
   checkParams(ctx.params, { metadata: "metadata", description: "string", expand: "strings", receipt_email: "string", shipping: "any", fraud_details: "any" });
-  const charge = ctx.state.get(ctx.state.charges, ctx.path.id ?? "", "charge", "charge");
+  const charge = ctx.state.getOwned(ctx.state.charges, ctx.path.id ?? "", PLATFORM, "charge", "charge");
   charge.metadata = applyMetadata(charge.metadata, ctx.params);
   const description = str(ctx.params, "description");
   if (description !== undefined) charge.description = description === "" ? null : description;
@@ -27,24 +30,10 @@ const listCharges: Handler = (ctx) => {
   checkParams(ctx.params, { ...LIST_SPEC, payment_intent: "string", transfer_group: "string", customer: "any" });
   const pi = str(ctx.params, "payment_intent");
   const group = str(ctx.params, "transfer_group");
-  const items = [...ctx.state.charges.values()].filter((c) => (!pi || c.payment_intent === pi) && (!group || c.transfer_group === group));
-  return reply(ctx, ctx.state.list(items, ctx.params, "/v1/charges", "charge"));
-};
-
-const getBalanceTransaction: Handler = (ctx) => {
-  checkParams(ctx.params, expandOnly);
-  return reply(ctx, ctx.state.get(ctx.state.balanceTransactions, ctx.path.id ?? "", "balance transaction", "id"));
-};
-
-const listBalanceTransactions: Handler = (ctx) => {
-  checkParams(ctx.params, { ...LIST_SPEC, source: "string", type: "string", currency: "string", payout: "unsupported" });
-  const source = str(ctx.params, "source");
-  const type = str(ctx.params, "type");
-  const currency = str(ctx.params, "currency");
-  const items = [...ctx.state.balanceTransactions.values()].filter(
-    (t) => (!source || t.source === source) && (!type || t.type === type) && (!currency || t.currency === currency),
+  const items = [...ctx.state.charges.values()].filter(
+    (c) => ctx.state.ownerOf(c.id) === ctx.account && (!pi || c.payment_intent === pi) && (!group || c.transfer_group === group),
   );
-  return reply(ctx, ctx.state.list(items, ctx.params, "/v1/balance_transactions", "balance_transaction"));
+  return reply(ctx, ctx.state.list(items, ctx.params, "/v1/charges", "charge"));
 };
 
 const getPaymentMethod: Handler = (ctx) => {
@@ -57,9 +46,16 @@ const createPaymentMethod: Handler = (ctx) => {
   return reply(ctx, createCardPaymentMethod(ctx.state, ctx.params, ""));
 };
 
+/** Connect events belong to the connected account they carry; the platform's own events carry none. */
+function eventOwner(e: { account?: string }): string {
+  return e.account ?? PLATFORM;
+}
+
 const getEvent: Handler = (ctx) => {
   checkParams(ctx.params, expandOnly);
-  return reply(ctx, ctx.state.get(ctx.state.events, ctx.path.id ?? "", "event", "id"));
+  const event = ctx.state.events.get(ctx.path.id ?? "");
+  if (!event || eventOwner(event) !== ctx.account) throw resourceMissing("event", ctx.path.id ?? "", "id");
+  return reply(ctx, event);
 };
 
 /** `type` may end in `.*` (e.g. `charge.dispute.*`), as at Stripe; `types[]` lists several. */
@@ -82,20 +78,19 @@ const listEvents: Handler = (ctx) => {
   const delivered = str(ctx.params, "delivery_success");
   const items = [...ctx.state.events.values()].filter(
     (e) =>
+      eventOwner(e) === ctx.account &&
       (matchers.length === 0 || matchers.some((m) => m(e.type))) &&
       (delivered === undefined || (delivered === "true") === (e.pending_webhooks === 0)),
   );
   return reply(ctx, ctx.state.list(items, ctx.params, "/v1/events", "event"));
 };
 
-export const readRoutes: Array<[string, string, Handler]> = [
-  ["GET", "/v1/charges", listCharges],
-  ["GET", "/v1/charges/:id", getCharge],
+export const readRoutes: RouteDef[] = [
+  ["GET", "/v1/charges", listCharges, { connect: true }],
+  ["GET", "/v1/charges/:id", getCharge, { connect: true }],
   ["POST", "/v1/charges/:id", updateCharge],
-  ["GET", "/v1/balance_transactions", listBalanceTransactions],
-  ["GET", "/v1/balance_transactions/:id", getBalanceTransaction],
   ["POST", "/v1/payment_methods", createPaymentMethod],
   ["GET", "/v1/payment_methods/:id", getPaymentMethod],
-  ["GET", "/v1/events", listEvents],
-  ["GET", "/v1/events/:id", getEvent],
+  ["GET", "/v1/events", listEvents, { connect: true }],
+  ["GET", "/v1/events/:id", getEvent, { connect: true }],
 ];

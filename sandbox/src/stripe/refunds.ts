@@ -1,11 +1,11 @@
 import type Stripe from "stripe";
 import { invalidRequest, missingParam, resourceMissing } from "./errors.ts";
-import { reply, type Handler } from "./handler.ts";
+import { reply, type Handler, type RouteDef } from "./handler.ts";
 import { randomToken } from "./ids.ts";
 import { formatAmount } from "./money.ts";
-import { makeBalanceTransaction, makeList, makeRefund } from "./objects.ts";
+import { makeList, makeRefund } from "./objects.ts";
 import { applyMetadata, checkParams, int, LIST_SPEC, oneOf, str, type SpecMap } from "./params.ts";
-import { AUTOMATIC, type StripeState } from "./state.ts";
+import { AUTOMATIC, PLATFORM, type StripeState } from "./state.ts";
 
 // Refunds of a succeeded card charge, by `payment_intent` or `charge`. As at Stripe, a card
 // refund starts `pending` and settles asynchronously: after `refundSettleDelayMs` it becomes
@@ -48,7 +48,7 @@ function chargeToRefund(state: StripeState, piId: string | undefined, chargeId: 
     charge = latest;
   }
   if (chargeId !== undefined) {
-    const byId = state.get(state.charges, chargeId, "charge", "charge");
+    const byId = state.getOwned(state.charges, chargeId, PLATFORM, "charge", "charge");
     if (charge && charge.id !== byId.id) {
       throw invalidRequest(`The charge ${byId.id} does not belong to the PaymentIntent ${piId}.`, { param: "charge" });
     }
@@ -87,19 +87,16 @@ const create: Handler = (ctx) => {
   }
   const metadata = applyMetadata({}, p);
 
-  const refund = makeRefund({ amount, charge, reason, metadata, balanceTransaction: "" });
-  const txn = state.add(
-    state.balanceTransactions,
-    makeBalanceTransaction({
-      amount: -amount,
-      currency: charge.currency,
-      fee: 0,
-      type: "refund",
-      reportingCategory: "refund",
-      source: refund.id,
-      description: "REFUND FOR CHARGE",
-    }),
-  );
+  const refund = makeRefund({ amount, charge, reason, metadata, balanceTransaction: "", created: state.now() });
+  const txn = state.ledger.post(PLATFORM, {
+    amount: -amount,
+    currency: charge.currency,
+    fee: 0,
+    type: "refund",
+    reportingCategory: "refund",
+    source: refund.id,
+    description: "REFUND FOR CHARGE",
+  });
   refund.balance_transaction = txn.id;
   state.add(state.refunds, refund);
   const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
@@ -129,18 +126,15 @@ function settle(state: StripeState, refundId: string): void {
     state.emit("refund.updated", refund, AUTOMATIC, previous);
     return;
   }
-  const txn = state.add(
-    state.balanceTransactions,
-    makeBalanceTransaction({
-      amount: refund.amount,
-      currency: refund.currency,
-      fee: 0,
-      type: "refund_failure",
-      reportingCategory: "refund_failure",
-      source: refund.id,
-      description: "REFUND FAILURE",
-    }),
-  );
+  const txn = state.ledger.post(PLATFORM, {
+    amount: refund.amount,
+    currency: refund.currency,
+    fee: 0,
+    type: "refund_failure",
+    reportingCategory: "refund_failure",
+    source: refund.id,
+    description: "REFUND FAILURE",
+  });
   refund.status = "failed";
   refund.failure_reason = "expired_or_canceled_card";
   refund.failure_balance_transaction = txn.id;
@@ -152,12 +146,12 @@ function settle(state: StripeState, refundId: string): void {
 
 const retrieve: Handler = (ctx) => {
   checkParams(ctx.params, { expand: "strings" });
-  return reply(ctx, ctx.state.get(ctx.state.refunds, ctx.path.id ?? "", "refund", "refund"));
+  return reply(ctx, ctx.state.getOwned(ctx.state.refunds, ctx.path.id ?? "", ctx.account, "refund", "refund"));
 };
 
 const update: Handler = (ctx) => {
   checkParams(ctx.params, { metadata: "metadata", expand: "strings" });
-  const refund = ctx.state.get(ctx.state.refunds, ctx.path.id ?? "", "refund", "refund");
+  const refund = ctx.state.getOwned(ctx.state.refunds, ctx.path.id ?? "", PLATFORM, "refund", "refund");
   refund.metadata = applyMetadata(refund.metadata ?? {}, ctx.params);
   return reply(ctx, refund);
 };
@@ -166,14 +160,16 @@ const list: Handler = (ctx) => {
   checkParams(ctx.params, { ...LIST_SPEC, charge: "string", payment_intent: "string" });
   const charge = str(ctx.params, "charge");
   const pi = str(ctx.params, "payment_intent");
-  if (charge !== undefined && !ctx.state.charges.has(charge)) throw resourceMissing("charge", charge, "charge");
-  const items = [...ctx.state.refunds.values()].filter((r) => (!charge || r.charge === charge) && (!pi || r.payment_intent === pi));
+  if (charge !== undefined && (!ctx.state.charges.has(charge) || ctx.state.ownerOf(charge) !== ctx.account)) throw resourceMissing("charge", charge, "charge");
+  const items = [...ctx.state.refunds.values()].filter(
+    (r) => ctx.state.ownerOf(r.id) === ctx.account && (!charge || r.charge === charge) && (!pi || r.payment_intent === pi),
+  );
   return reply(ctx, ctx.state.list(items, ctx.params, "/v1/refunds", "refund"));
 };
 
-export const refundRoutes: Array<[string, string, Handler]> = [
+export const refundRoutes: RouteDef[] = [
   ["POST", "/v1/refunds", create],
-  ["GET", "/v1/refunds", list],
-  ["GET", "/v1/refunds/:id", retrieve],
+  ["GET", "/v1/refunds", list, { connect: true }],
+  ["GET", "/v1/refunds/:id", retrieve, { connect: true }],
   ["POST", "/v1/refunds/:id", update],
 ];

@@ -4,58 +4,98 @@
  * settings, unmodified:
  *
  *   const standIn = await startStripeStandIn({ webhookUrl: "http://127.0.0.1:3000/webhooks/stripe",
+ *                                             connectWebhookUrl: "http://127.0.0.1:3000/webhooks/stripe/connect",
  *                                             retry: { delaysMs: [50, 100, 200] } });
  *   const stripe = new Stripe("sk_test_anything", { ...standIn.sdkConfig });  // host, port, protocol: "http"
  *   const pi = await stripe.paymentIntents.create({ amount: 5000, currency: "usd",
  *     allowed_payment_method_types: ["card"], payment_method: "pm_card_visa", confirm: true });
  *   // (without allowed_payment_method_types, automatic payment methods apply and a server-side
  *   //  confirm needs a return_url or automatic_payment_methods[allow_redirects]=never, as at Stripe)
- *   // webhooks arrive signed with standIn.webhookSecret: verify with stripe.webhooks.constructEvent
+ *   // webhooks arrive signed with standIn.webhookSecret (Connect endpoint: standIn.connectWebhookSecret):
+ *   // verify with stripe.webhooks.constructEvent
  *   await standIn.stop();
  *
  * Served (form-encoded requests, JSON responses, `Authorization: Bearer sk_test_...`):
  *   POST /v1/payment_intents, GET /v1/payment_intents, GET|POST /v1/payment_intents/:id,
  *   POST /v1/payment_intents/:id/confirm, POST /v1/payment_intents/:id/cancel,
  *   POST /v1/refunds, GET /v1/refunds, GET|POST /v1/refunds/:id,
- *   GET /v1/charges, GET|POST /v1/charges/:id, GET /v1/balance_transactions[/:id],
- *   POST /v1/payment_methods, GET /v1/payment_methods/:id,
+ *   GET /v1/charges, GET|POST /v1/charges/:id, POST /v1/payment_methods, GET /v1/payment_methods/:id,
  *   GET /v1/disputes, GET|POST /v1/disputes/:id, POST /v1/disputes/:id/close,
- *   GET /v1/events, GET /v1/events/:id.
- * Sandbox controls (no auth, not part of Stripe's API):
+ *   GET /v1/events, GET /v1/events/:id,
+ *   Connect: POST|GET /v1/accounts, GET|POST /v1/accounts/:id, POST /v1/accounts/:id/reject,
+ *   GET /v1/accounts/:id/capabilities, GET|POST /v1/accounts/:id/capabilities/:capability,
+ *   POST /v1/accounts/:id/login_links, POST /v1/account_links,
+ *   POST|GET /v1/transfers, GET|POST /v1/transfers/:id, POST|GET /v1/transfers/:id/reversals,
+ *   GET|POST /v1/transfers/:id/reversals/:reversal,
+ *   GET /v1/balance, GET /v1/balance_transactions, GET /v1/balance_transactions/:id.
+ * `Stripe-Account: acct_...` acts as a connected account on balance, balance transactions,
+ * charges, refunds and events (each account sees only its own); elsewhere it is refused.
+ * Pages (what the holder of a connected account sees): GET /setup/e/:account/:token (the
+ * onboarding an Account Link opens: complete / verification pending / requirements due / rejected),
+ * GET /express/:account/:token (the Express dashboard a login link opens).
+ * Sandbox controls (no auth, not part of Stripe's API; form or JSON bodies):
  *   POST /_sandbox/charges/:id/dispute   reason=fraudulent|general|..., amount, inquiry=true|false
  *   POST /_sandbox/disputes/:id/resolve  status=won|lost
- *   POST /_sandbox/webhook_endpoint      url=... (empty to stop delivering)
+ *   POST /_sandbox/payment_intents/:id/pay  payment_method=pm_card_visa (the default) or another test card:
+ *                                        pays as the buyer's browser would with Stripe.js (sandbox mode's
+ *                                        checkout answer links it, so paying needs no API key)
+ *   POST /_sandbox/webhook_endpoint      url=... (empty to stop delivering), connect=true for the
+ *                                        Connect endpoint (events of connected accounts, carrying `account`)
+ *   POST /_sandbox/accounts/:id/onboarding   outcome=complete|pending|restricted|rejected (as the page does)
+ *   POST /_sandbox/accounts/:id/deauthorize  the account disconnects: account.application.deauthorized
+ *   POST /_sandbox/payouts               account=acct_... (omit: the platform) pays out the available balance
+ *   POST /_sandbox/clock/advance         seconds=N and/or days=N; GET /_sandbox/clock
+ *   POST /_sandbox/faults                rate, kinds[]=500|timeout|rate_limit, hang_ms, paths[], posts_only,
+ *                                        drop_after_commit=N ({} clears; see faults.ts)
  *   GET  /_sandbox/deliveries            webhook delivery records
- *   POST /_sandbox/reset                 forget everything
+ *   POST /_sandbox/reset                 forget everything (and the clock's offset, and the faults)
  *
  * Outcomes follow Stripe's test mode: test cards and `pm_card_*` ids decide success or decline
  * (see test-cards.ts); refunds settle asynchronously and fail for the refund-failure test card or
- * FAILING_REFUND_AMOUNT (see refunds.ts). Idempotency-Key, Stripe-Version, expand[], list
+ * FAILING_REFUND_AMOUNT (see refunds.ts); card funds are pending for two days on the stand-in's
+ * clock (4000000000000077 / pm_card_bypassPending: available at once), and transfers follow
+ * Stripe's funds availability (see transfers.ts). Idempotency-Key, Stripe-Version, expand[], list
  * pagination and Stripe's error shapes and statuses behave as at Stripe. Not modelled, and refused
- * with a message saying so rather than ignored: Connect (Stripe-Account, transfer_data...),
- * customers, manual capture, non-card payment method types.
+ * with a message saying so rather than ignored: direct and destination charges (Stripe-Account on
+ * payments, transfer_data, on_behalf_of), customers, manual capture, non-card payment method types,
+ * capabilities other than transfers and card_payments, account_update links, Stripe's Payout objects.
+ *
+ * The parts, by role: context.ts (one running stand-in's state), http-server.ts (body, faults,
+ * answer), dispatch.ts (route, authenticate, idempotency), a module of routes per resource
+ * (payment-intents.ts, refunds.ts, disputes.ts, accounts.ts, transfers.ts, balance.ts, ...),
+ * sandbox-controls.ts, state.ts with ledger.ts and clock.ts, webhooks.ts (delivery).
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
+import { accountLinkRoutes } from "./account-links.ts";
+import { applyOnboarding, deauthorize, type OnboardingOutcome } from "./account-status.ts";
+import { accountRoutes } from "./accounts.ts";
+import { balanceRoutes } from "./balance.ts";
+import { resetStandIn, type StripeStandInContext } from "./context.ts";
+import { compile } from "./dispatch.ts";
 import { createDispute, disputeRoutes } from "./disputes.ts";
-import { authenticationError, invalidRequest, StripeApiError } from "./errors.ts";
-import { canonicalParams, parseStripeForm, type ParamMap } from "./form.ts";
-import type { Handler } from "./handler.ts";
+import { FaultInjector, type FaultCounts, type Faults } from "./faults.ts";
+import { listen, type Listening } from "./http-server.ts";
 import { IdempotencyCache } from "./idempotency.ts";
 import { randomToken } from "./ids.ts";
+import type { SandboxPayout } from "./ledger.ts";
 import type { StripeEvent } from "./objects.ts";
-import { checkParams, str } from "./params.ts";
 import { paymentIntentRoutes } from "./payment-intents.ts";
 import { readRoutes } from "./reads.ts";
 import { refundRoutes } from "./refunds.ts";
-import { AUTOMATIC, StripeState } from "./state.ts";
-import { DEFAULT_RETRY, WebhookSender, type RetryPolicy, type WebhookDelivery } from "./webhooks.ts";
+import { sandboxControlRoutes } from "./sandbox-controls.ts";
+import { AUTOMATIC, PLATFORM, StripeState } from "./state.ts";
+import { transferRoutes } from "./transfers.ts";
+import { DEFAULT_RETRY, WebhookSender, type RetryPolicy, type WebhookDelivery, type WebhookEndpoint } from "./webhooks.ts";
 
 export { FAILING_REFUND_AMOUNT } from "./refunds.ts";
 export { stripeSignatureHeader, type RetryPolicy, type WebhookAttempt, type WebhookDelivery } from "./webhooks.ts";
 export type { StripeEvent, StripeList } from "./objects.ts";
 export { TEST_PAYMENT_METHODS } from "./test-cards.ts";
+export { ONBOARDING_OUTCOMES, type OnboardingOutcome } from "./account-status.ts";
+export type { FaultCounts, FaultKind, Faults } from "./faults.ts";
+export type { SandboxPayout } from "./ledger.ts";
+export { CARD_AVAILABILITY_DELAY_SECONDS } from "./payment-intents.ts";
+export { ACCOUNT_LINK_TTL_SECONDS } from "./account-links.ts";
 
 /** The API version of the `stripe` SDK this repository pins; events carry it as `api_version`. */
 export const DEFAULT_API_VERSION = "2026-10-28.endive";
@@ -63,10 +103,14 @@ export const DEFAULT_API_VERSION = "2026-10-28.endive";
 export interface StripeStandInOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** Where events are POSTed; null/undefined: events are only recorded (set later with setWebhookUrl). */
+  /** Where the platform's events are POSTed; null/undefined: events are only recorded (set later with setWebhookUrl). */
   webhookUrl?: string | null;
-  /** Signing secret for webhooks; default a fresh `whsec_...`. */
+  /** Signing secret of the platform endpoint; default a fresh `whsec_...`. */
   webhookSecret?: string;
+  /** Where connected accounts' events (carrying `account`) are POSTed: the Connect endpoint. */
+  connectWebhookUrl?: string | null;
+  /** Signing secret of the Connect endpoint; default a fresh `whsec_...` (Stripe gives each endpoint its own). */
+  connectWebhookSecret?: string;
   /** If set, the only API key accepted; otherwise any `sk_test_...` / `rk_test_...` key. */
   apiKey?: string;
   /** Webhook retry schedule; tests use e.g. `{ delaysMs: [50, 100, 200] }`. */
@@ -87,7 +131,9 @@ export interface StripeStandIn {
   /** Spread into the SDK's config: `new Stripe(key, { ...standIn.sdkConfig })`. */
   sdkConfig: { host: string; port: number; protocol: "http" };
   webhookSecret: string;
+  connectWebhookSecret: string;
   setWebhookUrl(url: string | null): void;
+  setConnectWebhookUrl(url: string | null): void;
   /** Webhook deliveries so far (copies), in the order events were created. */
   readonly deliveries: WebhookDelivery[];
   /** Every event so far (copies), oldest first. */
@@ -96,82 +142,30 @@ export interface StripeStandIn {
   whenDeliveriesSettled(): Promise<void>;
   /** Same as POST /_sandbox/charges/:id/dispute. */
   openDispute(chargeId: string, opts?: { reason?: string; amount?: number; inquiry?: boolean }): Stripe.Dispute;
-  /** Forgets all objects, events, idempotency keys and pending deliveries. */
+  /** Same as POST /_sandbox/accounts/:id/onboarding. */
+  onboard(accountId: string, outcome: OnboardingOutcome): Stripe.Account;
+  /** Same as POST /_sandbox/accounts/:id/deauthorize. */
+  deauthorize(accountId: string): void;
+  /** Same as POST /_sandbox/payouts: pays out the available balance of the platform (no argument) or of a connected account. */
+  payOut(accountId?: string): SandboxPayout[];
+  /** The stand-in's clock (unix seconds) and moving it forward (POST /_sandbox/clock/advance). */
+  now(): number;
+  advanceClock(seconds: number): void;
+  /** Same as POST /_sandbox/faults; `{}` clears. */
+  setFaults(faults: Faults): void;
+  readonly faultCounts: FaultCounts;
+  /** API requests (`/v1/...`) received so far, by method and path (ids and all): benchmarks count calls per operation. */
+  readonly apiRequests: ReadonlyMap<string, number>;
+  /** Forgets all objects, events, idempotency keys, pending deliveries, faults and the clock's offset. */
   reset(): void;
   stop(): Promise<void>;
 }
 
-const HOST = "127.0.0.1";
-const MAX_BODY = 1024 * 1024;
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  names: string[];
-  handler: Handler;
-}
-
-function compile(routes: Array<[string, string, Handler]>): Route[] {
-  return routes.map(([method, path, handler]) => {
-    const names: string[] = [];
-    const source = path.replace(/:([a-z]+)/g, (_m, name: string) => {
-      names.push(name);
-      return "([^/]+)";
-    });
-    return { method, pattern: new RegExp(`^${source}/?$`), names, handler };
-  });
-}
-
-function redact(key: string): string {
-  return key.length <= 12 ? key : `${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
-}
-
-/** The API key from `Authorization: Bearer <key>` (or Basic with the key as user name, which Stripe also accepts). */
-function authenticate(req: http.IncomingMessage, expected: string | undefined): string {
-  const header = req.headers.authorization;
-  let key: string | undefined;
-  if (header?.startsWith("Bearer ")) key = header.slice(7).trim();
-  else if (header?.startsWith("Basic ")) key = Buffer.from(header.slice(6), "base64").toString("utf8").split(":")[0];
-  if (!key) {
-    throw authenticationError(
-      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
-    );
-  }
-  const ok = expected !== undefined ? key === expected : /^(sk|rk)_test_\w+$/.test(key);
-  if (!ok) {
-    if (/^(sk|rk)_live_/.test(key)) throw authenticationError("The Stripe stand-in only accepts test-mode API keys (sk_test_...).");
-    throw authenticationError(`Invalid API Key provided: ${redact(key)}`);
-  }
-  return key;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(invalidRequest("Request body too large.", { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promise<StripeStandIn> {
+function createContext(opts: StripeStandInOptions, apiVersion: string, baseUrl: () => string): StripeStandInContext {
   const log = opts.log ?? (() => {});
-  const webhookSecret = opts.webhookSecret ?? `whsec_${randomToken(32)}`;
-  const apiVersion = opts.apiVersion ?? DEFAULT_API_VERSION;
-  let webhookUrl: string | null = opts.webhookUrl ?? null;
-  let baseUrl = "";
-
+  const platformEndpoint: WebhookEndpoint = { url: opts.webhookUrl ?? "", secret: opts.webhookSecret ?? `whsec_${randomToken(32)}`, connect: false };
+  const connectEndpoint: WebhookEndpoint = { url: opts.connectWebhookUrl ?? "", secret: opts.connectWebhookSecret ?? `whsec_${randomToken(32)}`, connect: true };
   const sender = new WebhookSender({
-    secret: webhookSecret,
     retry: { ...DEFAULT_RETRY, ...opts.retry },
     log,
     onSettled: (eventId, delivered) => {
@@ -181,153 +175,73 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
   });
   const state: StripeState = new StripeState({
     apiVersion,
-    baseUrl: () => baseUrl,
+    baseUrl,
     refundSettleDelayMs: opts.refundSettleDelayMs ?? 50,
     onEvent: (event, orderingKey) => {
-      if (!webhookUrl) return 0;
+      // Events of connected accounts go to the Connect endpoint, the platform's own to the platform's.
+      const endpoint = event.account ? connectEndpoint : platformEndpoint;
+      if (!endpoint.url) return 0;
       // The payload counts the delivery it is part of, as Stripe's does.
       event.pending_webhooks = 1;
-      sender.enqueue(event, webhookUrl, orderingKey);
+      sender.enqueue(event, { ...endpoint }, orderingKey);
       return 1;
     },
   });
-  const idempotency = new IdempotencyCache();
-
-  const reset = (): void => {
-    state.clear();
-    idempotency.clear();
-    sender.reset();
+  return {
+    state,
+    sender,
+    platformEndpoint,
+    connectEndpoint,
+    idempotency: new IdempotencyCache(() => state.clock.nowMs()),
+    faults: new FaultInjector(),
+    apiRequests: new Map(),
+    log,
   };
+}
 
-  const controlRoutes: Array<[string, string, Handler]> = [
-    [
-      "POST",
-      "/_sandbox/reset",
-      (ctx) => {
-        checkParams(ctx.params, {});
-        reset();
-        return { body: { reset: true } };
-      },
-    ],
-    ["GET", "/_sandbox/deliveries", () => ({ body: { deliveries: sender.deliveries } })],
-    [
-      "POST",
-      "/_sandbox/webhook_endpoint",
-      (ctx) => {
-        checkParams(ctx.params, { url: "string" });
-        webhookUrl = str(ctx.params, "url") || null;
-        return { body: { url: webhookUrl, secret: webhookSecret } };
-      },
-    ],
-    [
-      "GET",
-      "/receipts/payment/:token",
-      (ctx) => {
-        const charge = [...state.charges.values()].find((c) => c.receipt_url?.endsWith(`/${ctx.path.token}`));
-        if (!charge) throw invalidRequest("No such receipt.", { status: 404 });
-        return { body: { receipt: true, charge: charge.id, amount: charge.amount, currency: charge.currency, status: charge.status } };
-      },
-    ],
-  ];
-  const routes = compile([...paymentIntentRoutes, ...refundRoutes, ...readRoutes, ...disputeRoutes, ...controlRoutes]);
+export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promise<StripeStandIn> {
+  const apiVersion = opts.apiVersion ?? DEFAULT_API_VERSION;
+  let baseUrl = "";
+  const ctx = createContext(opts, apiVersion, () => baseUrl);
+  const routes = compile([
+    ...paymentIntentRoutes,
+    ...refundRoutes,
+    ...readRoutes,
+    ...disputeRoutes,
+    ...accountRoutes,
+    ...accountLinkRoutes,
+    ...transferRoutes,
+    ...balanceRoutes,
+    ...sandboxControlRoutes(ctx),
+  ]);
+  const server = await listen(ctx, { state: ctx.state, routes, idempotency: ctx.idempotency, apiVersion, apiKey: opts.apiKey, log: ctx.log }, opts.port ?? 0);
+  baseUrl = `http://${server.host}:${server.port}`;
+  return standInApi(ctx, server, baseUrl);
+}
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const requestId = `req_${randomToken(14)}`;
-    const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const stripeVersion = typeof req.headers["stripe-version"] === "string" ? req.headers["stripe-version"] : apiVersion;
-    const idemKey = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
-    const headers: Record<string, string> = { "Request-Id": requestId, "Stripe-Version": stripeVersion };
-    if (idemKey) headers["Idempotency-Key"] = idemKey;
-
-    let status = 200;
-    let body: unknown;
-    let idem: { scope: string; key: string; endpoint: string; params: string } | null = null;
-    try {
-      const raw = await readBody(req);
-      const routesForPath = routes.filter((r) => r.pattern.test(url.pathname));
-      const route = routesForPath.find((r) => r.method === method);
-      if (!route) {
-        throw invalidRequest(
-          `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-          { status: 404 },
-        );
-      }
-      const isApi = url.pathname.startsWith("/v1/");
-      let params: ParamMap;
-      if (isApi) {
-        const key = authenticate(req, opts.apiKey);
-        if (req.headers["stripe-account"]) {
-          throw invalidRequest("The Stripe stand-in does not model Connect accounts (Stripe-Account header); the real Stripe API accepts it.");
-        }
-        if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(stripeVersion)) {
-          throw invalidRequest(`Invalid Stripe API version: ${stripeVersion}`, { param: "Stripe-Version" });
-        }
-        params = method === "GET" ? parseStripeForm(url.search.slice(1)) : parseStripeForm(raw);
-        if (method === "POST" && idemKey) {
-          idem = { scope: key, key: idemKey, endpoint: `${method} ${url.pathname}`, params: canonicalParams(params) };
-          const saved = idempotency.lookup(idem.scope, idem.key, idem.endpoint, idem.params);
-          if (saved) {
-            res.writeHead(saved.status, {
-              ...saved.headers,
-              "Request-Id": requestId,
-              "Idempotent-Replayed": "true",
-              "Original-Request": saved.requestId,
-              "Content-Type": "application/json",
-            });
-            res.end(saved.body);
-            return;
-          }
-        }
-      } else {
-        params = method === "GET" ? parseStripeForm(url.search.slice(1)) : parseStripeForm(raw);
-      }
-      const match = route.pattern.exec(url.pathname);
-      const path = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match?.[i + 1] ?? "")]));
-      const result = route.handler({ state, params, path, cause: isApi ? { id: requestId, idempotency_key: idemKey } : AUTOMATIC, apiVersion: stripeVersion });
-      status = result.status ?? 200;
-      body = result.body;
-    } catch (e) {
-      if (e instanceof StripeApiError) {
-        status = e.status;
-        body = { error: { ...e.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}` } };
-        Object.assign(headers, e.headers);
-      } else {
-        log(`stripe stand-in: internal error on ${method} ${url.pathname}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        status = 500;
-        body = { error: { type: "api_error", message: "An unknown error occurred in the Stripe stand-in." } };
-        headers["Stripe-Should-Retry"] = "false";
-      }
-    }
-    const text = JSON.stringify(body, null, 2);
-    if (idem) idempotency.save(idem.scope, idem.key, idem.endpoint, idem.params, { status, body: text, headers, requestId });
-    res.writeHead(status, { ...headers, "Content-Type": "application/json", "Cache-Control": "no-cache, no-store" });
-    res.end(text);
-  }
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      log(`stripe stand-in: ${String(e)}`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, HOST, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${HOST}:${port}`;
+/** The object `startStripeStandIn` returns: the stand-in's API for tests and the sandbox. */
+function standInApi(ctx: StripeStandInContext, server: Listening, baseUrl: string): StripeStandIn {
+  const { state, sender, faults, platformEndpoint, connectEndpoint } = ctx;
+  const { host, port } = server;
+  const connected = (id: string): Stripe.Account => {
+    const account = state.accounts.get(id);
+    if (!account) throw new Error(`no connected account ${id} in the Stripe stand-in`);
+    return account;
+  };
 
   return {
     url: baseUrl,
-    host: HOST,
+    host,
     port,
     protocol: "http",
-    sdkConfig: { host: HOST, port, protocol: "http" },
-    webhookSecret,
+    sdkConfig: { host, port, protocol: "http" },
+    webhookSecret: platformEndpoint.secret,
+    connectWebhookSecret: connectEndpoint.secret,
     setWebhookUrl(url) {
-      webhookUrl = url;
+      platformEndpoint.url = url ?? "";
+    },
+    setConnectWebhookUrl(url) {
+      connectEndpoint.url = url ?? "";
     },
     get deliveries() {
       return sender.deliveries;
@@ -337,7 +251,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
     },
     whenDeliveriesSettled: () => sender.idle(),
     openDispute(chargeId, o = {}) {
-      const charge = state.get(state.charges, chargeId, "charge", "charge");
+      const charge = state.getOwned(state.charges, chargeId, PLATFORM, "charge", "charge");
       const d = createDispute(
         state,
         charge,
@@ -346,14 +260,31 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
       );
       return structuredClone(d);
     },
-    reset,
+    onboard(accountId, outcome) {
+      const account = connected(accountId);
+      applyOnboarding(state, account, outcome, AUTOMATIC);
+      return structuredClone(account);
+    },
+    deauthorize(accountId) {
+      deauthorize(state, connected(accountId));
+    },
+    payOut: (accountId) => state.ledger.payOut(accountId ?? PLATFORM),
+    now: () => state.now(),
+    advanceClock(seconds) {
+      state.clock.advance(seconds);
+      state.ledger.refresh();
+    },
+    setFaults: (f) => faults.set(f),
+    get faultCounts() {
+      return { ...faults.counts };
+    },
+    get apiRequests() {
+      return new Map(ctx.apiRequests);
+    },
+    reset: () => resetStandIn(ctx),
     async stop() {
-      reset();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      resetStandIn(ctx);
+      await server.close();
     },
   };
 }
-

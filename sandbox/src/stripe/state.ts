@@ -1,13 +1,21 @@
 import type Stripe from "stripe";
+import { Clock } from "./clock.ts";
 import { invalidRequest, resourceMissing } from "./errors.ts";
 import type { ParamMap } from "./form.ts";
 import { makeEvent, makeList, type StripeEvent, type StripeList } from "./objects.ts";
 import { int, str } from "./params.ts";
 import type { TestCard } from "./test-cards.ts";
+import { Ledger } from "./ledger.ts";
 
-// The stand-in's in-memory account: every object it has created, in creation order, plus the
-// event log. Handlers mutate objects here and call `emit`, which snapshots the object into an
-// event and hands it to the webhook sender.
+// The stand-in's in-memory Stripe: the platform account and its connected accounts, every object
+// they have, in creation order, plus the event log. Each object belongs to one account: the
+// platform (the default) or a connected account (a transfer's payment, its refunds, their
+// balance transactions), and API requests see only the objects of the account they act as
+// (`Stripe-Account`). Handlers mutate objects here and call `emit`, which snapshots the object
+// into an event and hands it to the webhook sender.
+
+/** The owner key of the platform's own objects. */
+export const PLATFORM = "platform";
 
 /** What caused a change: the API request (its id and idempotency key), or nothing for automatic changes. */
 export interface Cause {
@@ -35,11 +43,34 @@ const KIND_BY_PREFIX: Record<string, string> = {
   ch: "charge",
   py: "charge",
   re: "refund",
+  pyr: "refund",
   pm: "payment_method",
   txn: "balance_transaction",
   dp: "dispute",
   evt: "event",
+  acct: "account",
+  tr: "transfer",
+  trr: "transfer_reversal",
 };
+
+/** What the stand-in keeps about an Account Link besides the object it returned. */
+export interface AccountLinkRecord {
+  token: string;
+  account: string;
+  type: "account_onboarding";
+  refreshUrl: string;
+  returnUrl: string;
+  expiresAt: number;
+  /** Set when the page is first opened: the link is single-use. */
+  visit: string | null;
+  submitted: boolean;
+}
+
+export interface LoginLinkRecord {
+  token: string;
+  account: string;
+  used: boolean;
+}
 
 export class StripeState {
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
@@ -51,20 +82,63 @@ export class StripeState {
   readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>();
   readonly disputes = new Map<string, Stripe.Dispute>();
   readonly events = new Map<string, StripeEvent>();
+  readonly accounts = new Map<string, Stripe.Account>();
+  /** Per connected account, its capabilities by name. */
+  readonly capabilities = new Map<string, Map<string, Stripe.Capability>>();
+  /** Connected accounts that disconnected from the platform: the platform can no longer reach them. */
+  readonly deauthorized = new Set<string>();
+  readonly accountLinks = new Map<string, AccountLinkRecord>();
+  readonly loginLinks = new Map<string, LoginLinkRecord>();
+  readonly transfers = new Map<string, Stripe.Transfer>();
+  readonly transfersByGroup = new Map<string, Stripe.Transfer[]>();
+  readonly transferReversals = new Map<string, Stripe.TransferReversal>();
+  /** Per platform charge, how much of it transfers have named as their `source_transaction`. */
+  readonly transferredFrom = new Map<string, number>();
+  readonly clock = new Clock();
+  readonly ledger = new Ledger(this);
   /** Creation order, so lists are newest-first even within one second. */
   private readonly seq = new Map<string, number>();
   private nextSeq = 0;
+  /** The connected account owning an object; absent for the platform's own. */
+  private readonly owners = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly config: StateConfig) {}
 
-  add<T extends Created>(map: Map<string, T>, obj: T): T {
+  /** Unix seconds on the stand-in's clock. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  add<T extends { id: string }>(map: Map<string, T>, obj: T, owner: string = PLATFORM): T {
     map.set(obj.id, obj);
     this.seq.set(obj.id, this.nextSeq++);
+    if (owner !== PLATFORM) this.owners.set(obj.id, owner);
     return obj;
   }
 
-  /** Any stored object by id (used by `expand`). */
+  ownerOf(id: string): string {
+    return this.owners.get(id) ?? PLATFORM;
+  }
+
+  /** `get` for objects that belong to an account: another account's object is as missing as an unknown id. */
+  getOwned<T extends { id: string }>(map: Map<string, T>, id: string, owner: string, kind: string, param = "id"): T {
+    const obj = map.get(id);
+    if (!obj || this.ownerOf(id) !== owner) throw resourceMissing(kind, id, param);
+    return obj;
+  }
+
+  /**
+   * An object by id for `expand`, as seen by `owner`: the platform reaches its connected
+   * accounts' objects (a transfer's `destination_payment`); a connected account only its own.
+   */
+  findFor(id: string, owner: string): object | undefined {
+    const obj = this.find(id);
+    if (!obj || owner === PLATFORM) return obj;
+    return this.ownerOf(id) === owner ? obj : undefined;
+  }
+
+  /** Any stored object by id. */
   find(id: string): object | undefined {
     const kind = KIND_BY_PREFIX[id.slice(0, id.indexOf("_"))];
     switch (kind) {
@@ -82,6 +156,12 @@ export class StripeState {
         return this.disputes.get(id);
       case "event":
         return this.events.get(id);
+      case "account":
+        return this.accounts.get(id);
+      case "transfer":
+        return this.transfers.get(id);
+      case "transfer_reversal":
+        return this.transferReversals.get(id);
       default:
         return undefined;
     }
@@ -93,17 +173,20 @@ export class StripeState {
     return obj;
   }
 
-  emit(type: string, object: object & { id: string }, cause: Cause, previousAttributes?: Record<string, unknown>): StripeEvent {
+  /** Records an event; `account` makes it a Connect event (delivered to Connect endpoints). */
+  emit(type: string, object: object & { id: string }, cause: Cause, previousAttributes?: Record<string, unknown>, account?: string): StripeEvent {
     const event = makeEvent({
       type,
       object,
+      created: this.now(),
+      ...(account ? { account } : {}),
       apiVersion: this.config.apiVersion,
       request: { ...cause },
       pendingWebhooks: 0,
       ...(previousAttributes ? { previousAttributes } : {}),
     });
     this.add(this.events, event);
-    event.pending_webhooks = this.config.onEvent(event, orderingKey(object));
+    event.pending_webhooks = this.config.onEvent(event, account ?? orderingKey(object));
     return event;
   }
 
@@ -119,11 +202,14 @@ export class StripeState {
   clear(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const m of [this.paymentIntents, this.charges, this.refunds, this.paymentMethods, this.balanceTransactions, this.disputes, this.events]) {
-      m.clear();
-    }
-    this.cardOf.clear();
-    this.seq.clear();
+    const maps: Array<Map<string, unknown> | Set<string>> = [
+      this.paymentIntents, this.charges, this.refunds, this.paymentMethods, this.balanceTransactions, this.disputes, this.events,
+      this.accounts, this.capabilities, this.deauthorized, this.accountLinks, this.loginLinks, this.transfers, this.transfersByGroup,
+      this.transferReversals, this.transferredFrom, this.cardOf, this.seq, this.owners,
+    ];
+    for (const m of maps) m.clear();
+    this.ledger.clear();
+    this.clock.reset();
   }
 
   /**

@@ -6,10 +6,14 @@ export type CardBrand = "visa" | "mastercard" | "amex" | "discover";
 
 export type CardOutcome =
   | { kind: "succeed" }
+  /** The charge succeeds and its funds are available at once, bypassing pending (Stripe: 4000000000000077). */
+  | { kind: "succeed_available" }
   /** The charge succeeds, and later refunds of it fail (Stripe: 4000000000005126). */
   | { kind: "succeed_refund_fails" }
   /** The charge succeeds and is immediately disputed as fraudulent (Stripe: 4000000000000259). */
   | { kind: "succeed_then_dispute" }
+  /** The issuer asks for 3-D Secure: confirm leaves the intent in requires_action until the challenge page passes or fails (Stripe: 4000000000003220, 4000002760003184). */
+  | { kind: "authenticate" }
   | { kind: "decline"; code: string; declineCode: string | null; message: string };
 
 export interface TestCard {
@@ -32,9 +36,11 @@ const CARDS: TestCard[] = [
   { number: "5555555555554444", brand: "mastercard", funding: "credit", country: "US", outcome: { kind: "succeed" } },
   { number: "378282246310005", brand: "amex", funding: "credit", country: "US", outcome: { kind: "succeed" } },
   { number: "6011111111111117", brand: "discover", funding: "credit", country: "US", outcome: { kind: "succeed" } },
-  { number: "4000000000000077", brand: "visa", funding: "credit", country: "US", outcome: { kind: "succeed" } },
+  { number: "4000000000000077", brand: "visa", funding: "credit", country: "US", outcome: { kind: "succeed_available" } },
   { number: "4000000000005126", brand: "visa", funding: "credit", country: "US", outcome: { kind: "succeed_refund_fails" } },
   { number: "4000000000000259", brand: "visa", funding: "credit", country: "US", outcome: { kind: "succeed_then_dispute" } },
+  { number: "4000000000003220", brand: "visa", funding: "credit", country: "US", outcome: { kind: "authenticate" } },
+  { number: "4000002760003184", brand: "visa", funding: "credit", country: "US", outcome: { kind: "authenticate" } },
   { number: "4000000000000002", brand: "visa", funding: "credit", country: "US", outcome: decline("card_declined", "generic_decline") },
   {
     number: "4000000000009995",
@@ -87,6 +93,8 @@ export const TEST_PAYMENT_METHODS: Record<string, string> = {
   pm_card_bypassPending: "4000000000000077",
   pm_card_refundFail: "4000000000005126",
   pm_card_createDispute: "4000000000000259",
+  pm_card_threeDSecure2Required: "4000000000003220",
+  pm_card_authenticationRequired: "4000002760003184",
   pm_card_chargeDeclined: "4000000000000002",
   pm_card_visa_chargeDeclined: "4000000000000002",
   pm_card_chargeDeclinedInsufficientFunds: "4000000000009995",

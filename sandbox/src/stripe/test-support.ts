@@ -57,3 +57,38 @@ export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5_0
     }
   }
 }
+
+/** What a holder's browser sees when it opens an Account Link: the page, or a redirect (single-use, expired). */
+export interface OpenedLink {
+  status: number;
+  location: string | null;
+  html: string;
+  /** The onboarding form's action (absolute) and its hidden session field, when the page opened. */
+  form: { action: string; visit: string } | null;
+}
+
+export async function openLink(url: string): Promise<OpenedLink> {
+  const res = await fetch(url, { redirect: "manual" });
+  const html = await res.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  const visit = /name="visit" value="([^"]+)"/.exec(html)?.[1];
+  return {
+    status: res.status,
+    location: res.headers.get("location"),
+    html,
+    form: action && visit ? { action: new URL(action.replace(/&amp;/g, "&"), url).toString(), visit } : null,
+  };
+}
+
+/** Submits the onboarding page as the holder would by pressing one of its buttons; answers where the browser goes next. */
+export async function submitOnboarding(opened: OpenedLink, outcome: string, visit = opened.form?.visit ?? ""): Promise<{ status: number; location: string | null }> {
+  if (!opened.form) throw new Error(`the onboarding page did not open (status ${opened.status}, location ${opened.location ?? "none"})`);
+  const res = await fetch(opened.form.action, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ visit, outcome }).toString(),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get("location") };
+}

@@ -40,10 +40,19 @@ export interface WebhookAttempt {
   durationMs: number;
 }
 
+/** Where events go: platform endpoints get the platform's own events, Connect endpoints those of connected accounts. */
+export interface WebhookEndpoint {
+  url: string;
+  secret: string;
+  connect: boolean;
+}
+
 export interface WebhookDelivery {
   eventId: string;
   eventType: string;
   url: string;
+  /** Sent to a Connect endpoint (the event carries `account`). */
+  connect: boolean;
   /** `pending` while attempts remain, then `delivered` (2xx) or `failed` (retries exhausted). */
   status: "pending" | "delivered" | "failed";
   attempts: WebhookAttempt[];
@@ -57,7 +66,6 @@ export class WebhookSender {
 
   constructor(
     private readonly opts: {
-      secret: string;
       retry: RetryPolicy;
       onSettled: (eventId: string, delivered: boolean) => void;
       log: (line: string) => void;
@@ -68,17 +76,26 @@ export class WebhookSender {
     return structuredClone(this.records);
   }
 
-  /** Queues an event for `url`, after earlier events with the same ordering key. */
-  enqueue(event: StripeEvent, url: string, orderingKey: string): void {
-    const record: WebhookDelivery = { eventId: event.id, eventType: event.type, url, status: "pending", attempts: [], lastStatus: null };
+  /** Queues an event for an endpoint, after earlier events for that endpoint with the same ordering key. */
+  enqueue(event: StripeEvent, endpoint: WebhookEndpoint, orderingKey: string): void {
+    const record: WebhookDelivery = {
+      eventId: event.id,
+      eventType: event.type,
+      url: endpoint.url,
+      connect: endpoint.connect,
+      status: "pending",
+      attempts: [],
+      lastStatus: null,
+    };
     this.records.push(record);
     const payload = JSON.stringify(event, null, 2);
     const signal = this.abort.signal;
-    const prev = this.chains.get(orderingKey) ?? Promise.resolve();
-    const next = prev.then(() => this.deliver(record, payload, signal));
-    this.chains.set(orderingKey, next);
+    const chainKey = `${endpoint.url}\u0000${orderingKey}`;
+    const prev = this.chains.get(chainKey) ?? Promise.resolve();
+    const next = prev.then(() => this.deliver(record, payload, endpoint.secret, signal));
+    this.chains.set(chainKey, next);
     void next.finally(() => {
-      if (this.chains.get(orderingKey) === next) this.chains.delete(orderingKey);
+      if (this.chains.get(chainKey) === next) this.chains.delete(chainKey);
     });
   }
 
@@ -95,7 +112,7 @@ export class WebhookSender {
     this.records.length = 0;
   }
 
-  private async deliver(record: WebhookDelivery, payload: string, signal: AbortSignal): Promise<void> {
+  private async deliver(record: WebhookDelivery, payload: string, secret: string, signal: AbortSignal): Promise<void> {
     const { delaysMs } = this.opts.retry;
     for (let attempt = 0; attempt <= delaysMs.length; attempt++) {
       if (attempt > 0) {
@@ -107,7 +124,7 @@ export class WebhookSender {
       }
       if (signal.aborted) return;
       const started = Date.now();
-      const result = await this.limited(() => this.post(record.url, payload, signal));
+      const result = await this.limited(() => this.post(record.url, payload, secret, signal));
       if (signal.aborted) return;
       record.attempts.push({ at: new Date(started).toISOString(), status: result.status, error: result.error, durationMs: Date.now() - started });
       record.lastStatus = result.status;
@@ -136,7 +153,7 @@ export class WebhookSender {
     }
   }
 
-  private post(url: string, payload: string, signal: AbortSignal): Promise<{ status: number | null; error: string | null }> {
+  private post(url: string, payload: string, secret: string, signal: AbortSignal): Promise<{ status: number | null; error: string | null }> {
     return new Promise((resolve) => {
       let target: URL;
       try {
@@ -158,7 +175,7 @@ export class WebhookSender {
             "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
             "Cache-Control": "no-cache",
             Accept: "*/*; q=0.5, application/xml",
-            "Stripe-Signature": stripeSignatureHeader(payload, this.opts.secret),
+            "Stripe-Signature": stripeSignatureHeader(payload, secret),
           },
         },
         (res) => {

@@ -1,5 +1,5 @@
 import { Badge } from "@shopify/polaris";
-import type { UnitStatus } from "../../../core/src/vendors/vendor-orders.ts";
+import type { UnitStatus } from "@giftloop/core/vendors/vendor-orders";
 
 type Tone = "info" | "success" | "warning" | "critical" | "attention" | "new" | undefined;
 type Progress = "incomplete" | "partiallyComplete" | "complete";

@@ -1,12 +1,8 @@
 /** Display helpers shared by admin pages (client and server). Money is integer minor units. */
 
-export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
+import { formatMoney, minorDigits } from "@giftloop/core/platform/money";
 
-export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).format(amount / 10 ** minorDigits(currency));
-}
+export { formatMoney, minorDigits };
 
 /** A money input's text as minor units ("45", "45.5", "1,045.50" -> 104550 in USD); null when not a price. */
 export function parseMoneyInput(text: string, currency: string): number | null {

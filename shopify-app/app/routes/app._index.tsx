@@ -17,7 +17,7 @@ import {
 } from "@shopify/polaris";
 import { CheckCircleIcon } from "@shopify/polaris-icons";
 import { requireVendor } from "../context.server.ts";
-import { vendorDashboard, type ChecklistKey } from "../../../core/src/vendors/dashboard.ts";
+import { vendorDashboard, type ChecklistKey } from "@giftloop/core/vendors/dashboard";
 import { RouteErrorBoundary } from "../components/route-states.tsx";
 import { formatDate, plural } from "../lib/format.ts";
 
@@ -56,9 +56,9 @@ const STEPS: Record<ChecklistKey, { title: string; body: string; action: string;
   },
   payouts: {
     title: "Set up payouts",
-    body: "Connect a Stripe account to get paid for every gift you ship. Available soon.",
-    action: "Coming soon",
-    url: "/app/settings",
+    body: "Connect a Stripe account to get paid your share of every gift you ship.",
+    action: "Set up payouts",
+    url: "/app/payouts",
   },
 };
 
@@ -136,7 +136,7 @@ export default function Home() {
                         <Button disabled>{step.action}</Button>
                       ) : (
                         <Button url={step.url} variant={item.done ? "plain" : "secondary"}>
-                          {item.done ? "Review" : step.action}
+                          {item.done ? "Review" : item.payoutStatus && item.payoutStatus !== "not_started" ? "Continue setup" : step.action}
                         </Button>
                       )}
                     </div>

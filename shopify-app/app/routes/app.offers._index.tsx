@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Card, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 import { requireVendor } from "../context.server.ts";
-import { listOffers } from "../../../core/src/offers/offer-view.ts";
+import { listOffers } from "@giftloop/core/offers/offer-view";
 import { RouteErrorBoundary } from "../components/route-states.tsx";
 import { Empty } from "../components/empty.tsx";
 import { OfferStatusBadge } from "../components/offer-status.tsx";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, InlineStack, Layout, Page, Tabs, Text, IndexTable } from "@shopify/polaris";
 import { requireVendor } from "../context.server.ts";
-import { vendorOrder } from "../../../core/src/vendors/vendor-orders.ts";
+import { vendorOrder } from "@giftloop/core/vendors/vendor-orders";
 import { notFound, RouteErrorBoundary } from "../components/route-states.tsx";
 import { STATUS_FILTERS, statusesFor, UnitStatusBadge } from "../components/unit-status.tsx";
 import { Empty } from "../components/empty.tsx";
@@ -79,7 +79,7 @@ export default function OrderDetail() {
               resourceName={{ singular: "gift", plural: "gifts" }}
               itemCount={d.units.rows.length}
               selectable={false}
-              headings={[{ title: "Recipient" }, { title: "Gift" }, { title: "Status" }, { title: "Sent" }, { title: "Tracking" }, { title: "Amount", alignment: "end" }]}
+              headings={[{ title: "Recipient" }, { title: "Gift" }, { title: "Status" }, { title: "Sent" }, { title: "Tracking" }, { title: "Your share", alignment: "end" }]}
               pagination={{
                 hasPrevious: d.units.page > 1,
                 hasNext: d.units.hasNext,

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireVendor } from "../context.server.ts";
-import { getManifest, manifestDownloadUrl } from "../../../core/src/fulfillment/manifests/manifests.service.ts";
+import { getManifest, manifestDownloadUrl } from "@giftloop/core/fulfillment/manifests/manifests.service";
 
 /**
  * A packing manifest's status for the Orders page (polled while the job builds it), with a

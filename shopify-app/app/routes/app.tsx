@@ -6,15 +6,23 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { requireVendor } from "../context.server.ts";
 import { PageSkeleton } from "../components/route-states.tsx";
+import { ConnectionBanner } from "../components/connection-banner.tsx";
+import { countConnectionHolds } from "@giftloop/core/fulfillment/push/push-holds";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps } = await requireVendor(args);
+  const { deps, vendorId, connection } = await requireVendor(args);
   return {
     apiKey: deps.config.SHOPIFY_API_KEY,
     // Sandbox mode only: the local App Bridge stand-in instead of Shopify's CDN script.
     appBridgeUrl: deps.config.SHOPIFY_APP_BRIDGE_URL ?? null,
+    connection: {
+      broken: connection.broken,
+      since: connection.since?.toISOString() ?? null,
+      reason: connection.reason,
+      held: connection.broken ? await countConnectionHolds(deps, vendorId) : 0,
+    },
   };
 };
 
@@ -28,10 +36,12 @@ const SKELETONS: Array<[RegExp, string | undefined, "list" | "form" | "dashboard
   [/^\/app\/orders\/?$/, "Gift orders", "list"],
   [/^\/app\/(orders|units)\/.+/, undefined, "list"],
   [/^\/app\/settings/, "Settings", "form"],
+  [/^\/app\/payouts\/?$/, "Payouts", "dashboard"],
+  [/^\/app\/payouts\/.+/, undefined, "list"],
 ];
 
 export default function AppLayout() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, connection } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const location = useLocation();
   const target = navigation.state === "loading" ? navigation.location : undefined;
@@ -46,8 +56,10 @@ export default function AppLayout() {
         <Link to="/app/offers">Gift offers</Link>
         <Link to="/app/storefront">Storefront</Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/payouts">Payouts</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
+      <ConnectionBanner connection={connection} />
       {skeleton ? <PageSkeleton title={skeleton[1]} kind={skeleton[2]} /> : <Outlet />}
     </AppProvider>
   );

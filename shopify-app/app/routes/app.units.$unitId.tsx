@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, Divider, InlineStack, Layout, Link, Page, Text, Thumbnail } from "@shopify/polaris";
 import { requireVendor } from "../context.server.ts";
-import { vendorUnit } from "../../../core/src/vendors/vendor-orders.ts";
+import { vendorUnit } from "@giftloop/core/vendors/vendor-orders";
 import { notFound, RouteErrorBoundary } from "../components/route-states.tsx";
 import { UNIT_STATUS_LABELS, UnitStatusBadge } from "../components/unit-status.tsx";
 import { formatDate, formatMoney } from "../lib/format.ts";
+import { CONNECTION_HOLD } from "@giftloop/core/fulfillment/push/push-holds";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Gift for ${data.recipientName} · Giftloop` : "Gift · Giftloop" }];
 
@@ -13,7 +14,9 @@ export const loader = async (args: LoaderFunctionArgs) => {
   const { deps, vendorId } = await requireVendor(args);
   const unit = await vendorUnit(deps, vendorId, args.params.unitId ?? "");
   if (!unit) throw notFound("This gift does not exist, or it is not one of yours.");
-  return unit;
+  // Why its Shopify order waits for the brand's connection, when it does.
+  const connectionHold = unit.status === "redeemed" && unit.operatorFlag?.startsWith(CONNECTION_HOLD) ? unit.operatorFlag.slice(CONNECTION_HOLD.length).replace(/^\s*\(|\)$/g, "") : null;
+  return { ...unit, connectionHold };
 };
 
 function address(a: Record<string, unknown> | null): string[] {
@@ -40,6 +43,20 @@ export default function UnitDetail() {
       subtitle={`${u.offerName} · ordered by ${u.buyerName}`}
     >
       <Layout>
+        {u.connectionHold ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Waiting for your Shopify connection">
+              <p>The recipient has chosen. This gift becomes an order in your store as soon as Giftloop can reach Shopify again: reconnect above.</p>
+              <p>Shopify's answer: {u.connectionHold}.</p>
+            </Banner>
+          </Layout.Section>
+        ) : u.status === "redeemed" && u.operatorFlag ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Held for Giftloop support">
+              <p>{u.operatorFlag}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         {u.pushError ? (
           <Layout.Section>
             <Banner tone="critical" title="This gift could not be created as a Shopify order">

@@ -6,7 +6,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
 import { depsOf } from "../context.server.ts";
 import { shopifyFor } from "../shopify.server.ts";
-import { normalizeShopDomain } from "../lib/shop-domain.ts";
+import { normalizeShopDomain } from "@giftloop/core/platform/shop-domain";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const meta: MetaFunction = () => [{ title: "Log in · Giftloop" }];

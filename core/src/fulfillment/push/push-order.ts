@@ -6,7 +6,10 @@ import type { Deps } from "../../platform/deps.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { unitLifecycle } from "../../platform/lifecycle/lifecycles.ts";
 import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
-import { orderOnHoldSql } from "../../orders/order-hold.ts";
+import { unitOrderOnHoldSql } from "../../orders/order-hold.ts";
+import { releaseStock } from "../../catalog/stock.ts";
+import { accessRefusal, markConnectionBroken } from "../../vendors/connection-state.ts";
+import { connectionHoldFlag } from "./push-holds.ts";
 import {
   CREATE_UNIT_ORDER,
   FIND_UNIT_ORDER,
@@ -17,25 +20,31 @@ import {
   type FindUnitOrderData,
   type FoundOrder,
 } from "./push.graphql.ts";
+import { minorToDecimal } from "../../platform/money.ts";
 
 /**
  * Order push: one redeemed unit becomes one order in its vendor's Shopify store, exactly once.
  *
  * Steps (each safe to repeat):
  *  1. load the unit, its vendor and the chosen variant; only a `redeemed` unit is pushed;
- *  2. a vendor that uninstalled (or whose offline session is gone) is not pushed to: the unit
- *     is flagged for the operator and stays `redeemed`; nor is a gift whose payment is
- *     disputed (orders/order-hold.ts): its order is pushed if the dispute is won;
- *  3. look for an order that already carries our identifier (tag + sourceIdentifier): a
+ *  2. a vendor that uninstalled is not pushed to: the unit is flagged for the operator and
+ *     stays `redeemed`; nor is one whose Shopify connection is broken (Shopify refused its
+ *     access token, or none is stored: vendors/connection-state.ts), flagged with the
+ *     reason until a reconnect releases it; nor a gift whose payment is disputed
+ *     (orders/order-hold.ts): its order is pushed if the dispute is won;
+ *  3. mark the unit `push_started_at` and take the address as it stands then: from here the
+ *     recipient can no longer correct it (redemption/address-correction.ts);
+ *  4. look for an order that already carries our identifier (tag + sourceIdentifier): a
  *     previous attempt may have created it and lost the answer (timeout, dropped connection,
  *     crash before bookkeeping);
- *  4. only if there is none, `orderCreate` (sent once: the client's own network retries are
+ *  5. only if there is none, `orderCreate` (sent once: the client's own network retries are
  *     off for it, since a retried create is exactly how duplicates happen);
- *  5. in one transaction with the effect marker: store the order id, move the unit
+ *  6. in one transaction with the effect marker: store the order id, move the unit
  *     redeemed -> pushed (optimistic lock), release the stock reservation (Shopify now
  *     holds the claim).
  * Shopify's answer decides what a failure is: userErrors (no stock, invalid address) are
- * permanent and surfaced on the unit; 5xx, timeouts, THROTTLED and network errors are retried.
+ * permanent and surfaced on the unit (and, since no order exists, the recipient may correct
+ * the address, which pushes again); 5xx, timeouts, THROTTLED and network errors are retried.
  */
 
 export type PushPoint = "loaded" | "looked_up" | "before_create" | "created" | "recorded";
@@ -84,7 +93,10 @@ interface UnitRow {
   recipient_email: string;
   recipient_phone: string | null;
   operator_flag: string | null;
+  vendor_id: string;
   shop_domain: string;
+  connection_error: string | null;
+  connection_broken: boolean;
   vendor_status: string;
   uninstalled_at: Date | null;
   notify: boolean;
@@ -97,9 +109,9 @@ interface UnitRow {
 const LOAD = `
   SELECT u.id::text, u.status::text AS status, u.version, u.order_id::text, u.shopify_order_id, u.chosen_variant_id::text,
          u.shipping_address, u.message, u.recipient_name, u.recipient_email, u.recipient_phone, u.operator_flag,
-         v.shop_domain, v.status::text AS vendor_status, v.uninstalled_at, v.shopify_notify_customer AS notify,
+         u.vendor_id::text AS vendor_id, v.shop_domain, v.connection_error, v.connection_broken_at IS NOT NULL AS connection_broken, v.status::text AS vendor_status, v.uninstalled_at, v.shopify_notify_customer AS notify,
          va.shopify_id AS variant_shopify_id, va.price_amount, va.currency AS variant_currency,
-         EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")}) AS on_hold
+         ${unitOrderOnHoldSql("u")} AS on_hold
   FROM fulfillment_unit u
   JOIN vendor v ON v.id = u.vendor_id
   LEFT JOIN variant va ON va.id = u.chosen_variant_id
@@ -124,12 +136,25 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
     io.log.warn({ unit: unit.id, flag: unit.operator_flag }, "unit is flagged for the operator; not pushed");
     return { kind: "held", reason: unit.operator_flag };
   }
+  if (unit.connection_broken) return holdForConnection(deps, unit, unit.connection_error ?? "Shopify refused the access token", io.log);
+
+  // From here the order may reach Shopify: mark the unit, and send the address as it stands
+  // at this mark (a recipient's correction lands before it or is refused after it:
+  // redemption/address-correction.ts).
+  const [claimed] = await deps.db.sql.query<Pick<UnitRow, "shipping_address" | "version">>(
+    `UPDATE fulfillment_unit SET push_started_at = COALESCE(push_started_at, now()) WHERE id = $1::uuid AND status = 'redeemed' RETURNING shipping_address, version`,
+    [unitId],
+  );
+  if (!claimed) return { kind: "not_pushable", status: "changed meanwhile" };
+  unit.shipping_address = claimed.shipping_address;
+  unit.version = claimed.version;
 
   let admin: ShopifyAdmin;
   try {
     admin = await adminForPush(deps, unit.shop_domain, io.log);
   } catch (err) {
-    if (err instanceof ShopNotInstalledError) return hold(deps, unit, io.log);
+    const refused = accessRefusal(err);
+    if (refused) return holdForConnection(deps, unit, refused, io.log, { markBroken: true });
     throw err;
   }
   const signal = () => requestSignal(io);
@@ -142,14 +167,14 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
     await io.at?.("looked_up");
     if (!order) {
       const input = orderInput(unit);
-      if (typeof input === "string") return refuse(deps, unit, input);
+      if (typeof input === "string") return refuse(deps, unit, input, { noOrder: true });
       await io.at?.("before_create");
       const res = await admin.request<CreateUnitOrderData>(CREATE_UNIT_ORDER, input, { signal: signal() });
       const payload = res.data.orderCreate;
       const errors = payload?.userErrors ?? [];
       if (errors.length || !payload?.order) {
         const why = errors.map((e) => `${e.code ?? "INVALID"}: ${e.message}${e.field?.length ? ` (${e.field.join(".")})` : ""}`).join("; ");
-        return refuse(deps, unit, `Shopify refused the order: ${why || "no order returned"}`);
+        return refuse(deps, unit, `Shopify refused the order: ${why || "no order returned"}`, { noOrder: true });
       }
       order = payload.order;
       created = true;
@@ -157,6 +182,8 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
     }
   } catch (err) {
     if (err instanceof PushRefusedError) throw err;
+    const refused = accessRefusal(err);
+    if (refused) return holdForConnection(deps, unit, refused, io.log, { markBroken: true });
     const c = classify(err);
     if (c.kind === "uninstalled") return hold(deps, unit, io.log);
     if (c.kind === "permanent") return refuse(deps, unit, c.message);
@@ -174,7 +201,7 @@ export async function pushUnitOrder(deps: Pick<Deps, "db" | "secrets" | "shopify
       set: { shopify_order_id: order.id, push_error: null },
     });
     if (unit.chosen_variant_id) {
-      await tx.$executeRawUnsafe(`UPDATE variant SET inventory_reserved = GREATEST(inventory_reserved - 1, 0) WHERE id = $1::uuid`, unit.chosen_variant_id);
+      await releaseStock(tx, unit.chosen_variant_id);
     }
   }, `push:${unit.id}:recorded`);
   await io.at?.("recorded");
@@ -220,7 +247,7 @@ function classify(err: unknown): Classified {
   }
   if (err instanceof HttpResponseError) {
     const status = err.response.code;
-    if (status === 401 || status === 402 || status === 403 || status === 423) return { kind: "uninstalled" };
+    if (status === 402 || status === 423) return { kind: "uninstalled" };
     if (status >= 500 || status === 429 || status === 408) return { kind: "transient", message: `Shopify HTTP ${status}` };
     return { kind: "permanent", message: `Shopify HTTP ${status}: ${err.message}` };
   }
@@ -232,8 +259,10 @@ async function surface(deps: Pick<Deps, "db">, unitId: string, message: string):
   await deps.db.sql.execute(`UPDATE fulfillment_unit SET push_error = $2 WHERE id = $1::uuid AND status = 'redeemed'`, [unitId, message.slice(0, 1000)]);
 }
 
-async function refuse(deps: Pick<Deps, "db">, unit: UnitRow, reason: string): Promise<never> {
+/** `noOrder`: Shopify certainly made no order, so the recipient may correct the address and it is pushed again. */
+async function refuse(deps: Pick<Deps, "db">, unit: UnitRow, reason: string, opts: { noOrder?: boolean } = {}): Promise<never> {
   await surface(deps, unit.id, reason);
+  if (opts.noOrder) await deps.db.sql.execute(`UPDATE fulfillment_unit SET push_started_at = NULL WHERE id = $1::uuid AND status = 'redeemed'`, [unit.id]);
   throw new PushRefusedError(reason);
 }
 
@@ -246,22 +275,34 @@ async function hold(deps: Pick<Deps, "db">, unit: UnitRow, log: Logger): Promise
   return { kind: "held", reason: HOLD_UNINSTALLED };
 }
 
-const digitsCache = new Map<string, number>();
-export function minorToDecimal(amount: number, currency: string): string {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    try {
-      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      d = 2;
-    }
-    digitsCache.set(currency, d);
-  }
-  const sign = amount < 0 ? "-" : "";
-  const abs = Math.abs(amount);
-  if (d === 0) return `${sign}${abs}`;
-  const s = String(abs).padStart(d + 1, "0");
-  return `${sign}${s.slice(0, -d)}.${s.slice(-d)}`;
+/**
+ * Shopify refuses the brand's access token: the unit waits with the reason on it (for the
+ * brand and the operator) and, when Shopify just said so, the vendor's connection is marked
+ * broken; reconnecting releases it and pushes again (vendors/shopify-connection.ts). The
+ * flag is set under a share lock on the vendor and only while its connection is broken, so
+ * it cannot land after a reconnect released the vendor's holds; when the reconnect came
+ * first, the push is simply tried again.
+ */
+async function holdForConnection(
+  deps: Pick<Deps, "db">,
+  unit: UnitRow,
+  reason: string,
+  log: Logger,
+  opts: { markBroken?: boolean } = {},
+): Promise<PushOutcome> {
+  if (opts.markBroken) await markConnectionBroken({ db: deps.db, log }, unit.vendor_id, reason);
+  const flag = connectionHoldFlag(reason);
+  const [r] = await deps.db.sql.query<{ broken: boolean | null }>(
+    `WITH v AS MATERIALIZED (SELECT connection_broken_at IS NOT NULL AS broken FROM vendor WHERE id = $3::uuid FOR SHARE),
+          held AS (UPDATE fulfillment_unit SET operator_flag = $2, updated_at = now()
+                   WHERE id = $1::uuid AND operator_flag IS NULL AND status = 'redeemed' AND (SELECT broken FROM v)
+                   RETURNING id)
+     SELECT (SELECT broken FROM v) AS broken, (SELECT count(*) FROM held)::int AS n`,
+    [unit.id, flag, unit.vendor_id],
+  );
+  if (!r?.broken) throw new PushTransientError("the Shopify connection was restored meanwhile; pushing again");
+  log.warn({ unit: unit.id, shop: unit.shop_domain, reason }, "Shopify connection broken: order push held");
+  return { kind: "held", reason: flag };
 }
 
 function splitName(name: string): { firstName: string | null; lastName: string } {

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { defineJob, PermanentJobError, type Backoff, type JobDefinition } from "../../jobs/registry.ts";
-import type { Tx } from "../../jobs/queue.ts";
+import { jobInsertSql, type Tx } from "../../jobs/queue.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { pushUnitOrder, PushRefusedError, type PushIo } from "./push-order.ts";
 
 import { PUSH_MAX_ATTEMPTS, PUSH_ORDER_JOB, pushJobKey } from "./push.enqueue.ts";
-import { orderOnHoldSql } from "../../orders/order-hold.ts";
+import { unitOrderOnHoldSql } from "../../orders/order-hold.ts";
 
 export { PUSH_ENQUEUE_CTE, PUSH_MAX_ATTEMPTS, PUSH_ORDER_JOB, pushJobKey } from "./push.enqueue.ts";
 
@@ -47,6 +47,23 @@ export function enqueuePush(deps: Pick<Deps, "jobs">, tx: Tx, unitId: string, op
   return deps.jobs.enqueue(tx, pushOrderJob, { unitId }, { key: opts.key ?? pushJobKey(unitId) });
 }
 
+const SWEEP_UNPUSHED = `WITH unpushed AS (
+     SELECT u.id, u.version, u.updated_at
+     FROM fulfillment_unit u JOIN vendor v ON v.id = u.vendor_id AND v.status = 'active'
+     WHERE u.status = 'redeemed' AND u.shopify_order_id IS NULL AND u.operator_flag IS NULL AND u.push_error IS NULL
+       AND NOT ${unitOrderOnHoldSql("u")}
+       AND NOT EXISTS (SELECT 1 FROM job j WHERE j.type = '${PUSH_ORDER_JOB}' AND j.payload->>'unitId' = u.id::text AND j.status IN ('queued', 'running', 'published'))
+     LIMIT $1
+   )
+   ${jobInsertSql(
+     { type: PUSH_ORDER_JOB, maxAttempts: PUSH_MAX_ATTEMPTS },
+     {
+       from: "unpushed",
+       payload: "jsonb_build_object('unitId', unpushed.id)",
+       key: "'push:' || unpushed.id || ':sweep:' || unpushed.version || ':' || (extract(epoch FROM unpushed.updated_at) * 1000)::bigint",
+     },
+   )}`;
+
 /**
  * Safety net and the way back after a reinstall: enqueues a push for every redeemed unit
  * that has no Shopify order, no flag, no refusal and no push job under way (e.g. its vendor
@@ -55,17 +72,7 @@ export function enqueuePush(deps: Pick<Deps, "jobs">, tx: Tx, unitId: string, op
  * only after it changed. Returns how many were enqueued.
  */
 export async function sweepUnpushed(deps: Pick<Deps, "db">, limit = 500): Promise<number> {
-  return deps.db.sql.execute(
-    `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, run_at)
-     SELECT gen_random_uuid(), $1, jsonb_build_object('unitId', u.id), 'push:' || u.id || ':sweep:' || u.version || ':' || (extract(epoch FROM u.updated_at) * 1000)::bigint, $2, now()
-     FROM fulfillment_unit u JOIN vendor v ON v.id = u.vendor_id AND v.status = 'active'
-     WHERE u.status = 'redeemed' AND u.shopify_order_id IS NULL AND u.operator_flag IS NULL AND u.push_error IS NULL
-       AND NOT EXISTS (SELECT 1 FROM gift_order o WHERE o.id = u.order_id AND ${orderOnHoldSql("o")})
-       AND NOT EXISTS (SELECT 1 FROM job j WHERE j.type = $1 AND j.payload->>'unitId' = u.id::text AND j.status IN ('queued', 'running', 'published'))
-     LIMIT $3
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [PUSH_ORDER_JOB, PUSH_MAX_ATTEMPTS, limit],
-  );
+  return deps.db.sql.execute(SWEEP_UNPUSHED, [limit]);
 }
 
 /** Runs the sweep (scheduled every minute by the worker role). */

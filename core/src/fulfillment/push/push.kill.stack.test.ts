@@ -1,10 +1,10 @@
-import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, type ShopifyStandIn } from "../../../../sandbox/src/shopify/server.ts";
+import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { uninstallShopifySandboxRouting } from "../../integrations/shopify/sandbox-routing.ts";
 import { startWorker } from "../../jobs/create-queue.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
+import { spawnWorkerProcess } from "../../jobs/testing/worker-process.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
@@ -44,26 +44,13 @@ describe("order push under SIGKILL (worker processes)", () => {
     await uninstallShopifySandboxRouting();
   });
 
-  function spawnWorker() {
-    const proc = fork(child, [], {
-      execArgv: ["--import", "tsx"],
-      env: {
-        ...process.env,
-        NODE_ENV: "test",
-        LOG_LEVEL: "silent",
-        DATA_DIR: deps.config.DATA_DIR,
-        DATABASE_URL: deps.db.url!,
-        SHOPIFY_SANDBOX_URL: standIn.url,
-        SHOPIFY_API_SECRET: standIn.apiSecret,
-        JOB_POLL_INTERVAL_MS: "2",
-        JOB_LEASE_SECONDS: "1",
-      },
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+  const spawnWorker = () =>
+    spawnWorkerProcess(child, {
+      DATA_DIR: deps.config.DATA_DIR,
+      DATABASE_URL: deps.db.url!,
+      SHOPIFY_SANDBOX_URL: standIn.url,
+      SHOPIFY_API_SECRET: standIn.apiSecret,
     });
-    const started = new Promise<void>((resolve) => proc.on("message", (m) => (m as { event?: string }).event === "worker-started" && resolve()));
-    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-    return { proc, started, exited };
-  }
 
   it(`${TRIALS} pushes, each worker killed at a random moment, never create a duplicate order`, async () => {
     const ids = await paidUnits(deps, await buyer(deps), s, s.mugOfferId, TRIALS, "sk");

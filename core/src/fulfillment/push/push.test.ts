@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, type ShopifyStandIn } from "../../../../sandbox/src/shopify/server.ts";
+import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { uninstallShopifySandboxRouting } from "../../integrations/shopify/sandbox-routing.ts";
 import { startWorker } from "../../jobs/create-queue.ts";
 import { listDeadLetters } from "../../jobs/dead-letters.ts";
@@ -110,6 +110,19 @@ describe("order push (fulfillment.push_order)", () => {
     } finally {
       await deps.db.prisma.vendor.update({ where: { id: s.vendorId }, data: { shopifyNotifyCustomer: false } });
     }
+  });
+
+  it("a single-item gift of a product in sizes orders the variant the recipient picked", async () => {
+    const offer = await deps.db.prisma.giftOffer.create({
+      data: { vendorId: s.vendorId, name: "Hoodie", kind: "single", status: "active", priceAmount: 5000, currency: "USD", items: { create: [{ productId: s.products.hoodie! }] } },
+    });
+    await deps.db.prisma.storefrontOffer.create({ data: { storefrontId: s.storefrontId, offerId: offer.id, position: 5 } });
+    const [id] = await paidUnits(deps, b, s, offer.id, 1, "h");
+    expect(((await unit(id!)).choices as string[]).length).toBe(6);
+    await redeem(id!, "hoodie:L/Sand");
+    await withWorker(() => waitUntil(async () => (await unit(id!)).status === "pushed"));
+    const chosen = await deps.db.prisma.variant.findUniqueOrThrow({ where: { id: s.variants["hoodie:L/Sand"]! } });
+    expect(ordersFor(id!).map((o) => o.lineItems.map((l) => `gid://shopify/ProductVariant/${l.variantId}`))).toEqual([[chosen.shopifyId]]);
   });
 
   it("a retry after 'created, answer lost' finds the order instead of creating a second", async () => {

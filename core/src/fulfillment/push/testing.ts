@@ -1,5 +1,5 @@
 import { RequestedTokenType } from "@shopify/shopify-api";
-import type { ShopifyStandIn } from "../../../../sandbox/src/shopify/server.ts";
+import type { ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { createBuyerOrg } from "../../buyers/buyers.service.ts";
 import { jobRegistry } from "../../jobs/jobs.registry.ts";
 import { JobRegistry, type JobDefinition } from "../../jobs/registry.ts";

@@ -29,6 +29,11 @@ export interface EmailMessage {
   /** From our own record, e.g. `gift-email:<unitId>`; printable ASCII, at most 200 characters. */
   idempotencyKey: string;
   replyTo?: string;
+  /**
+   * The From display name for this message (e.g. "Acme Corp via Northwind"); the address stays
+   * the configured sender's, so that the platform's domain signs and answers for it.
+   */
+  fromName?: string;
 }
 
 export interface EmailSender {
@@ -79,6 +84,12 @@ export function validateMessage(msg: EmailMessage): void {
     throw new TypeError("subject must be a non-empty single line");
   }
   if (typeof msg.html !== "string" || typeof msg.text !== "string") throw new TypeError("html and text bodies are both required");
+  if (msg.fromName !== undefined && (typeof msg.fromName !== "string" || CONTROL_RE.test(msg.fromName) || msg.fromName.length > 200)) {
+    throw new TypeError("fromName must be a single line of at most 200 characters");
+  }
+  if (msg.replyTo !== undefined && (typeof msg.replyTo !== "string" || CONTROL_RE.test(msg.replyTo) || !msg.replyTo.includes("@"))) {
+    throw new TypeError("replyTo must be an email address");
+  }
   for (const [name, value] of Object.entries(msg.headers ?? {})) {
     if (!HEADER_NAME_RE.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw new TypeError(`header ${name} is set by the sender`);
@@ -105,6 +116,21 @@ export function domainOf(from: string): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/** The address of a From value (`Name <user@domain>` or `user@domain`). */
+export function addressOf(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
+}
+
+/**
+ * The From header for a message: the configured sender, under the message's own display name
+ * when it has one (quoted as RFC 5322 needs: `"Acme, Inc. via Northwind" <gifts@…>`).
+ */
+export function fromHeader(configured: string, fromName: string | undefined): string {
+  const name = fromName?.replace(/\s+/g, " ").trim();
+  if (!name) return configured;
+  return `"${name.replace(/["\\]/g, "\\$&")}" <${addressOf(configured)}>`;
+}
+
 export interface SentEmail extends EmailMessage {
   messageId: string;
   from: string;
@@ -120,7 +146,7 @@ export function createMemorySender(options: { from?: string } = {}): EmailSender
     async send(msg) {
       validateMessage(msg);
       const messageId = messageIdFor(msg.idempotencyKey, domain);
-      sent.push({ ...msg, from, messageId });
+      sent.push({ ...msg, from: fromHeader(from, msg.fromName), messageId });
       return { messageId };
     },
   };

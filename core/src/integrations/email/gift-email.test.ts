@@ -65,7 +65,7 @@ describe("renderGiftEmail", () => {
     expect(out).not.toContain('href="https://evil.test"');
     expect(out).not.toContain("<b>Bo</b>");
     expect(out).toContain("&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt;<br>\n&lt;img src=x onerror=alert(1)&gt;");
-    expect(out).toContain("Hi Ana&quot;&gt;&lt;a href=&quot;https://evil.test&quot;&gt;,");
+    expect(out).toContain("Hi Ana&quot;&gt;&lt;a,"); // the first name only, escaped
     expect(out).toContain("Acme &amp; Sons");
     // The text part is plain text: shown as written.
     expect(text).toContain(`> <script>alert("hi")</script>`);
@@ -161,6 +161,30 @@ describe("renderGiftEmail", () => {
       ].join("\n"),
     );
     expect(text).not.toMatch(/<[a-z]/i);
+  });
+
+  it("greets by first name and shows the gift: its picture, name and what to choose", () => {
+    const { html: out, text } = renderGiftEmail(
+      input({ recipientName: "Ana María Gómez", gift: { title: "Pick your favourite", detail: "Choose from 2 gifts", imageUrl: "https://cdn.example.com/hoodie.jpg" } }),
+    );
+    expect(out).toContain("Hi Ana,");
+    expect(out).toMatch(/<img src="https:\/\/cdn\.example\.com\/hoodie\.jpg" width="200" height="200" alt="Pick your favourite"/);
+    expect(out).toContain("Choose from 2 gifts");
+    expect(text).toContain("Your gift: Pick your favourite (Choose from 2 gifts)");
+    // No picture where the gift has none, or its URL is not http(s).
+    expect(renderGiftEmail(input({ gift: { title: "Mug", imageUrl: "javascript:x" } })).html).not.toContain("javascript:");
+    expect(renderGiftEmail(input({ gift: { title: "Mug", imageUrl: null } })).html).toContain(">Mug</p>");
+  });
+
+  it("reminds a recipient who has not opened the gift, with the same way in", () => {
+    const reminder = renderGiftEmail(input({ kind: "reminder" }));
+    expect(reminder.subject).toBe("Reminder: your gift from Acme Coffee is waiting for you");
+    expect(reminder.html).toContain("Your gift is waiting");
+    expect(reminder.html).toContain("Bo sent you a gift from Acme Coffee, and it&#39;s still waiting for you.");
+    expect(reminder.html).toMatch(/>Open your gift<\/a>/);
+    const last = renderGiftEmail(input({ kind: "last_reminder" }));
+    expect(last.subject).toBe("Your gift from Acme Coffee expires on March 31, 2027");
+    expect(last.text).toContain("The gift Bo sent you from Acme Coffee is still waiting for you, but not for long.");
   });
 
   it("refuses a bad gift URL, QR image or brand", () => {

@@ -3,10 +3,12 @@ import type { EmailAttachment } from "./email.ts";
 import { html, multiline, safeHttpUrl, type SafeHtml } from "./html.ts";
 
 /**
- * The email that delivers a gift to its recipient: the brand's name or logo, who sent it
- * and their message, a big button to the gift page, the QR code of the same link (an
- * inline PNG: clients that block images still get the button, the typed code and the
- * link as text), the code grouped for typing, and the expiry date.
+ * The email that delivers a gift to its recipient: the brand's name or logo, a greeting by
+ * first name, who sent it and their message, the gift itself (its picture and name), a big
+ * button to the gift page, the QR code of the same link (an inline PNG: clients that block
+ * images still get the button, the typed code and the link as text), the code grouped for
+ * typing, and the expiry date. The same layout reminds a recipient who has not opened it yet
+ * (`kind`: `reminder`, or `last_reminder` a few days before it expires).
  *
  * Built for mail clients: table layout, inline styles only, no external CSS, no script,
  * fluid up to 600 px. Every value from people is escaped (see html.ts); URLs are checked.
@@ -32,6 +34,10 @@ export interface GiftEmailInput {
   locale?: string;
   /** IANA zone for the expiry date (default UTC). */
   timeZone?: string;
+  /** What the gift is: its name, a line about it, and a picture (http(s) only; none: no picture). */
+  gift?: { title: string; detail?: string; imageUrl?: string | null };
+  /** The first email (default), or a reminder of a gift not yet redeemed. */
+  kind?: "gift" | "reminder" | "last_reminder";
 }
 
 export interface RenderedEmail {
@@ -67,10 +73,27 @@ export function renderGiftEmail(input: GiftEmailInput): RenderedEmail {
   const lang = canonicalLocale(input.locale);
   const expires = input.expiresAt ? formatDate(input.expiresAt, lang, input.timeZone) : undefined;
 
-  const subject = senderName ? `${senderName} sent you a gift from ${brandName}` : `You've received a gift from ${brandName}`;
-  const greeting = recipientName ? `Hi ${recipientName},` : "Hi,";
-  const lead = senderName ? `${senderName} sent you a gift from ${brandName}.` : `You've received a gift from ${brandName}.`;
+  const kind = input.kind ?? "gift";
+  const firstName = recipientName.split(" ")[0] ?? "";
+  const sent = senderName ? `${senderName} sent you a gift from ${brandName}` : `You've received a gift from ${brandName}`;
+  const subject =
+    kind === "gift"
+      ? sent
+      : kind === "reminder"
+        ? `Reminder: your gift from ${brandName} is waiting for you`
+        : `Your gift from ${brandName} expires${expires ? ` on ${expires}` : " soon"}`;
+  const greeting = firstName ? `Hi ${firstName},` : "Hi,";
+  const lead =
+    kind === "gift"
+      ? `${sent}.`
+      : kind === "reminder"
+        ? `${senderName ? `${senderName} sent you a gift from ${brandName}` : `Your gift from ${brandName}`}, and it's still waiting for you. Choose it and tell us where to send it: it only takes a minute.`
+        : `${senderName ? `The gift ${senderName} sent you from ${brandName}` : `Your gift from ${brandName}`} is still waiting for you, but not for long. Open it before it expires.`;
+  const heading = kind === "gift" ? "You've got a gift!" : kind === "reminder" ? "Your gift is waiting" : "Your gift expires soon";
   const preheader = expires ? `${lead} Redeem it by ${expires}.` : lead;
+  const giftTitle = oneLine(input.gift?.title);
+  const giftDetail = oneLine(input.gift?.detail);
+  const giftImage = safeHttpUrl(input.gift?.imageUrl ?? undefined);
 
   const p = (content: SafeHtml | string, style = "") =>
     html`<p style="margin:0 0 16px;font-family:${FONT};font-size:16px;line-height:24px;color:#3f3f46;${style}">${content}</p>`;
@@ -106,11 +129,12 @@ export function renderGiftEmail(input: GiftEmailInput): RenderedEmail {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;border-radius:12px;">
 <tr><td align="center" bgcolor="${color}" style="background-color:${color};padding:24px 32px;border-radius:12px 12px 0 0;">${header}</td></tr>
 <tr><td style="padding:32px 32px 8px;">
-<h1 style="margin:0 0 16px;font-family:${FONT};font-size:26px;line-height:34px;font-weight:bold;color:#18181b;">You've got a gift!</h1>
+<h1 style="margin:0 0 16px;font-family:${FONT};font-size:26px;line-height:34px;font-weight:bold;color:#18181b;">${heading}</h1>
 ${p(greeting)}
 ${p(lead)}
 </td></tr>
 ${messageBlock}
+${giftTitle ? giftBlock(giftTitle, giftDetail, giftImage) : ""}
 <tr><td align="center" style="padding:8px 32px 32px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
 <td align="center" bgcolor="${color}" style="border-radius:8px;background-color:${color};">
@@ -125,7 +149,7 @@ ${p("Or scan this code with your phone's camera:", "color:#71717a;font-size:14px
 <tr><td align="center" style="padding:0 32px 24px;">
 ${p("Your gift code", "margin:0 0 8px;color:#71717a;font-size:14px;line-height:20px;")}
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
-<td align="center" style="background-color:#f4f4f5;border:1px dashed #a1a1aa;border-radius:8px;padding:12px 14px;font-family:${MONO};font-size:22px;line-height:30px;font-weight:bold;letter-spacing:2px;color:#18181b;">${code}</td>
+<td align="center" style="background-color:#f4f4f5;border:1px dashed #a1a1aa;border-radius:8px;padding:12px 14px;font-family:${MONO};font-size:20px;line-height:28px;font-weight:bold;letter-spacing:1px;white-space:nowrap;color:#18181b;">${code}</td>
 </tr></table>
 ${expires ? p(html`Redeem by <strong>${expires}</strong>.`, "margin:16px 0 0;") : ""}
 </td></tr>
@@ -150,6 +174,7 @@ ${p(`Sent on behalf of ${brandName}.`, "margin:0;font-size:12px;line-height:18px
     "",
     lead,
     ...(message ? ["", ...message.split("\n").map((l) => `> ${l}`), ...(senderName ? [`> — ${senderName}`] : [])] : []),
+    ...(giftTitle ? ["", `Your gift: ${giftTitle}${giftDetail ? ` (${giftDetail})` : ""}`] : []),
     "",
     `Open your gift: ${giftUrl}`,
     "",
@@ -167,6 +192,19 @@ ${p(`Sent on behalf of ${brandName}.`, "margin:0;font-size:12px;line-height:18px
     text,
     attachments: [{ filename: "gift-qr.png", content: input.qrPng, contentType: "image/png", cid: GIFT_QR_CID }],
   };
+}
+
+/** The gift's picture (when it has one), name and line, as a card. */
+function giftBlock(title: string, detail: string, imageUrl: string | undefined): SafeHtml {
+  return html`<tr><td align="center" style="padding:0 32px 24px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border:1px solid #e4e4e7;border-radius:12px;">
+${imageUrl ? html`<tr><td align="center" style="padding:16px 16px 0;"><img src="${imageUrl}" width="200" height="200" alt="${title}" style="display:block;width:200px;height:200px;object-fit:cover;border:0;border-radius:8px;outline:none;text-decoration:none;"></td></tr>` : ""}
+<tr><td align="center" style="padding:16px;font-family:${FONT};">
+<p style="margin:0;font-size:18px;line-height:26px;font-weight:bold;color:#18181b;">${title}</p>
+${detail ? html`<p style="margin:4px 0 0;font-size:14px;line-height:20px;color:#52525b;">${detail}</p>` : ""}
+</td></tr>
+</table>
+</td></tr>`;
 }
 
 /** Trimmed, with control characters and runs of whitespace collapsed to one space. */
@@ -206,12 +244,12 @@ function contrast(a: number, b: number): number {
 }
 
 /** White or near-black, whichever reads better on the brand colour (WCAG contrast). */
-function readableTextOn(hex: string): string {
+export function readableTextOn(hex: string): string {
   const l = luminance(hex);
   return contrast(l, 1) >= contrast(l, luminance("#18181b")) ? "#ffffff" : "#18181b";
 }
 
 /** The brand colour for links on white, unless it is too pale to read. */
-function linkColor(hex: string): string {
+export function linkColor(hex: string): string {
   return contrast(luminance(hex), 1) >= 3 ? hex : "#3f3f46";
 }

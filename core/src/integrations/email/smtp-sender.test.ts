@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSmtpSink, type SmtpSink } from "../../../../sandbox/src/smtp/smtp-sink.ts";
+import { startSmtpSink, type SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { generateCode, giftLinkUrl } from "../../redemption/codes/codes.ts";
 import { qrPng } from "../../redemption/codes/qr.ts";
 import { createMemorySender, domainOf, EmailSendError, messageIdFor, type EmailMessage } from "./email.ts";
@@ -101,6 +101,16 @@ describe("SMTP sender → sandbox SMTP sink (end to end)", () => {
     const qr = got.attachments[0]!;
     expect(qr).toMatchObject({ cid: GIFT_QR_CID, contentType: "image/png", filename: "gift-qr.png", inline: true });
     expect(qr.content.equals(png)).toBe(true);
+  });
+
+  it("sends under the message's own display name from the configured address, with its Reply-To", async () => {
+    const { msg } = await giftMessage("gift-email:unit_from");
+    await sender.send({ ...msg, fromName: 'Acme, "Inc." via Northwind', replyTo: "maya@acme.test" });
+    const got = await sink.waitFor((m) => m.headers["x-giftloop-idempotency-key"] === "gift-email:unit_from");
+    expect(got.from).toBe("gifts@giftloop.test");
+    expect(got.fromName).toBe('Acme, "Inc." via Northwind');
+    expect(got.headers["reply-to"]).toContain("maya@acme.test");
+    await expect(sender.send({ ...msg, fromName: "two\nlines" })).rejects.toThrow(/fromName/);
   });
 
   it("gives a retried send the same Message-ID, and another key a different one", async () => {

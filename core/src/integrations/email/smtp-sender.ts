@@ -1,5 +1,5 @@
 import nodemailer from "nodemailer";
-import { domainOf, EmailSendError, IDEMPOTENCY_HEADER, messageIdFor, validateMessage, type EmailSender } from "./email.ts";
+import { addressOf, domainOf, EmailSendError, IDEMPOTENCY_HEADER, messageIdFor, validateMessage, type EmailSender } from "./email.ts";
 
 export interface SmtpSenderOptions {
   /**
@@ -51,7 +51,8 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender {
       const messageId = messageIdFor(msg.idempotencyKey, domain);
       try {
         await transport.sendMail({
-          from: options.from,
+          // nodemailer quotes and encodes the display name itself.
+          from: msg.fromName ? { name: msg.fromName.replace(/\s+/g, " ").trim(), address: addressOf(options.from) } : options.from,
           to: msg.to,
           replyTo: msg.replyTo,
           subject: msg.subject,

@@ -17,9 +17,3 @@ export function verifyShopifyHmac(rawBody: string | Buffer, hmacHeader: string |
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** A shop's myshopify.com domain, as Shopify sends it; anything else is refused. */
-export const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
-
-export function isShopDomain(shop: unknown): shop is string {
-  return typeof shop === "string" && shop.length <= 255 && SHOP_DOMAIN.test(shop);
-}

@@ -1,5 +1,6 @@
 import net from "node:net";
 import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
+import { isShopDomain } from "../../platform/shop-domain.ts";
 
 /**
  * Sandbox mode only: send the Shopify libraries' requests for `https://*.myshopify.com` to the
@@ -16,7 +17,6 @@ import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type D
  * Config refuses `SHOPIFY_SANDBOX_URL` in production, and `installShopifySandboxRouting`
  * refuses to run with NODE_ENV=production as a second guard.
  */
-const SHOPIFY_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
 
 let target: { host: string; port: number } | null = null;
 let installed: { previous: Dispatcher; agent: Agent } | null = null;
@@ -39,7 +39,7 @@ export function installShopifySandboxRouting(sandboxUrl: string, env: { NODE_ENV
     const agent = new Agent({
       connect(opts, callback) {
         const t = target;
-        if (t && SHOPIFY_HOST.test(opts.hostname)) {
+        if (t && isShopDomain(opts.hostname.toLowerCase())) {
           const socket = net.connect({ host: t.host, port: t.port });
           socket.setNoDelay(true);
           const onError = (err: Error) => callback(err, null);

@@ -1,6 +1,6 @@
 import { RequestedTokenType, Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, DEMO_SHOP, type ShopifyStandIn } from "../../../../sandbox/src/shopify/server.ts";
+import { startShopifyStandIn, DEMO_SHOP, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { getBulkOperation, runBulkQuery, streamBulkResult, waitForBulkOperation } from "./bulk.ts";
 import { offlineSessionId } from "./encrypted-session-storage.ts";
@@ -38,7 +38,7 @@ describe("Shopify integration through @shopify/shopify-api, routed to the stand-
   });
 
   it("token exchange refuses a session token signed with another secret", async () => {
-    const { mintSessionToken } = await import("../../../../sandbox/src/shopify/session-token.ts");
+    const { mintSessionToken } = await import("@giftloop/sandbox/shopify/session-token");
     const forged = mintSessionToken({ shop: DEMO_SHOP, apiKey: standIn.apiKey, apiSecret: "not-the-secret" });
     await expect(
       deps.shopify.api.auth.tokenExchange({ shop: DEMO_SHOP, sessionToken: forged, requestedTokenType: RequestedTokenType.OfflineAccessToken }),

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "../../../../sandbox/src/stripe/server.ts";
+import { startStripeStandIn, stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
 import { createStripePayments, type Payments } from "./payments.ts";
 
 let standIn: StripeStandIn;

@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import type { Config } from "../../platform/config.ts";
+import { PaymentsNotConfigured, stripeClient } from "./client.ts";
 
 /**
  * The one module that talks to Stripe (official SDK). Every call with an effect carries an
@@ -31,35 +32,38 @@ export interface Payments {
   }): Promise<{ id: string; status: string }>;
   /** A refund as Stripe has it now (pending, succeeded, failed, canceled, requires_action). */
   retrieveRefund(id: string): Promise<{ id: string; status: string }>;
+  /**
+   * Sandbox mode only (the Stripe stand-in, or Stripe's test mode): confirms an intent with a
+   * test card's number, as Stripe.js would from the browser. Never used in live mode, where
+   * card numbers reach only Stripe's own Payment Element.
+   */
+  confirmWithTestCard?(id: string, input: TestCardConfirmation): Promise<CardConfirmation>;
   /** Verifies the Stripe-Signature header over the raw body; throws when it does not match. */
   verifyWebhook(rawBody: string, signature: string): Stripe.Event;
 }
 
-export class PaymentsNotConfigured extends Error {
-  override name = "PaymentsNotConfigured";
+export interface TestCardConfirmation {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+  /** Where the 3-D Secure challenge returns to. */
+  returnUrl: string;
+  idempotencyKey: string;
 }
 
-export function stripeSdkOptions(config: Pick<Config, "STRIPE_API_URL">): Stripe.StripeConfig {
-  const opts: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: 20_000, appInfo: { name: "giftloop" } };
-  if (config.STRIPE_API_URL) {
-    const u = new URL(config.STRIPE_API_URL);
-    opts.host = u.hostname;
-    opts.port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
-    opts.protocol = u.protocol === "https:" ? "https" : "http";
-  }
-  return opts;
+export interface CardConfirmation {
+  status: string;
+  /** The 3-D Secure challenge to open when `status` is requires_action. */
+  nextActionUrl: string | null;
+  amount: number;
+  error: { code: string; declineCode: string | null; message: string } | null;
 }
 
 export function createStripePayments(
   config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_URL">,
 ): Payments {
-  const key = config.STRIPE_SECRET_KEY;
-  const stripe = key ? new Stripe(key, stripeSdkOptions(config)) : undefined;
-  const sdk = () => {
-    if (!stripe) throw new PaymentsNotConfigured("STRIPE_SECRET_KEY is not set");
-    return stripe;
-  };
-  const webhooks = new Stripe(key ?? "sk_test_unused", stripeSdkOptions(config)).webhooks;
+  const { sdk, webhooks } = stripeClient(config);
   return {
     async createPaymentIntent(input) {
       const pi = await sdk().paymentIntents.create(
@@ -99,6 +103,33 @@ export function createStripePayments(
     async retrieveRefund(id) {
       const r = await sdk().refunds.retrieve(id);
       return { id: r.id, status: r.status ?? "pending" };
+    },
+    async confirmWithTestCard(id, input) {
+      try {
+        const pi = await sdk().paymentIntents.confirm(
+          id,
+          {
+            payment_method_data: {
+              type: "card",
+              card: { number: input.number, exp_month: input.expMonth, exp_year: input.expYear, cvc: input.cvc },
+            } as unknown as Stripe.PaymentIntentConfirmParams.PaymentMethodData,
+            return_url: input.returnUrl,
+          },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        const err = pi.last_payment_error;
+        return {
+          status: pi.status,
+          nextActionUrl: pi.next_action?.redirect_to_url?.url ?? null,
+          amount: pi.amount,
+          error: err ? { code: err.code ?? "card_error", declineCode: err.decline_code ?? null, message: err.message ?? "The card was declined." } : null,
+        };
+      } catch (e) {
+        if (e instanceof Stripe.errors.StripeCardError) {
+          return { status: "requires_payment_method", nextActionUrl: null, amount: 0, error: { code: e.code ?? "card_declined", declineCode: e.decline_code ?? null, message: e.message } };
+        }
+        throw e;
+      }
     },
     verifyWebhook(rawBody, signature) {
       if (!config.STRIPE_WEBHOOK_SECRET) throw new PaymentsNotConfigured("STRIPE_WEBHOOK_SECRET is not set");

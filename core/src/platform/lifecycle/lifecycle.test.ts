@@ -73,6 +73,20 @@ describe("lifecycles", () => {
     expect(await db.prisma.stateTransition.count({ where: { entityId: id } })).toBe(1);
   });
 
+  it("records nothing when the caller's locked state is stale: the update must change exactly one row", async () => {
+    const id = await newOrder();
+    await db.prisma.$transaction((tx) => orderLifecycle.transition(tx, { id, to: "paid", expectedVersion: 1, actor: "first" }));
+    // A caller that read version 1 and passes its state as `locked` skips the read; the row is at 2.
+    const err = await db.prisma
+      .$transaction((tx) =>
+        orderLifecycle.transition(tx, { id, to: "canceled", expectedVersion: 1, actor: "late", locked: { status: "awaiting_payment" } }),
+      )
+      .catch((e: unknown) => e);
+    expect((err as TransitionError).code).toBe("stale");
+    expect(await db.prisma.giftOrder.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "paid", version: 2 });
+    expect(await db.prisma.stateTransition.findMany({ where: { entityId: id }, select: { actor: true } })).toEqual([{ actor: "first" }]);
+  });
+
   it("answers not_found for an unknown id", async () => {
     const err = await db.prisma
       .$transaction((tx) =>

@@ -1,13 +1,13 @@
 import type { SqlTx } from "../db/connect.ts";
 
 /** What a transition needs of a transaction: Prisma's interactive transaction or a raw one. */
-export interface RawTx {
+export interface TxSql {
   $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
 }
 
 /** A raw SQL transaction seen through the same two methods. */
-export function rawTx(tx: SqlTx): RawTx {
+export function txSqlOf(tx: SqlTx): TxSql {
   return {
     $queryRawUnsafe: <T,>(sql: string, ...values: unknown[]) => tx.query(sql, values) as Promise<T>,
     $executeRawUnsafe: (sql: string, ...values: unknown[]) => tx.execute(sql, values),
@@ -51,7 +51,34 @@ export interface Lifecycle<S extends string> {
   readonly entity: string;
   readonly transitions: Transitions<S>;
   canMove(from: S, to: S): boolean;
-  transition(tx: RawTx, input: TransitionInput<S>): Promise<{ from: S; to: S; version: number }>;
+  transition(tx: TxSql, input: TransitionInput<S>): Promise<{ from: S; to: S; version: number }>;
+  /**
+   * `transition` for many rows in one statement, as two CTEs for a WITH: `name` moves every
+   * row of `source` (a CTE of rows the statement locked, with `id` and `status` columns) that
+   * may go to `to`, bumping versions, and returns `id`, `version`, `from_status` and the
+   * `returning` columns of `source`; `name_moves` records each move in state_transition.
+   * `actor` and `reason` are SQL (literals or parameters); `set`, further SQL assignments
+   * of the UPDATE over the columns of `source` (aliased `src`), e.g. the redemption's choice.
+   */
+  transitionAllCtes(name: string, opts: { source: string; to: S; actor: string; reason: string; returning?: string[]; set?: string }): string;
+  /**
+   * The INSERT that records moves in state_transition (every record goes through it): one
+   * per row of `rows.from`, the other fields SQL over its columns. Besides `transition` and
+   * `transitionAllCtes`, for rows a statement creates in their first state (`fromState`
+   * `'new'`, version 1).
+   */
+  recordMovesSql(rows: RecordedMoves): string;
+}
+
+/** SQL expressions of `recordMovesSql`, over the columns of `from` (a table, CTE or subquery with alias). */
+export interface RecordedMoves {
+  from: string;
+  id: string;
+  fromState: string;
+  toState: string;
+  version: string;
+  actor: string;
+  reason: string;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -63,7 +90,12 @@ export function defineLifecycle<S extends string>(def: {
   transitions: Transitions<S>;
 }): Lifecycle<S> {
   if (!IDENT.test(def.table)) throw new Error(`bad table name ${def.table}`);
+  if (!IDENT.test(def.entity)) throw new Error(`bad entity name ${def.entity}`);
   const canMove = (from: S, to: S) => def.transitions[from]?.includes(to) ?? false;
+  const recordMovesSql = (rows: RecordedMoves) => `INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
+       SELECT gen_random_uuid(), '${def.entity}', ${rows.id}, ${rows.fromState}, ${rows.toState}, ${rows.version}, ${rows.actor}, ${rows.reason}
+       FROM ${rows.from}`;
+  const RECORD_ONE = recordMovesSql({ from: "(SELECT 1) AS one", id: "$1::uuid", fromState: "$2::text", toState: "$3::text", version: "$4::int", actor: "$5::text", reason: "$6::text" });
 
   return {
     entity: def.entity,
@@ -97,7 +129,7 @@ export function defineLifecycle<S extends string>(def: {
       const extra = Object.entries(input.set ?? {});
       for (const [col] of extra) if (!IDENT.test(col)) throw new Error(`bad column name ${col}`);
       const assignments = extra.map(([col], i) => `, ${col} = $${i + 4}`).join("");
-      await tx.$executeRawUnsafe(
+      const changed = await tx.$executeRawUnsafe(
         `UPDATE ${def.table} SET status = $2::"${def.statusType}", version = version + 1, updated_at = now()${assignments}
          WHERE id = $1::uuid AND version = $3`,
         input.id,
@@ -105,11 +137,19 @@ export function defineLifecycle<S extends string>(def: {
         input.expectedVersion,
         ...extra.map(([, v]) => v),
       );
+      // A caller's `locked` state or a row changed by a concurrent writer can disagree with the
+      // table: only a move that changed exactly one row is recorded.
+      if (changed !== 1) {
+        throw new TransitionError(
+          "stale",
+          def.entity,
+          input.id,
+          `${def.entity} ${input.id} changed since it was read (expected version ${input.expectedVersion})`,
+        );
+      }
       const version = input.expectedVersion + 1;
       await tx.$executeRawUnsafe(
-        `INSERT INTO state_transition (id, entity, entity_id, from_state, to_state, version, actor, reason)
-         VALUES (gen_random_uuid(), $1, $2::uuid, $3, $4, $5, $6, $7)`,
-        def.entity,
+        RECORD_ONE,
         input.id,
         row.status,
         input.to,
@@ -118,6 +158,21 @@ export function defineLifecycle<S extends string>(def: {
         input.reason ?? null,
       );
       return { from: row.status, to: input.to, version };
+    },
+    recordMovesSql,
+    transitionAllCtes(name, opts) {
+      for (const ident of [name, opts.source, ...(opts.returning ?? [])]) if (!IDENT.test(ident)) throw new Error(`bad identifier ${ident}`);
+      const from = (Object.keys(def.transitions) as S[]).filter((st) => canMove(st, opts.to));
+      const extra = (opts.returning ?? []).map((c) => `, src.${c}`).join("");
+      const set = opts.set ? `, ${opts.set}` : "";
+      return `${name} AS (
+       UPDATE ${def.table} f SET status = '${opts.to}', version = f.version + 1, updated_at = now()${set}
+       FROM ${opts.source} src
+       WHERE f.id = src.id AND src.status IN (${from.map((st) => `'${st}'`).join(", ")})
+       RETURNING f.id, f.version, src.status AS from_status${extra}
+     ), ${name}_moves AS (
+       ${recordMovesSql({ from: name, id: `${name}.id`, fromState: `${name}.from_status`, toState: `'${opts.to}'`, version: `${name}.version`, actor: opts.actor, reason: opts.reason })}
+     )`;
     },
   };
 }

@@ -30,8 +30,10 @@ export const unitLifecycle = defineLifecycle<UnitStatus>({
     sent: ["redeemed", "expired", "canceled"],
     redeemed: ["pushed", "canceled"],
     pushed: ["shipped", "delivered", "canceled"],
-    shipped: ["delivered"],
-    delivered: [],
+    // Canceled after shipping: the brand's Shopify order was canceled, so the brand did not
+    // ship it after all (a share already paid is taken back: payouts/reversals.ts).
+    shipped: ["delivered", "canceled"],
+    delivered: ["canceled"],
     expired: [],
     canceled: [],
   },

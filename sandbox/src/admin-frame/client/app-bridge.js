@@ -20,12 +20,15 @@
   function post(type, payload) {
     if (embedded) window.parent.postMessage({ source: "app-bridge", type: type, payload: payload }, adminOrigin);
   }
-  function call(type, payload) {
+  // `waitForPerson`: the admin answers when the merchant has decided (a picker, a
+  // confirmation), so there is no time limit.
+  function call(type, payload, waitForPerson) {
     return new Promise(function (resolve, reject) {
       if (!embedded) return reject(new Error("App Bridge: the app is not inside the admin frame"));
       var id = ++seq;
       pending.set(id, { resolve: resolve, reject: reject });
       window.parent.postMessage({ source: "app-bridge", type: type, id: id, payload: payload }, adminOrigin);
+      if (waitForPerson) return;
       setTimeout(function () {
         if (pending.has(id)) {
           pending.delete(id);
@@ -45,7 +48,11 @@
       else p.resolve(m.result);
       return;
     }
-    if (m.type === "navigate") navigate(m.payload.href);
+    if (m.type === "navigate") {
+      // The merchant already agreed in the admin to leave unsaved changes.
+      if (m.payload.confirmed) leaveConfirmed = true;
+      navigate(m.payload.href);
+    }
     if (m.type === "saveBarAction") saveBarAction(m.payload.id, m.payload.index);
   });
 
@@ -122,6 +129,21 @@
       });
   };
 
+  // --- leaving the admin -----------------------------------------------------------------
+  // As App Bridge does: `window.open(url, "_top")` from the app asks the admin to open the URL
+  // in the whole window (the admin navigates; an iframe may not), e.g. a Stripe onboarding link.
+  var nativeOpen = window.open;
+  window.open = function (url, target) {
+    if (embedded && target === "_top" && url) {
+      var href = new URL(String(url), location.href);
+      if (href.protocol === "http:" || href.protocol === "https:") {
+        post("redirect", { url: href.href });
+        return null;
+      }
+    }
+    return nativeOpen.apply(window, arguments);
+  };
+
   // --- navigation -------------------------------------------------------------------------
   function navMenuLinks() {
     var menu = document.querySelector("ui-nav-menu");
@@ -183,6 +205,29 @@
   define("ui-title-bar", class extends HTMLElement {});
 
   var saveBars = new Map();
+  var leaveConfirmed = false;
+  function anySaveBarShowing() {
+    var showing = false;
+    saveBars.forEach(function (el) {
+      if (el.showing && el.isConnected) showing = true;
+    });
+    return showing;
+  }
+  /**
+   * Before the app leaves a page by its own routing: resolves at once without unsaved
+   * changes; otherwise the admin asks the merchant ("Leave page with unsaved changes?") and
+   * it resolves if they leave, rejects if they stay.
+   */
+  function leaveConfirmation() {
+    if (leaveConfirmed) {
+      leaveConfirmed = false;
+      return Promise.resolve();
+    }
+    if (!anySaveBarShowing()) return Promise.resolve();
+    return call("leaveConfirmation", null, true).then(function (leave) {
+      if (!leave) throw new Error("The merchant chose to stay on the page");
+    });
+  }
   function saveBarButtons(el) {
     return Array.prototype.slice.call(el.querySelectorAll("button"));
   }
@@ -216,6 +261,7 @@
       post("saveBar", {
         id: id,
         showing: on,
+        discardConfirmation: this.hasAttribute("discardconfirmation") || this.discardConfirmation === true,
         buttons: saveBarButtons(this).map(function (b) {
           return { label: (b.textContent || "").trim(), primary: b.getAttribute("variant") === "primary", disabled: b.disabled };
         }),
@@ -285,9 +331,7 @@
         var el = document.getElementById(id);
         return el && el.toggle ? el.toggle() : Promise.resolve();
       },
-      leaveConfirmation: function () {
-        return Promise.resolve();
-      },
+      leaveConfirmation: leaveConfirmation,
     },
     modal: {
       show: function () {
@@ -300,8 +344,23 @@
     user: function () {
       return call("user");
     },
-    resourcePicker: function () {
-      return Promise.reject(new Error("resourcePicker is not available in the sandbox admin"));
+    /**
+     * The admin's product picker: resolves with the picked products (each with the variants
+     * picked, in App Bridge's Product shape, plus the deprecated `selection`), or undefined
+     * when the merchant cancels.
+     */
+    resourcePicker: function (options) {
+      var o = options || {};
+      if (o.type !== "product") return Promise.reject(new Error("the sandbox admin picks products only (type: 'product')"));
+      return call(
+        "resourcePicker",
+        { type: o.type, action: o.action || "add", multiple: o.multiple || false, filter: o.filter || {}, query: o.query || "", selectionIds: o.selectionIds || [] },
+        true,
+      ).then(function (picked) {
+        if (!picked) return undefined;
+        picked.selection = picked.slice();
+        return picked;
+      });
     },
   };
   post("ready", { apiKey: apiKey });

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startXeroStandIn, type XeroStandIn, type XeroStandInOptions } from "@giftloop/sandbox/xero/server";
+import { uninstallXeroSandboxRouting } from "../integrations/xero/sandbox-routing.ts";
+import { testApp, type TestApp } from "../http/testing.ts";
+import { completeConnect, saveMapping, startConnect } from "./xero-connect.ts";
+import type { XeroMapping } from "./xero-connection.ts";
+import { createBookAccountingJob } from "./accounting.jobs.ts";
+import { jobRegistry } from "../jobs/jobs.registry.ts";
+import { JobRegistry } from "../jobs/registry.ts";
+
+/**
+ * Accounting tests' stack: the Xero stand-in (xero-node reaches it through the sandbox host
+ * routing), the api in-process with Xero configured, and the platform connected and mapped.
+ */
+export const TEST_MAPPING: XeroMapping = { billsAccountCode: "320", taxType: "INPUT", trackingCategory: "Brand", clearingAccountCode: "091", salesAccountCode: "200", feesAccountCode: "405" };
+
+export interface AccountingStack {
+  standIn: XeroStandIn;
+  t: TestApp;
+  tenantId: string;
+  stop(): Promise<string[]>;
+}
+
+/** The product's registry with a fast-retrying booking job (for tests that fail Xero calls on purpose). */
+export function fastRetryRegistry(): JobRegistry {
+  const base = jobRegistry();
+  const book = createBookAccountingJob({ backoff: { baseMs: 50, maxMs: 400 } });
+  return new JobRegistry([...base.types().filter((t) => t !== book.type).map((t) => base.get(t)!), book]);
+}
+
+export async function startAccountingStack(
+  opts: { env?: Record<string, string>; standIn?: XeroStandInOptions; connect?: boolean; registry?: JobRegistry } = {},
+): Promise<AccountingStack> {
+  const standIn = await startXeroStandIn(opts.standIn);
+  const tenantId = standIn.organisationNamed("Platform").tenantId;
+  const dir = mkdtempSync(path.join(tmpdir(), "xero-ca-"));
+  writeFileSync(path.join(dir, "ca.pem"), standIn.caPem);
+  const t = await testApp({
+    env: {
+      XERO_CLIENT_ID: standIn.client.clientId,
+      XERO_CLIENT_SECRET: standIn.client.clientSecret,
+      XERO_REDIRECT_URI: standIn.client.redirectUris[0],
+      XERO_SANDBOX_URL: standIn.tlsUrl,
+      XERO_SANDBOX_CA_FILE: path.join(dir, "ca.pem"),
+      STRIPE_SECRET_KEY: "sk_test_unused",
+      ...opts.env,
+    },
+    ...(opts.registry ? { registry: opts.registry } : {}),
+  });
+  if (opts.connect ?? true) {
+    const { consentUrl } = await startConnect(t.deps, "test");
+    await completeConnect(t.deps, new URL(await standIn.consent(consentUrl, { tenantIds: [tenantId] })).searchParams);
+    await saveMapping(t.deps, TEST_MAPPING);
+  }
+  return {
+    standIn,
+    t,
+    tenantId,
+    async stop() {
+      uninstallXeroSandboxRouting();
+      const violations = [...standIn.requestViolations, ...standIn.responseViolations].map((v) => `${v.operationId}: ${v.errors.join("; ")}`);
+      await standIn.stop();
+      await t.close();
+      return violations;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { defineJob } from "../jobs/registry.ts";
+import { jobInsertSql } from "../jobs/queue.ts";
+import { statement } from "../platform/db/connect.ts";
+import type { Deps } from "../platform/deps.ts";
+import { brandedEmail, paragraph } from "../integrations/email/branded-layout.ts";
+import { html, multiline } from "../integrations/email/html.ts";
+import { giftViewJson, UUID } from "./gift-view.ts";
+
+/**
+ * The recipient's thank-you note to the sender, once, after redeeming: stored on the unit
+ * (the buyer sees it on the order, `GET /v1/orders/{id}`) and emailed to the buyer's contact
+ * by a job enqueued in the same statement (`redemption.send_thank_you`, keyed per unit).
+ */
+export const THANK_YOU_MAX_LENGTH = 1000;
+export const THANK_YOU_JOB = "redemption.send_thank_you";
+const THANK_YOU_ATTEMPTS = 8;
+
+export type ThankYouResult = { ok: true; view: string } | { ok: false; code: "not_found" | "not_redeemed" | "unavailable" | "already_sent" };
+
+const SEND = statement(
+  `WITH u AS MATERIALIZED (
+     SELECT f.id, f.status::text AS status, f.thank_you_at FROM fulfillment_unit f WHERE f.id = $1::uuid FOR UPDATE
+   ), checked AS MATERIALIZED (
+     SELECT u.id, CASE
+       WHEN u.status IN ('issued', 'sent') THEN 'not_redeemed'
+       WHEN u.status NOT IN ('redeemed', 'pushed', 'shipped', 'delivered') THEN 'unavailable'
+       WHEN u.thank_you_at IS NOT NULL THEN 'already_sent'
+     END AS refusal
+     FROM u
+   ), upd AS (
+     UPDATE fulfillment_unit f SET thank_you_note = $2, thank_you_at = now()
+     FROM checked c WHERE f.id = c.id AND c.refusal IS NULL
+     RETURNING f.id
+   ), job AS (
+     ${jobInsertSql({ type: THANK_YOU_JOB, maxAttempts: THANK_YOU_ATTEMPTS }, { from: "upd", payload: "jsonb_build_object('unitId', upd.id)", key: "'unit:' || upd.id || ':thank-you'" })}
+   )
+   SELECT COALESCE((SELECT refusal FROM checked), 'not_found') AS refusal, (SELECT count(*)::int FROM upd) AS sent`,
+);
+
+export async function sendThankYou(
+  deps: Pick<Deps, "db"> & { config?: Pick<Deps["config"], "publicUrl"> },
+  unitId: string,
+  message: string,
+): Promise<ThankYouResult> {
+  if (!UUID.test(unitId)) return { ok: false, code: "not_found" };
+  const [row] = await deps.db.sql.query<{ refusal: string; sent: number }>(SEND, [unitId, message]);
+  if (!row || row.sent === 0) return { ok: false, code: (row?.refusal ?? "not_found") as Exclude<ThankYouResult, { ok: true }>["code"] };
+  const view = await giftViewJson(deps.db, unitId, deps.config?.publicUrl ?? "");
+  return view ? { ok: true, view } : { ok: false, code: "not_found" };
+}
+
+/** The buyer's email: who thanked them, for which gift, in the brand's look; replies go to the recipient. */
+export function renderThankYouEmail(p: { recipientName: string; brandName: string; brandColor?: string | null; giftTitle: string | null; senderName: string | null; message: string }) {
+  const who = p.recipientName.replace(/\s+/g, " ").trim();
+  const subject = `${who} sent you a thank-you note`;
+  const body = html`${paragraph(p.senderName ? `Hi ${p.senderName.trim()},` : "Hi,")}
+${paragraph(html`${who} received ${p.giftTitle ? html`<strong>${p.giftTitle}</strong>` : "your gift"} from ${p.brandName} and wrote back:`)}
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px;"><tr>
+<td style="border-left:4px solid #a1a1aa;background-color:#fafafa;padding:16px 20px;font-family:-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:24px;color:#27272a;font-style:italic;">${multiline(p.message)}<br>
+<span style="font-style:normal;color:#71717a;">— ${who}</span></td>
+</tr></table>
+${paragraph("Reply to this email to answer them directly.", "font-size:14px;color:#52525b;")}`;
+  return {
+    subject,
+    html: brandedEmail({
+      brand: { name: p.brandName, color: p.brandColor ?? null },
+      title: subject,
+      preheader: `${who}: ${p.message.slice(0, 80)}`,
+      heading: "A thank-you note for your gift",
+      body,
+      footer: `You sent this gift with Giftloop and ${p.brandName}. It is also on the order, with each recipient's status.`,
+    }),
+    text: [
+      p.senderName ? `Hi ${p.senderName.trim()},` : "Hi,",
+      "",
+      `${who} received ${p.giftTitle ?? "your gift"} from ${p.brandName} and wrote back:`,
+      "",
+      ...p.message.split("\n").map((l) => `> ${l}`),
+      `> — ${who}`,
+      "",
+      "Reply to this email to answer them directly.",
+      "",
+    ].join("\n"),
+  };
+}
+
+export const thankYouEmailJob = defineJob({
+  type: THANK_YOU_JOB,
+  schema: z.object({ unitId: z.uuid() }),
+  maxAttempts: THANK_YOU_ATTEMPTS,
+  backoff: { baseMs: 30_000, maxMs: 60 * 60_000 },
+  async handler({ unitId }, ctx) {
+    const [u] = await ctx.deps.db.sql.query<{
+      note: string | null;
+      recipient_name: string;
+      recipient_email: string;
+      buyer_email: string;
+      sender_name: string | null;
+      brand: string;
+      accent_color: string;
+      item: string | null;
+    }>(
+      `SELECT u.thank_you_note AS note, u.recipient_name, u.recipient_email, b.email AS buyer_email, o.sender_name, v.name AS brand, s.accent_color,
+              p.title || CASE WHEN va.title IS NULL OR va.title = 'Default Title' THEN '' ELSE ' (' || va.title || ')' END AS item
+       FROM fulfillment_unit u JOIN gift_order o ON o.id = u.order_id JOIN buyer_org b ON b.id = o.buyer_org_id
+       JOIN storefront s ON s.id = o.storefront_id JOIN vendor v ON v.id = u.vendor_id
+       LEFT JOIN variant va ON va.id = u.chosen_variant_id LEFT JOIN product p ON p.id = va.product_id
+       WHERE u.id = $1::uuid`,
+      [unitId],
+    );
+    if (!u?.note) return; // redacted (privacy request) or gone
+    const email = renderThankYouEmail({ recipientName: u.recipient_name, brandName: u.brand, brandColor: u.accent_color, giftTitle: u.item, senderName: u.sender_name, message: u.note });
+    await ctx.deps.email.send({
+      to: u.buyer_email,
+      fromName: `${u.recipient_name} via Giftloop`,
+      replyTo: u.recipient_email,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      idempotencyKey: `unit:${unitId}:thank-you`,
+    });
+  },
+});

@@ -1,0 +1,99 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Layout, Page, Text } from "@shopify/polaris";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { requireVendor } from "../context.server.ts";
+import {
+  onboardingReturnUrls,
+  openPayoutDashboard,
+  payoutAccount,
+  refreshPayoutAccount,
+  startOnboarding,
+  type AccountFailure,
+} from "@giftloop/core/payouts/account/payout-account";
+import { notFound, RouteErrorBoundary } from "../components/route-states.tsx";
+import { PayoutAccountCard } from "../components/payout-account-card.tsx";
+import { PayoutSummary } from "../components/payout-summary.tsx";
+import { PayoutsList } from "../components/payouts-list.tsx";
+import { listVendorPayouts, PayoutCursorError, payoutSummary } from "@giftloop/core/payouts/vendor-payouts";
+
+export const meta: MetaFunction = () => [{ title: "Payouts · Giftloop" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
+
+/**
+ * Payouts: the brand's Stripe account (onboarding), and what Giftloop owes and has paid.
+ * Stripe sends the brand back here (`?stripe=return`: the account is read again, since
+ * returning says nothing about the outcome; `?stripe=refresh`: the link was used or expired,
+ * the page mints a new one and goes on).
+ */
+export const loader = async (args: LoaderFunctionArgs) => {
+  const { deps, vendorId, actor } = await requireVendor(args);
+  const url = new URL(args.request.url);
+  const stripe = url.searchParams.get("stripe");
+  if (stripe === "return") await refreshPayoutAccount(deps, vendorId, { actor });
+  const account = await payoutAccount(deps, vendorId);
+  if (!account) throw notFound("This store has no Giftloop account.");
+  let list;
+  try {
+    list = await listVendorPayouts(deps, vendorId, url.searchParams.get("cursor"));
+  } catch (err) {
+    if (err instanceof PayoutCursorError) throw new Response("This page of payouts does not exist.", { status: 400 });
+    throw err;
+  }
+  const { currencies } = await payoutSummary(deps, vendorId);
+  return { account, returned: stripe === "return", autoContinue: stripe === "refresh", currencies, ...list };
+};
+
+const STATUS: Record<AccountFailure["code"], number> = {
+  vendor_not_found: 404,
+  vendor_uninstalled: 409,
+  account_disabled: 409,
+  account_missing: 409,
+  account_unreachable: 409,
+  stripe_refused: 422,
+  payouts_unavailable: 409,
+};
+
+export const action = async (args: ActionFunctionArgs) => {
+  const { deps, vendorId, shop, actor } = await requireVendor(args);
+  const intent = (await args.request.formData()).get("intent");
+  const result =
+    intent === "onboard"
+      ? await startOnboarding(deps, { vendorId, actor, ...onboardingReturnUrls(deps.config, shop) })
+      : intent === "dashboard"
+        ? await openPayoutDashboard(deps, vendorId)
+        : undefined;
+  if (!result) return Response.json({ error: "Unknown action." }, { status: 400 });
+  if (!result.ok) return Response.json({ error: result.message, code: result.code }, { status: STATUS[result.code] });
+  return { url: result.url };
+};
+
+export default function Payouts() {
+  const { account, returned, autoContinue, currencies, payouts, nextCursor } = useLoaderData<typeof loader>();
+  return (
+    <Page title="Payouts" subtitle="Your share of every gift you ship, net of Giftloop's commission, paid to your Stripe account">
+      <Layout>
+        <Layout.Section>
+          <PayoutAccountCard account={account} returned={returned} autoContinue={autoContinue} />
+        </Layout.Section>
+        {currencies.map((summary) => (
+          <Layout.Section key={summary.currency}>
+            <PayoutSummary summary={summary} />
+          </Layout.Section>
+        ))}
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Payouts
+            </Text>
+            <PayoutsList payouts={payouts} nextCursor={nextCursor} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBoundary title="Payouts could not be loaded" />;
+}

@@ -1,0 +1,215 @@
+import { useState } from "react";
+import { api, ApiProblem, money } from "./api.ts";
+import { Status, useLoad } from "./useLoad.tsx";
+
+interface Planned {
+  payoutId: string | null;
+  vendorName: string;
+  currency: string;
+  lineCount: number;
+  amount: number;
+  commissionAmount: number;
+  status: "draft" | "approved";
+}
+interface Carry {
+  vendorName: string;
+  currency: string;
+  unitCount: number;
+  amountMinor: number;
+  reason: string;
+  detail: string;
+}
+interface RunResult {
+  runId: string | null;
+  payouts: Planned[];
+  carriedOver: Carry[];
+}
+interface Item {
+  id: string;
+  vendorName: string;
+  status: string;
+  version: number;
+  currency: string;
+  amountMinor: number;
+  lineCount: number;
+  failureReason: string | null;
+  createdAt: string;
+}
+
+const REASONS: Record<string, string> = { account_not_active: "Stripe account not active", minimum_not_met: "Under the minimum payout", negative_balance: "Negative balance" };
+
+function Plan({ result, caption }: { result: RunResult; caption: string }) {
+  return (
+    <>
+      <table>
+        <caption className="visually-hidden">{caption}: who gets paid</caption>
+        <thead>
+          <tr>
+            <th scope="col">Brand</th>
+            <th scope="col">Units</th>
+            <th scope="col">Commission</th>
+            <th scope="col">Payout</th>
+            <th scope="col">Then</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.payouts.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">Nobody would be paid.</td>
+            </tr>
+          )}
+          {result.payouts.map((p, i) => (
+            <tr key={p.payoutId ?? i}>
+              <td>{p.vendorName}</td>
+              <td>{p.lineCount}</td>
+              <td>{money(p.commissionAmount, p.currency)}</td>
+              <td>{money(p.amount, p.currency)}</td>
+              <td>{p.status === "draft" ? "Waits for approval" : "Transfers start"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Carried over</h3>
+      {result.carriedOver.length === 0 ? (
+        <p className="muted">Nothing carries over.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">{caption}: who carries over</caption>
+          <thead>
+            <tr>
+              <th scope="col">Brand</th>
+              <th scope="col">Units</th>
+              <th scope="col">Amount</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.carriedOver.map((c, i) => (
+              <tr key={i}>
+                <td>{c.vendorName}</td>
+                <td>{c.unitCount}</td>
+                <td>{money(c.amountMinor, c.currency)}</td>
+                <td>
+                  <span className="badge badge-pending">{REASONS[c.reason] ?? c.reason}</span> <span className="muted">{c.detail}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export function PayoutRuns({ canWrite }: { canWrite: boolean }) {
+  const preview = useLoad<RunResult>("/payout-runs/preview");
+  const list = useLoad<{ drafts: Item[]; failed: Item[]; recent: Item[] }>("/payout-runs/payouts");
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [ran, setRan] = useState<RunResult | null>(null);
+  async function act(what: () => Promise<string>) {
+    setBusy(true);
+    try {
+      setNotice({ text: await what(), error: false });
+    } catch (e) {
+      const text = e instanceof ApiProblem && e.code === "run_in_progress" ? "Another payout run is under way. Try again when it has finished." : e instanceof Error ? e.message : String(e);
+      setNotice({ text, error: true });
+    } finally {
+      setBusy(false);
+      preview.reload();
+      list.reload();
+    }
+  }
+  const runNow = () =>
+    act(async () => {
+      const r = await api<RunResult>("POST", "/payout-runs");
+      setRan(r);
+      return `Run done: ${r.payouts.length} payout(s), ${r.carriedOver.length} carried over.`;
+    });
+  const change = (p: Item, verb: "approve" | "retry") =>
+    act(async () => {
+      await api("POST", `/payout-runs/payouts/${p.id}/${verb}`, { version: p.version });
+      return `${p.vendorName}: ${verb === "approve" ? "approved, transfers start" : "retrying the transfers"}.`;
+    });
+  return (
+    <>
+      {notice && (
+        <p className={notice.error ? "notice error" : "notice"} role={notice.error ? "alert" : "status"}>
+          {notice.text}
+        </p>
+      )}
+      <section aria-labelledby="pr-preview">
+        <div className="toolbar">
+          <h2 id="pr-preview">Next run (preview)</h2>
+          {canWrite && (
+            <button type="button" disabled={busy} onClick={() => void runNow()}>
+              Run payouts now
+            </button>
+          )}
+        </div>
+        {preview.data ? <Plan result={preview.data} caption="Preview" /> : <Status error={preview.error} />}
+      </section>
+      {ran && (
+        <section aria-labelledby="pr-ran">
+          <h2 id="pr-ran">Last run from here</h2>
+          <Plan result={ran} caption="Last run" />
+        </section>
+      )}
+      {list.data ? (
+        <>
+          <Queue title="Drafts waiting for approval" id="pr-drafts" items={list.data.drafts} empty="No draft waits for approval." action={canWrite ? { label: "Approve", run: (p) => void change(p, "approve") } : undefined} busy={busy} />
+          <Queue title="Failed or needing attention" id="pr-failed" items={list.data.failed} empty="No failed payout." action={canWrite ? { label: "Retry", run: (p) => void change(p, "retry") } : undefined} busy={busy} />
+          <Queue title="Recent payouts" id="pr-recent" items={list.data.recent} empty="No payout yet." busy={busy} />
+        </>
+      ) : (
+        <Status error={list.error} />
+      )}
+    </>
+  );
+}
+
+function Queue({ title, id, items, empty, action, busy }: { title: string; id: string; items: Item[]; empty: string; action?: { label: string; run: (p: Item) => void } | undefined; busy: boolean }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {items.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Created</th>
+              <th scope="col">Brand</th>
+              <th scope="col">Units</th>
+              <th scope="col">Amount</th>
+              <th scope="col">Status</th>
+              {action && <th scope="col">Action</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <tr key={p.id}>
+                <td>{p.createdAt.slice(0, 16).replace("T", " ")}</td>
+                <td>{p.vendorName}</td>
+                <td>{p.lineCount}</td>
+                <td>{money(p.amountMinor, p.currency)}</td>
+                <td>
+                  <span className={`badge badge-${p.status}`}>{p.status.replace("_", " ")}</span>
+                  {p.failureReason && <span className="muted"> {p.failureReason}</span>}
+                </td>
+                {action && (
+                  <td>
+                    <button type="button" disabled={busy} onClick={() => action.run(p)} aria-label={`${action.label} ${p.vendorName} ${money(p.amountMinor, p.currency)}`}>
+                      {action.label}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
