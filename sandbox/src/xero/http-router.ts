@@ -37,10 +37,8 @@ export async function handleRequest(ctx: XeroContext, controls: Controls, req: h
     if (p.startsWith("/_sandbox/")) return send(await controls(method, p, url.searchParams, raw));
     const identity = identityAnswer(ctx, req, method, p, url, raw);
     if (identity) return send(identity);
-    // The token endpoint and API calls are returned, not awaited: what they throw goes to the
-    // listener's catch-all (a bare 500), not to the answer below.
-    if (method === "POST" && p === "/connect/token") return serveTokenRequest(ctx, req, res, raw, send);
-    if (p.toLowerCase().startsWith("/connections") || p.toLowerCase().startsWith(ACCOUNTING_BASE.toLowerCase())) return serveApiCall(ctx, req, res, url, raw, send);
+    if (method === "POST" && p === "/connect/token") return await serveTokenRequest(ctx, req, res, raw, send);
+    if (p.toLowerCase().startsWith("/connections") || p.toLowerCase().startsWith(ACCOUNTING_BASE.toLowerCase())) return await serveApiCall(ctx, req, res, url, raw, send);
     send({ status: 404, body: "The resource you're looking for cannot be found" });
   } catch (e) {
     if (e instanceof XeroHttpError) return send(toAnswer(e));
