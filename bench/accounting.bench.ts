@@ -20,7 +20,8 @@ import { parseConfig } from "@giftloop/core/platform/config";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { uninstallXeroSandboxRouting } from "@giftloop/core/integrations/xero/sandbox-routing";
-import { completeConnect, saveMapping, startConnect } from "@giftloop/core/accounting/xero-connect";
+import { connectWithConsent } from "@giftloop/core/accounting/xero-connect";
+import { platformContext } from "@giftloop/core/platform/use-case";
 import { payoutPaid, setPayoutSource, type PayoutForBooking } from "@giftloop/core/accounting/book-payouts";
 import { reconcileDay, type XeroSide } from "@giftloop/core/accounting/reconcile";
 import type { BalanceTransaction } from "@giftloop/core/integrations/stripe/balance";
@@ -56,9 +57,9 @@ export async function run(): Promise<void> {
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.sql);
     const tenantId = standIn.organisationNamed("Platform").tenantId;
-    const { consentUrl } = await startConnect(deps, "bench");
-    await completeConnect(deps, new URL(await standIn.consent(consentUrl, { tenantIds: [tenantId] })).searchParams);
-    await saveMapping(deps, TEST_MAPPING);
+    const ctx = platformContext({ db: deps.db, actor: "bench", log: deps.log });
+    const connected = await connectWithConsent(ctx, deps, (url) => standIn.consent(url, { tenantIds: [tenantId] }), TEST_MAPPING);
+    if (!connected.ok) throw new Error(`connecting Xero: ${connected.code}: ${connected.detail}`);
     await deps.db.sql.execute(`DELETE FROM xero_call`);
 
     const payouts = new Map<string, PayoutForBooking>();

@@ -2,13 +2,17 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
+import type { Context } from "hono";
 import type { AppEnv } from "../http/request-context.ts";
+import type { Refusal } from "../platform/use-case.ts";
 import { createRouter } from "../http/router.ts";
 import { writeCsv } from "./accounting.csv.ts";
 import { listRecords, listReconciliationDays } from "./accounting.queries.ts";
 import { reconcileDay } from "./reconcile.ts";
 import { retryRecord } from "./records.ts";
-import { chooseOrganisation, completeConnect, connectionView, disconnect, mappingOptions, saveMapping, startConnect } from "./xero-connect.ts";
+import { orProblem } from "../http/refusals.ts";
+import { platformContext } from "../platform/use-case.ts";
+import { chooseOrganisation, completeConnect, connectionView, disconnect, mappingOptions, saveMapping, startConnect, XERO_CONNECT_STATUSES, type XeroConnectCode } from "./xero-connect.ts";
 
 /**
  * The finance API for platform staff, mounted at /v1/operator/finance (operator token): the
@@ -113,12 +117,14 @@ const routes = {
 export function financeRoutes(deps: Deps): OpenAPIHono<Env> {
   const router = createRouter<Env>();
   router.use("*", operatorAuth(deps.config));
-  router.openapi(routes.view, async (c) => c.json(await connectionView(deps), 200));
-  router.openapi(routes.connect, async (c) => c.json(await startConnect(deps, c.get("operator").sub), 200));
-  router.openapi(routes.organisation, async (c) => c.json(await chooseOrganisation(deps, c.req.valid("json").tenantId), 200));
-  router.openapi(routes.options, async (c) => c.json(await mappingOptions(deps), 200));
-  router.openapi(routes.mapping, async (c) => c.json(await saveMapping(deps, c.req.valid("json")), 200));
-  router.openapi(routes.disconnect, async (c) => c.json(await disconnect(deps), 200));
+  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+  const answer = <T extends { ok: boolean }>(outcome: T | Refusal<XeroConnectCode>) => orProblem(outcome, XERO_CONNECT_STATUSES);
+  router.openapi(routes.view, async (c) => c.json(await connectionView(ctx(c), deps), 200));
+  router.openapi(routes.connect, async (c) => c.json({ consentUrl: answer(await startConnect(ctx(c), deps)).consentUrl }, 200));
+  router.openapi(routes.organisation, async (c) => c.json(answer(await chooseOrganisation(ctx(c), deps, c.req.valid("json").tenantId)).view, 200));
+  router.openapi(routes.options, async (c) => c.json(answer(await mappingOptions(ctx(c), deps)).options, 200));
+  router.openapi(routes.mapping, async (c) => c.json(answer(await saveMapping(ctx(c), deps, c.req.valid("json"))).view, 200));
+  router.openapi(routes.disconnect, async (c) => c.json(answer(await disconnect(ctx(c), deps)).view, 200));
   router.openapi(routes.records, async (c) => {
     const q = c.req.valid("query");
     return c.json({ items: await listRecords(deps, { ...q, limit: q.limit ?? 100 }) }, 200);
@@ -140,12 +146,19 @@ export function financeRoutes(deps: Deps): OpenAPIHono<Env> {
   return router;
 }
 
-/** GET /finance/xero/callback: Xero's redirect after consent; back to the console's Xero page. */
+/**
+ * GET /finance/xero/callback: Xero's redirect after consent, answered with a redirect to the
+ * console's Xero page: `?status=` the connection's status, or `?error=` the refusal's code
+ * (a tampered or replayed state, consent refused at Xero), which the page puts in words.
+ */
 export function xeroCallbackRoutes(deps: Deps): OpenAPIHono<AppEnv> {
   const router = createRouter();
   router.get("/finance/xero/callback", async (c) => {
-    const view = await completeConnect(deps, new URL(c.req.url).searchParams);
-    return c.redirect(`/finance/xero?status=${encodeURIComponent(view.status)}`, 303);
+    const ctx = platformContext({ db: deps.db, actor: "xero-callback", log: c.get("log"), requestId: c.get("requestId") });
+    const done = await completeConnect(ctx, deps, new URL(c.req.url).searchParams);
+    // Back to the console's Xero page either way: it says what happened (a refusal by its code).
+    const outcome = done.ok ? `status=${encodeURIComponent(done.view.status)}` : `error=${encodeURIComponent(done.code)}`;
+    return c.redirect(`/finance/xero?${outcome}`, 303);
   });
   return router;
 }

@@ -109,18 +109,21 @@ describe("connecting Xero", () => {
     const query = await consent();
     const tampered = new URLSearchParams(query);
     tampered.set("state", "forged-state");
+    // The callback always goes back to the console's Xero page, which says what happened.
     const bad = await t.app.request(`/finance/xero/callback?${tampered}`);
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { code: string }).code).toBe("invalid_state");
+    expect(bad.status).toBe(303);
+    expect(bad.headers.get("location")).toBe("/finance/xero?error=invalid_state");
+    expect((await api("GET", "/v1/operator/finance/xero")).body).toMatchObject({ status: "not_connected" });
 
     const ok = await t.app.request(`/finance/xero/callback${query}`);
     expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/finance/xero?status=connected");
     const view = await api("GET", "/v1/operator/finance/xero");
     expect(view.body).toMatchObject({ status: "connected", organisation: { tenantId, baseCurrency: "USD" }, mapping: null });
 
     const replay = await t.app.request(`/finance/xero/callback${query}`);
-    expect(replay.status).toBe(409);
-    expect(((await replay.json()) as { code: string }).code).toBe("state_used");
+    expect(replay.status).toBe(303);
+    expect(replay.headers.get("location")).toBe("/finance/xero?error=state_used");
 
     const tokens = await readTokens(t.deps.db.prisma, t.deps);
     expect(tokens?.refreshToken).toBeTruthy();

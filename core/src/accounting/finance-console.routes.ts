@@ -12,13 +12,16 @@ import { writeCsv } from "./accounting.csv.ts";
 import { retryRecord } from "./records.ts";
 import { completeSignIn, endSession, requestSignIn, requireRole, staffAuth, type StaffVariables } from "./staff-session.ts";
 import { financePayoutRoutes } from "./finance-console.payouts.ts";
-import { connectionView, mappingOptions, saveMapping, startConnect } from "./xero-connect.ts";
+import type { Context } from "hono";
+import { orProblem } from "../http/refusals.ts";
+import { platformContext, type Refusal } from "../platform/use-case.ts";
+import { chooseOrganisation, connectionView, mappingOptions, saveMapping, startConnect, XERO_CONNECT_STATUSES, type XeroConnectCode } from "./xero-connect.ts";
 
 /**
  * The finance console's API, `/v1/finance/*`, behind a staff session (cookie + CSRF token on
  * writes): what the console's pages read and do. Roles: support reads; finance also retries
  * bookings, replays dead letters, runs reconciliations and maps Xero accounts; admin also
- * connects Xero; payout runs and payout settings: admin and finance change, support reads. Sign-in: `POST /v1/finance/session` emails a link to `/finance/sign-in`.
+ * connects Xero and chooses its organisation; payout runs and payout settings: admin and finance change, support reads. Sign-in: `POST /v1/finance/session` emails a link to `/finance/sign-in`.
  */
 type Env = AppEnv & { Variables: StaffVariables };
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "a real day");
@@ -49,6 +52,8 @@ function param<T>(schema: z.ZodType<T>, value: string | undefined, what: string)
   if (!r.success) throw new ProblemError(400, "invalid_parameter", `${what} is not valid`);
   return r.data;
 }
+
+const OrganisationBody = z.object({ tenantId: z.uuid() }).strict();
 
 const MappingBody = z
   .object({
@@ -110,15 +115,22 @@ export function financeConsoleRoutes(deps: Deps): Hono<Env> {
     if (!deps.xero) throw new ProblemError(409, "xero_not_configured", "Xero is not configured on this deployment.");
     return c.json({ items: await reconcileDay(deps, param(day, c.req.param("day"), "the day")) });
   });
-  staff.get("/xero", async (c) => c.json(await connectionView(deps)));
-  staff.get("/xero/options", async (c) => c.json(await mappingOptions(deps)));
+  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
+  const answer = <T extends { ok: boolean }>(outcome: T | Refusal<XeroConnectCode>) => orProblem(outcome, XERO_CONNECT_STATUSES);
+  staff.get("/xero", async (c) => c.json(await connectionView(ctx(c), deps)));
+  staff.get("/xero/options", async (c) => c.json(answer(await mappingOptions(ctx(c), deps)).options));
   staff.post("/xero/connect", async (c) => {
     requireRole(c.get("staff"), ["admin"]);
-    return c.json(await startConnect(deps, c.get("staff").email));
+    return c.json({ consentUrl: answer(await startConnect(ctx(c), deps)).consentUrl });
+  });
+  staff.put("/xero/organisation", async (c) => {
+    requireRole(c.get("staff"), ["admin"]);
+    const { tenantId } = await body(c, OrganisationBody);
+    return c.json(answer(await chooseOrganisation(ctx(c), deps, tenantId)).view);
   });
   staff.put("/xero/mapping", async (c) => {
     requireRole(c.get("staff"), ["admin", "finance"]);
-    return c.json(await saveMapping(deps, await body(c, MappingBody)));
+    return c.json(answer(await saveMapping(ctx(c), deps, await body(c, MappingBody))).view);
   });
   staff.get("/settings", (c) =>
     c.json({

@@ -4,7 +4,8 @@ import path from "node:path";
 import { startXeroStandIn, type XeroStandIn, type XeroStandInOptions } from "@giftloop/sandbox/xero/server";
 import { uninstallXeroSandboxRouting } from "../integrations/xero/sandbox-routing.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
-import { completeConnect, saveMapping, startConnect } from "./xero-connect.ts";
+import { platformContext } from "../platform/use-case.ts";
+import { connectWithConsent } from "./xero-connect.ts";
 import type { XeroMapping } from "./xero-connection.ts";
 import { createBookAccountingJob } from "./accounting.jobs.ts";
 import { jobRegistry } from "../jobs/jobs.registry.ts";
@@ -50,9 +51,9 @@ export async function startAccountingStack(
     ...(opts.registry ? { registry: opts.registry } : {}),
   });
   if (opts.connect ?? true) {
-    const { consentUrl } = await startConnect(t.deps, "test");
-    await completeConnect(t.deps, new URL(await standIn.consent(consentUrl, { tenantIds: [tenantId] })).searchParams);
-    await saveMapping(t.deps, TEST_MAPPING);
+    const ctx = platformContext({ db: t.deps.db, actor: "test", log: t.deps.log });
+    const connected = await connectWithConsent(ctx, t.deps, (url) => standIn.consent(url, { tenantIds: [tenantId] }), TEST_MAPPING);
+    if (!connected.ok) throw new Error(`connecting Xero: ${connected.code}: ${connected.detail}`);
   }
   return {
     standIn,

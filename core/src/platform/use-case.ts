@@ -36,6 +36,16 @@ export function vendorContext(input: { db: Database; vendorId: string; actor: st
   return { db: vendorScopedDatabase(input.db, input.vendorId), tenant: { kind: "vendor", vendorId: input.vendorId }, actor: input.actor, log: input.log, requestId: input.requestId };
 }
 
+export type PlatformContext = UseCaseContext<{ kind: "platform" }>;
+
+/**
+ * Platform staff's context (finance console, operator API): the database as it is, across
+ * every tenant, which this tenant says explicitly.
+ */
+export function platformContext(input: { db: Database; actor: string; log: Logger; requestId?: string | undefined }): PlatformContext {
+  return { db: input.db, tenant: { kind: "platform" }, actor: input.actor, log: input.log, requestId: input.requestId };
+}
+
 /** An expected failure: a machine-readable code, a sentence for people, and the fields at fault. */
 export interface Refusal<C extends string = string> {
   ok: false;

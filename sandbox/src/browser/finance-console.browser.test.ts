@@ -14,6 +14,8 @@ import { ensureRecord } from "@giftloop/core/accounting/records";
 import { daysAgo, paidOrder, setAccount, shipAt } from "@giftloop/core/testing/payouts";
 import { updatePlatformSettings } from "@giftloop/core/payouts/settings";
 import { seedVendor } from "@giftloop/core/testing/seed";
+import { disconnect, startConnect } from "@giftloop/core/accounting/xero-connect";
+import { platformContext } from "@giftloop/core/platform/use-case";
 
 /**
  * The finance console in Chromium: staff sign in by emailed link, then every page (overview,
@@ -231,6 +233,50 @@ describe("finance console", () => {
     expect(await page.evaluate(async () => (await fetch("/v1/finance/overview")).status)).toBe(401);
     const reused = await fetch(`${base}/finance/sign-in?token=${/token=(\S+)/.exec(sentTo("sam@giftloop.test").at(-1)!.text)![1]}`, { redirect: "manual" });
     expect(reused.status).toBe(400);
+    await page.close();
+  });
+  it("connecting Xero: several organisations are chosen among in words, a foreign-currency one is refused, a replayed sign-in is explained", { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, "ada@giftloop.test");
+    // After a disconnect (which revokes the grant at Xero), consent to two organisations, neither
+    // the one connected before: the platform's new books in USD and a EUR one.
+    const ctx = platformContext({ db: stack.t.deps.db, actor: "staff:ada@giftloop.test", log: stack.t.deps.log });
+    expect(await disconnect(ctx, stack.t.deps)).toMatchObject({ ok: true, view: { status: "disconnected" } });
+    const started = await startConnect(ctx, stack.t.deps);
+    if (!started.ok) throw new Error(started.detail);
+    const europe = stack.standIn.organisationNamed("Europe");
+    const books = stack.standIn.addOrganisation({ name: "Giftloop Books 2027", baseCurrency: "USD", countryCode: "US", taxRate: 0 });
+    const redirect = await stack.standIn.consent(started.consentUrl, { tenantIds: [europe.tenantId, books.tenantId] });
+    const callback = `${base}/finance/xero/callback${new URL(redirect).search}`;
+    await page.goto(callback);
+    await page.getByRole("heading", { name: "Xero", level: 1 }).waitFor();
+    const choice = page.getByRole("group", { name: /which one keeps the platform's books/ });
+    await choice.waitFor();
+    expect(await page.locator(".badge").first().textContent()).toBe("Choose the organisation");
+    expect(await page.getByText("Not chosen yet").count()).toBe(1); // not the organisation connected before
+    await expectAccessible(page, "choosing the organisation");
+    await shot(page, "12-xero-choose-organisation");
+
+    await choice.getByLabel(europe.name).check();
+    await page.getByRole("button", { name: "Use this organisation" }).click();
+    await page.getByRole("alert").filter({ hasText: "keeps its books in EUR" }).waitFor();
+    expect((await stack.t.deps.db.prisma.xeroConnection.findFirst())?.status).toBe("choose_organisation");
+    await shot(page, "13-xero-currency-refused");
+
+    await choice.getByLabel(books.name).check();
+    await page.getByRole("button", { name: "Use this organisation" }).click();
+    await page.getByRole("heading", { name: "Account mapping" }).waitFor();
+    expect(await page.locator(".badge").first().textContent()).toBe("Connected");
+    // Another organisation's chart: its accounts are mapped afresh.
+    expect(await stack.t.deps.db.prisma.xeroConnection.findFirst()).toMatchObject({ status: "connected", tenantId: books.tenantId, tenantName: books.name, mapping: null });
+
+    // The same sign-in again (a reload, the back button): said in words, and nothing changes.
+    await page.goto(callback);
+    await page.getByRole("alert").filter({ hasText: "This Xero sign-in was already used" }).waitFor();
+    expect(new URL(page.url()).search).toBe(""); // the code is not kept in the address bar
+    expect(await page.locator(".badge").first().textContent()).toBe("Connected");
+    await expectAccessible(page, "a replayed sign-in");
+    await shot(page, "14-xero-sign-in-used");
     await page.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Deps } from "@giftloop/core/platform/deps";
-import { completeConnect, saveMapping, startConnect } from "@giftloop/core/accounting/xero-connect";
+import { connectWithConsent } from "@giftloop/core/accounting/xero-connect";
+import { platformContext } from "@giftloop/core/platform/use-case";
 import type { XeroMapping } from "@giftloop/core/accounting/xero-connection";
 import type { OrgSeed, XeroStandIn } from "./server.ts";
 
@@ -27,8 +28,7 @@ export const DEMO_XERO_MAPPING: XeroMapping = {
 
 export async function connectDemoXero(deps: Deps, standIn: XeroStandIn): Promise<void> {
   await deps.db.sql.execute(`DELETE FROM xero_contact_link WHERE tenant_id = $1`, [DEMO_XERO_TENANT_ID]);
-  const { consentUrl } = await startConnect(deps, "sandbox");
-  const redirect = await standIn.consent(consentUrl, { tenantIds: [DEMO_XERO_TENANT_ID] });
-  await completeConnect(deps, new URL(redirect).searchParams);
-  await saveMapping(deps, DEMO_XERO_MAPPING);
+  const ctx = platformContext({ db: deps.db, actor: "sandbox", log: deps.log });
+  const connected = await connectWithConsent(ctx, deps, (url) => standIn.consent(url, { tenantIds: [DEMO_XERO_TENANT_ID] }), DEMO_XERO_MAPPING);
+  if (!connected.ok) throw new Error(`connecting the demo Xero organisation: ${connected.code}: ${connected.detail}`);
 }
