@@ -21,6 +21,7 @@ import { RequestedTokenType } from "@shopify/shopify-api";
 import pg from "pg";
 import { latestSync } from "@giftloop/core/catalog/catalog.queries";
 import { startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { vendorContext } from "@giftloop/core/platform/use-case";
 import { startDbWorker } from "@giftloop/core/jobs/db-worker";
 import { buildDeps } from "@giftloop/core/platform/build-deps";
 import { parseConfig } from "@giftloop/core/platform/config";
@@ -80,7 +81,9 @@ export async function run(): Promise<void> {
     // ---------------------------------------------------------------- initial sync
     progress(`catalog: initial sync of ${PRODUCTS} products / ${PRODUCTS * VARIANTS_PER_PRODUCT} variants`);
     const t0 = performance.now();
-    const { syncId } = await startCatalogSync(deps, vendor.id, { pollAfterMs: 60_000 });
+    const started = await startCatalogSync(vendorContext({ db: deps.db, vendorId: vendor.id, actor: "bench", log: deps.log }), deps, { pollAfterMs: 60_000 });
+    if (!started.ok) throw new Error(`catalog sync not started: ${started.detail}`);
+    const { syncId } = started;
     let sync;
     for (;;) {
       sync = await latestSync(deps, vendor.id);

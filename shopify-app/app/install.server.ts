@@ -2,7 +2,8 @@ import type { Session } from "@shopify/shopify-api";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import type { Deps } from "@giftloop/core/platform/deps";
 import { installVendor, type VendorRecord } from "@giftloop/core/vendors/vendors.service";
-import { CatalogSyncError, startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { vendorContext } from "@giftloop/core/platform/use-case";
 import { restoreAfterReinstall } from "@giftloop/core/compliance/uninstall";
 import { restoreConnection } from "@giftloop/core/vendors/shopify-connection";
 
@@ -29,12 +30,9 @@ export async function onShopInstalled(deps: Deps, session: Session, admin?: Admi
   }
   if (shopInfo) await restoreConnection(deps, vendor.id);
   if (outcome !== "unchanged" || !(await hasSynced(deps, vendor.id))) {
-    try {
-      await startCatalogSync(deps, vendor.id);
-    } catch (err) {
-      // Shopify still refuses the token: the app says so; the reconnect starts the sync.
-      if (!(err instanceof CatalogSyncError && err.code === "connection_broken")) throw err;
-    }
+    // Refused while Shopify still refuses the token: the app says so; the reconnect starts the sync.
+    const started = await startCatalogSync(vendorContext({ db: deps.db, vendorId: vendor.id, actor: `shopify:install@${session.shop}`, log: deps.log }), deps);
+    if (!started.ok && started.code !== "connection_broken") throw new Error(`catalog sync of ${session.shop} not started: ${started.detail}`);
   }
   deps.log.info({ shop: session.shop, vendorId: vendor.id, outcome }, "shop installed");
   return vendor;

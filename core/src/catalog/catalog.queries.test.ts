@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { listProducts, offerableProducts, setGiftableMatching } from "./catalog.queries.ts";
 
@@ -36,15 +36,15 @@ describe("catalog bulk actions", () => {
     const page = await listProducts(deps, s.vendorId, { ...filter, limit: 5 });
     expect(page.items).toHaveLength(5);
     expect(page.total).toBe(15);
-    expect(await setGiftableMatching(deps, s.vendorId, filter, true)).toEqual({ updated: 15 });
+    expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 15 });
     expect((await listProducts(deps, s.vendorId, { query: "tote", giftable: true, limit: 100 })).total).toBe(15);
     expect((await listProducts(deps, s.vendorId, { productType: "Bags", giftable: false, limit: 100 })).total).toBe(15);
     // Running it again changes nothing; the other brand's catalog is another tenant's.
-    expect(await setGiftableMatching(deps, s.vendorId, filter, true)).toEqual({ updated: 0 });
-    expect(await setGiftableMatching(deps, other.vendorId, { query: "tote" }, true)).toEqual({ updated: 0 });
-    expect(await setGiftableMatching(deps, s.vendorId, { giftable: true }, false)).toEqual({ updated: 15 + 3 });
+    expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 0 });
+    expect(await setGiftableMatching(brandContext(deps, other.vendorId), { query: "tote" }, true)).toEqual({ updated: 0 });
+    expect(await setGiftableMatching(brandContext(deps, s.vendorId), { giftable: true }, false)).toEqual({ updated: 15 + 3 });
     expect((await listProducts(deps, s.vendorId, { giftable: true })).total).toBe(0);
-    await setGiftableMatching(deps, s.vendorId, { query: "o" }, true); // the seeded three again
+    await setGiftableMatching(brandContext(deps, s.vendorId), { query: "o" }, true); // the seeded three again
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import type { ImportError } from "./catalog.import.ts";
 
 /**
@@ -166,11 +167,12 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
   };
 }
 
-/** Marks the vendor's products giftable or not; ids of other vendors (or unknown) are ignored. Returns how many changed. */
-export async function setProductsGiftable(deps: Pick<Deps, "db">, vendorId: string, productIds: string[], giftable: boolean): Promise<{ updated: number }> {
+/** Marks the brand's products giftable or not; ids of other brands (or unknown) are ignored. Answers how many changed. */
+export async function setProductsGiftable(ctx: VendorContext, productIds: string[], giftable: boolean): Promise<{ updated: number }> {
+  const { vendorId } = ctx.tenant;
   const ids = [...new Set(productIds)].filter((id) => UUID.test(id));
   if (!ids.length) return { updated: 0 };
-  const updated = await deps.db.transaction((tx) =>
+  const updated = await ctx.db.transaction((tx) =>
     tx.execute(
       `UPDATE product SET giftable = $3, updated_at = now() WHERE vendor_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL AND giftable <> $3`,
       [vendorId, ids, giftable],
@@ -183,9 +185,9 @@ export async function setProductsGiftable(deps: Pick<Deps, "db">, vendorId: stri
  * Marks every product of the vendor matching `filter` giftable or not (the Catalog page's
  * "select all products in this filter"), in one statement. Returns how many changed.
  */
-export async function setGiftableMatching(deps: Pick<Deps, "db">, vendorId: string, filter: ProductFilter, giftable: boolean): Promise<{ updated: number }> {
-  const { where, params } = productFilter(vendorId, filter);
-  const updated = await deps.db.transaction((tx) =>
+export async function setGiftableMatching(ctx: VendorContext, filter: ProductFilter, giftable: boolean): Promise<{ updated: number }> {
+  const { where, params } = productFilter(ctx.tenant.vendorId, filter);
+  const updated = await ctx.db.transaction((tx) =>
     tx.execute(`UPDATE product p SET giftable = $${params.length + 1}, updated_at = now() WHERE ${where} AND p.giftable <> $${params.length + 1}`, [...params, giftable]),
   );
   return { updated };

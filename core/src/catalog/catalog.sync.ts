@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BulkOperationError, getBulkOperation, runBulkQuery, streamBulkResult } from "../integrations/shopify/bulk.ts";
 import { defineJob, PermanentJobError } from "../jobs/registry.ts";
 import type { Deps } from "../platform/deps.ts";
+import { refuse, type Outcome, type VendorContext } from "../platform/use-case.ts";
 import { importBulkLines, type ImportError } from "./catalog.import.ts";
 import { accessRefusal, markConnectionBroken } from "../vendors/connection-state.ts";
 
@@ -73,33 +74,32 @@ export interface CatalogSyncRow {
   finishedAt: Date | null;
 }
 
-export class CatalogSyncError extends Error {
-  override name = "CatalogSyncError";
-  constructor(
-    readonly code: "vendor_not_found" | "vendor_uninstalled" | "connection_broken",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type CatalogSyncRefusal = "vendor_not_found" | "vendor_uninstalled" | "connection_broken";
 
 /**
- * Starts a full sync for the vendor (or returns the one already pending/running).
- * `pollAfterMs`: when to check the bulk operation if no finish webhook arrived.
+ * Starts a full sync for the brand (or answers the one already pending or running), refused
+ * while the app is uninstalled or Shopify refuses its token (`connection_broken`: the
+ * reconnect starts it). `pollAfterMs`: when to check the bulk operation if no finish webhook
+ * arrived.
  */
-export async function startCatalogSync(deps: Pick<Deps, "db" | "jobs">, vendorId: string, opts: { pollAfterMs?: number } = {}): Promise<{ syncId: string; created: boolean }> {
-  return deps.db.prisma.$transaction(async (tx) => {
+export async function startCatalogSync(
+  ctx: VendorContext,
+  deps: Pick<Deps, "jobs">,
+  opts: { pollAfterMs?: number } = {},
+): Promise<Outcome<{ syncId: string; created: boolean }, CatalogSyncRefusal>> {
+  const { vendorId } = ctx.tenant;
+  return ctx.db.prisma.$transaction(async (tx) => {
     const vendor = await tx.vendor.findUnique({ where: { id: vendorId }, select: { id: true, uninstalledAt: true, connectionBrokenAt: true } });
-    if (!vendor) throw new CatalogSyncError("vendor_not_found", `vendor ${vendorId} not found`);
-    if (vendor.uninstalledAt) throw new CatalogSyncError("vendor_uninstalled", `vendor ${vendorId} uninstalled the app`);
-    if (vendor.connectionBrokenAt) throw new CatalogSyncError("connection_broken", "Shopify refuses the app's access token: reconnect from the app first");
+    if (!vendor) return refuse("vendor_not_found", `vendor ${vendorId} not found`);
+    if (vendor.uninstalledAt) return refuse("vendor_uninstalled", `vendor ${vendorId} uninstalled the app`);
+    if (vendor.connectionBrokenAt) return refuse("connection_broken", "Shopify refuses the app's access token: reconnect from the app first");
     // One sync at a time per vendor (Shopify runs one bulk query per shop and app anyway).
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('catalog_sync:' || $1))`, vendorId);
     const open = await tx.catalogSync.findFirst({ where: { vendorId, status: { in: ["pending", "running"] } }, orderBy: { startedAt: "desc" } });
-    if (open) return { syncId: open.id, created: false };
+    if (open) return { ok: true, syncId: open.id, created: false };
     const sync = await tx.catalogSync.create({ data: { vendorId } });
     await deps.jobs.enqueue(tx, runBulkSyncJob, { syncId: sync.id, pollAfterMs: opts.pollAfterMs ?? DEFAULT_POLL_MS }, { key: `catalog.run_bulk_sync:${sync.id}` });
-    return { syncId: sync.id, created: true };
+    return { ok: true, syncId: sync.id, created: true };
   });
 }
 
@@ -146,11 +146,11 @@ async function withShopify<T>(deps: Pick<Deps, "db" | "log">, sync: Awaited<Retu
  * After the connection is mended: starts a sync again when the last one stopped on the
  * broken connection (or none ever ran). Returns the sync started, if any.
  */
-export async function resumeCatalogSync(deps: Pick<Deps, "db" | "jobs">, vendorId: string): Promise<string | null> {
-  const last = await deps.db.prisma.catalogSync.findFirst({ where: { vendorId }, orderBy: { startedAt: "desc" }, select: { status: true, errorMessage: true } });
+export async function resumeCatalogSync(ctx: VendorContext, deps: Pick<Deps, "jobs">): Promise<string | null> {
+  const last = await ctx.db.prisma.catalogSync.findFirst({ where: { vendorId: ctx.tenant.vendorId }, orderBy: { startedAt: "desc" }, select: { status: true, errorMessage: true } });
   if (last && !(last.status === "failed" && last.errorMessage?.startsWith(CONNECTION_BROKEN))) return null;
-  const { syncId, created } = await startCatalogSync(deps, vendorId);
-  return created ? syncId : null;
+  const started = await startCatalogSync(ctx, deps);
+  return started.ok && started.created ? started.syncId : null;
 }
 
 async function failSync(deps: Pick<Deps, "db">, syncId: string, message: string): Promise<void> {

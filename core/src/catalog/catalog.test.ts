@@ -5,7 +5,7 @@ import { startDbWorker } from "../jobs/db-worker.ts";
 import type { Worker } from "../jobs/worker.ts";
 import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-routing.ts";
 import { seedVendor } from "../testing/seed.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { postShopifyWebhook, serveApp } from "../webhooks/testing.ts";
 import { latestSync, listProducts, setProductsGiftable } from "./catalog.queries.ts";
 import { startCatalogSync } from "./catalog.sync.ts";
@@ -31,7 +31,9 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | 
 }
 
 async function syncAndWait(opts: { pollAfterMs?: number } = {}) {
-  const { syncId } = await startCatalogSync(deps, vendorId, opts);
+  const started = await startCatalogSync(brandContext(deps, vendorId), deps, opts);
+  if (!started.ok) throw new Error(started.detail);
+  const { syncId } = started;
   return waitFor("the sync to finish", async () => {
     const s = await latestSync(deps, vendorId);
     return s && s.id === syncId && (s.status === "completed" || s.status === "failed") ? s : undefined;
@@ -110,7 +112,7 @@ describe(`catalog sync (${backend})`, () => {
   it("keeps the brand's giftable choices across a re-sync", async () => {
     const page = await listProducts(deps, vendorId, { limit: 5 });
     const ids = page.items.map((p) => p.id);
-    expect(await setProductsGiftable(deps, vendorId, ids, true)).toEqual({ updated: 5 });
+    expect(await setProductsGiftable(brandContext(deps, vendorId), ids, true)).toEqual({ updated: 5 });
     const sync = await syncAndWait();
     expect(sync.status).toBe("completed");
     const giftable = await listProducts(deps, vendorId, { giftable: true, limit: 100 });
@@ -251,7 +253,7 @@ describe(`catalog sync (${backend})`, () => {
 
     const other = await deps.db.prisma.vendor.create({ data: { shopDomain: "other-brand.myshopify.com", name: "Other" } });
     expect((await listProducts(deps, other.id)).items).toEqual([]);
-    expect(await setProductsGiftable(deps, other.id, all.slice(0, 10), true)).toEqual({ updated: 0 });
+    expect(await setProductsGiftable(brandContext(deps, other.id), all.slice(0, 10), true)).toEqual({ updated: 0 });
     expect(await latestSync(deps, other.id)).toBeNull();
   });
 });

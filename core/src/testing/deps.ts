@@ -7,6 +7,7 @@ import { buildDeps } from "../platform/build-deps.ts";
 import type { Deps } from "../platform/deps.ts";
 import { createLogger } from "../platform/logger.ts";
 import type { JobRegistry } from "../jobs/registry.ts";
+import { vendorContext, type VendorContext } from "../platform/use-case.ts";
 import { testDatabase, type TestDatabase } from "./db.ts";
 
 /** Captured JSON log lines, for tests that assert on logging. */
@@ -46,4 +47,9 @@ export async function testDeps(
     ...(opts.registry ? { registry: opts.registry } : {}),
   });
   return { ...deps, db, logs, close: () => db.close() };
+}
+
+/** A brand's use-case context in tests (the brand-bound database, a test actor). */
+export function brandContext(deps: Pick<Deps, "db" | "log">, vendorId: string): VendorContext {
+  return vendorContext({ db: deps.db, vendorId, actor: "test", log: deps.log });
 }

@@ -142,15 +142,16 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   router.openapi(giftableRoute, async (c) => {
     const v = c.get("vendor");
     const input = c.req.valid("json");
+    const ctx = vendorRequestContext(c, deps, "product action");
     const product = await productOf(deps, v.vendorId, c.req.valid("param").id);
-    await setProductsGiftable(deps, v.vendorId, [product.id], input.giftable);
+    await setProductsGiftable(ctx, [product.id], input.giftable);
     if (input.offerId) {
       if (!input.giftable) throw new ProblemError(422, "not_giftable", "A product must be giftable to join an offer.");
       const offer = await getOffer(deps.db, v.vendorId, input.offerId);
       if (!offer) throw new ProblemError(404, "not_found", "This brand has no offer with this id.");
       if (!offer.items.some((i) => i.productId === product.id)) {
         const items = [...offer.items.map((i) => ({ productId: i.productId, ...(i.variantId ? { variantId: i.variantId } : {}) })), { productId: product.id }];
-        orProblem(await updateOffer(vendorRequestContext(c, deps, "product action"), offer.id, { version: offer.version, items }), OFFER_REFUSAL_STATUS);
+        orProblem(await updateOffer(ctx, offer.id, { version: offer.version, items }), OFFER_REFUSAL_STATUS);
       }
     }
     return c.json(await gifting(deps, v.vendorId, product.shopifyId), 200);

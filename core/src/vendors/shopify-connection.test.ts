@@ -4,9 +4,9 @@ import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-
 import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import { redeemUnit } from "../redemption/redeem.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
-import { CatalogSyncError, CONNECTION_BROKEN, startCatalogSync } from "../catalog/catalog.sync.ts";
+import { CONNECTION_BROKEN, startCatalogSync } from "../catalog/catalog.sync.ts";
 import { latestSync } from "../catalog/catalog.queries.ts";
 import { createApp } from "../http/app.ts";
 import { mintOperatorToken } from "../http/operator-auth.ts";
@@ -78,7 +78,9 @@ describe("a broken Shopify connection", () => {
     standIn.revokeAccessTokens(SHOP);
 
     // The sync's first Shopify call gets 401: it fails at once (no ten retries), and says why.
-    const { syncId } = await startCatalogSync(deps, s.vendorId);
+    const started = await startCatalogSync(brandContext(deps, s.vendorId), deps);
+    if (!started.ok) throw new Error(started.detail);
+    const { syncId } = started;
     await withWorker(() => waitUntil(async () => (await latestSync(deps, s.vendorId))?.status === "failed"));
     const sync = (await latestSync(deps, s.vendorId))!;
     expect(sync.id).toBe(syncId);
@@ -87,7 +89,7 @@ describe("a broken Shopify connection", () => {
     const broken = await shopifyConnection(deps, s.vendorId);
     expect(broken).toMatchObject({ broken: true, reason: "Shopify no longer accepts the app's access token (401 Unauthorized)" });
     // No sync starts while it is broken.
-    await expect(startCatalogSync(deps, s.vendorId)).rejects.toMatchObject({ code: "connection_broken" } satisfies Partial<CatalogSyncError>);
+    expect(await startCatalogSync(brandContext(deps, s.vendorId), deps)).toMatchObject({ ok: false, code: "connection_broken" });
 
     // The push that was waiting is held with the reason; one redeemed now is held without calling Shopify.
     await withWorker(() => waitUntil(() => jobDone(`push:${first}`)));

@@ -1,5 +1,6 @@
 import { RequestedTokenType } from "@shopify/shopify-api";
 import type { Deps } from "../platform/deps.ts";
+import { vendorContext } from "../platform/use-case.ts";
 import { accessRefusal, shopifyConnection, type ShopifyConnection } from "./connection-state.ts";
 import { releaseConnectionHolds } from "../fulfillment/push/push-holds.ts";
 import { resumeCatalogSync } from "../catalog/catalog.sync.ts";
@@ -43,7 +44,7 @@ export async function restoreConnection(deps: Pick<Deps, "db" | "jobs" | "log">,
     return units;
   });
   if (!released) return { restored: false, pushesResumed: [], syncId: null };
-  const syncId = await resumeCatalogSync(deps, vendorId);
+  const syncId = await resumeCatalogSync(vendorContext({ db: deps.db, vendorId, actor: "shopify:token-exchange", log: deps.log }), deps);
   deps.log.info({ vendorId, pushesResumed: released.length, syncId }, "Shopify connection restored");
   return { restored: true, pushesResumed: released, syncId };
 }

@@ -1,6 +1,7 @@
 import { RequestedTokenType } from "@shopify/shopify-api";
 import type { Deps } from "@giftloop/core/platform/deps";
 import { startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { vendorContext } from "@giftloop/core/platform/use-case";
 import type { SProduct } from "./catalog.ts";
 import type { ShopifyStandIn } from "./server.ts";
 
@@ -26,7 +27,10 @@ export async function connectDemoShop(deps: Deps, standIn: ShopifyStandIn, shop:
     const { session } = await deps.shopify.api.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
     await deps.shopify.sessionStorage.storeSession(session);
   }
-  if (created) await startCatalogSync(deps, vendor.id);
+  if (created) {
+    const started = await startCatalogSync(vendorContext({ db: deps.db, vendorId: vendor.id, actor: "sandbox", log: deps.log }), deps);
+    if (!started.ok) throw new Error(`the demo shop's catalog sync did not start: ${started.detail}`);
+  }
   return { created };
 }
 

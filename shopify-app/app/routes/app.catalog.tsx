@@ -3,7 +3,7 @@ import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Box, Card, Layout, Page } from "@shopify/polaris";
 import { requireVendor } from "../context.server.ts";
 import { latestSync, listProducts, setGiftableMatching, setProductsGiftable, CatalogQueryError, type ProductFilter } from "@giftloop/core/catalog/catalog.queries";
-import { CatalogSyncError, CONNECTION_BROKEN, startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
+import { CONNECTION_BROKEN, startCatalogSync } from "@giftloop/core/catalog/catalog.sync";
 import { RouteErrorBoundary } from "../components/route-states.tsx";
 import { Empty } from "../components/empty.tsx";
 import { CatalogFilterBar } from "../components/catalog/catalog-filter-bar.tsx";
@@ -49,25 +49,22 @@ export const loader = async (args: LoaderFunctionArgs) => {
 };
 
 export const action = async (args: ActionFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { deps, ctx } = await requireVendor(args);
   const form = await args.request.formData();
   const intent = form.get("intent");
   if (intent === "sync") {
-    try {
-      const { created } = await startCatalogSync(deps, vendorId);
-      return { intent, message: created ? "Catalog sync started" : "A sync is already running" };
-    } catch (err) {
-      if (err instanceof CatalogSyncError && err.code === "connection_broken") return { intent, message: "Reconnect to Shopify first", isError: true };
-      throw err;
-    }
+    const started = await startCatalogSync(ctx, deps);
+    if (started.ok) return { intent, message: started.created ? "Catalog sync started" : "A sync is already running" };
+    if (started.code === "connection_broken") return { intent, message: "Reconnect to Shopify first", isError: true };
+    throw new Error(`catalog sync not started: ${started.detail}`);
   }
   if (intent === "giftable") {
     const giftable = form.get("giftable") === "true";
     // Every product matching the page's filters ("Select all"), or the ones ticked.
     const { updated } =
       form.get("scope") === "all"
-        ? await setGiftableMatching(deps, vendorId, productFilter(filtersOf(form, "filterGiftable")), giftable)
-        : await setProductsGiftable(deps, vendorId, form.getAll("id").map(String), giftable);
+        ? await setGiftableMatching(ctx, productFilter(filtersOf(form, "filterGiftable")), giftable)
+        : await setProductsGiftable(ctx, form.getAll("id").map(String), giftable);
     return { intent, message: `${plural(updated, "product")} ${giftable ? "made giftable" : "no longer giftable"}` };
   }
   return new Response("Unknown action", { status: 400 });
