@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Deps } from "../platform/deps.ts";
+import { fieldError, type FieldError } from "../platform/field-error.ts";
+import { refuse, type Outcome, type VendorContext } from "../platform/use-case.ts";
 import { DEFAULT_REMINDERS, type ReminderSettings } from "../reminders/reminder-settings.ts";
 
 /**
@@ -60,9 +62,8 @@ function dayList(what: string) {
 }
 export type SettingsInput = z.input<typeof settingsInput>;
 
-export type SettingsResult =
-  | { ok: true; settings: VendorSettings }
-  | { ok: false; errors: Partial<Record<keyof SettingsInput, string>> };
+/** Refused as `invalid_settings`, with a field error for each bad field (the first problem of each). */
+export type SettingsResult = Outcome<{ settings: VendorSettings }, "invalid_settings">;
 
 export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): Promise<VendorSettings | undefined> {
   const [r] = await deps.db.sql.query<{
@@ -101,28 +102,26 @@ export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): 
   };
 }
 
-/** Validates and saves; a bad field comes back as a message for that field, nothing written. */
-export async function updateVendorSettings(
-  deps: Pick<Deps, "db">,
-  vendorId: string,
-  input: SettingsInput,
-): Promise<SettingsResult> {
+/** Validates and saves the brand's settings; bad fields are refused together, nothing written. */
+export async function updateVendorSettings(ctx: VendorContext, input: SettingsInput): Promise<SettingsResult> {
+  const { db } = ctx;
+  const { vendorId } = ctx.tenant;
   const parsed = settingsInput.safeParse(input);
   if (!parsed.success) {
-    const errors: Partial<Record<keyof SettingsInput, string>> = {};
+    const errors = new Map<string, FieldError>();
     for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as keyof SettingsInput;
-      errors[key] ??= issue.message;
+      const key = String(issue.path[0]);
+      if (!errors.has(key)) errors.set(key, fieldError([key], issue.code, issue.message));
     }
-    return { ok: false, errors };
+    return refuse("invalid_settings", [...errors.values()].map((e) => `${e.path}: ${e.message}`).join("; "), { errors: [...errors.values()] });
   }
   const v = parsed.data;
   let reminderSettings: ReminderSettings | undefined;
   if (v.remindersAfterSent !== undefined || v.remindersBeforeExpiry !== undefined) {
-    const current = (await vendorSettings(deps, vendorId))?.reminders ?? DEFAULT_REMINDERS;
+    const current = (await vendorSettings({ db }, vendorId))?.reminders ?? DEFAULT_REMINDERS;
     reminderSettings = { afterSentDays: v.remindersAfterSent ?? current.afterSentDays, beforeExpiryDays: v.remindersBeforeExpiry ?? current.beforeExpiryDays };
   }
-  await deps.db.prisma.vendor.update({
+  await db.prisma.vendor.update({
     where: { id: vendorId },
     data: {
       email: v.notificationEmail,
@@ -131,5 +130,5 @@ export async function updateVendorSettings(
       ...(reminderSettings ? { reminderSettings: { ...reminderSettings } } : {}),
     },
   });
-  return { ok: true, settings: (await vendorSettings(deps, vendorId))! };
+  return { ok: true, settings: (await vendorSettings({ db }, vendorId))! };
 }

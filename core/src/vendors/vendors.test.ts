@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { installVendor, markVendorUninstalled, vendorByShop, InvalidShopError } from "./vendors.service.ts";
 import { vendorDashboard } from "./dashboard.ts";
 import { listVendorOrders, vendorOrder, vendorUnit, type UnitStatus } from "./vendor-orders.ts";
-import { updateVendorSettings, vendorSettings } from "./settings.ts";
+import { updateVendorSettings, vendorSettings, type SettingsResult } from "./settings.ts";
 
 let deps: TestDeps;
 let a: Seeded;
@@ -225,27 +225,28 @@ describe("vendor orders", () => {
   });
 });
 
+/** A refusal's field errors as field → message. */
+const messagesByField = (r: SettingsResult) => (r.ok ? {} : Object.fromEntries((r.errors ?? []).map((e) => [e.path, e.message])));
+
 describe("vendor settings", () => {
   it("reads and updates notification email, default expiry and Shopify notifications", async () => {
     const before = await vendorSettings(deps, a.vendorId);
     expect(before).toMatchObject({ notificationEmail: null, defaultExpiryDays: 90, shopifyNotifyCustomer: false });
     expect(before?.data.products).toBe(3);
 
-    const ok = await updateVendorSettings(deps, a.vendorId, {
+    const ok = await updateVendorSettings(brandContext(deps, a.vendorId), {
       notificationEmail: " ops@northwind.test ",
       defaultExpiryDays: "120",
       shopifyNotifyCustomer: true,
     });
     expect(ok).toMatchObject({ ok: true, settings: { notificationEmail: "ops@northwind.test", defaultExpiryDays: 120, shopifyNotifyCustomer: true } });
 
-    const bad = await updateVendorSettings(deps, a.vendorId, { notificationEmail: "nope", defaultExpiryDays: 3 });
-    expect(bad).toEqual({
-      ok: false,
-      errors: { notificationEmail: "Enter a valid email address", defaultExpiryDays: "Gifts must stay redeemable for at least 7 days" },
-    });
+    const bad = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "nope", defaultExpiryDays: 3 });
+    expect(bad).toMatchObject({ ok: false, code: "invalid_settings" });
+    expect(messagesByField(bad)).toEqual({ notificationEmail: "Enter a valid email address", defaultExpiryDays: "Gifts must stay redeemable for at least 7 days" });
     expect(await vendorSettings(deps, a.vendorId)).toMatchObject({ defaultExpiryDays: 120 });
 
-    expect(await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
+    expect(await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
       ok: true,
       settings: { notificationEmail: null, defaultExpiryDays: 30 },
     });
@@ -255,16 +256,14 @@ describe("vendor settings", () => {
 
   it("keeps the brand's reminder schedule, typed as days, and leaves it alone when a form does not send it", async () => {
     expect((await vendorSettings(deps, a.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
-    const ok = await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "7, 2;2", remindersBeforeExpiry: "" });
+    const ok = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "7, 2;2", remindersBeforeExpiry: "" });
     expect(ok).toMatchObject({ ok: true, settings: { reminders: { afterSentDays: [2, 7], beforeExpiryDays: [] } } });
-    expect(await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
+    expect(await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
       settings: { reminders: { afterSentDays: [2, 7], beforeExpiryDays: [] } },
     });
-    const bad = await updateVendorSettings(deps, a.vendorId, { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "3, soon", remindersBeforeExpiry: "1 2 3 4 5 6" });
-    expect(bad).toEqual({
-      ok: false,
-      errors: { remindersAfterSent: "Enter whole numbers of days from 1 to 365, separated by commas", remindersBeforeExpiry: "At most 5 reminders before expiry" },
-    });
+    const bad = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "3, soon", remindersBeforeExpiry: "1 2 3 4 5 6" });
+    expect(bad).toMatchObject({ ok: false, code: "invalid_settings" });
+    expect(messagesByField(bad)).toEqual({ remindersAfterSent: "Enter whole numbers of days from 1 to 365, separated by commas", remindersBeforeExpiry: "At most 5 reminders before expiry" });
     expect((await vendorSettings(deps, b.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
   });
 });

@@ -19,16 +19,19 @@ export const loader = async (args: LoaderFunctionArgs) => {
 };
 
 export const action = async (args: ActionFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const form = await args.request.formData();
-  const result = await updateVendorSettings(deps, vendorId, {
+  const result = await updateVendorSettings(ctx, {
     notificationEmail: String(form.get("notificationEmail") ?? ""),
     defaultExpiryDays: String(form.get("defaultExpiryDays") ?? ""),
     shopifyNotifyCustomer: form.get("shopifyNotifyCustomer") === "on",
     remindersAfterSent: String(form.get("remindersAfterSent") ?? ""),
     remindersBeforeExpiry: String(form.get("remindersBeforeExpiry") ?? ""),
   });
-  const errors: Partial<Record<"notificationEmail" | "defaultExpiryDays" | "shopifyNotifyCustomer" | "remindersAfterSent" | "remindersBeforeExpiry", string>> = result.ok ? {} : result.errors;
+  // Each field's message beside the field.
+  const errors: Partial<Record<"notificationEmail" | "defaultExpiryDays" | "shopifyNotifyCustomer" | "remindersAfterSent" | "remindersBeforeExpiry", string>> = result.ok
+    ? {}
+    : Object.fromEntries((result.errors ?? []).map((e) => [e.path, e.message]));
   return { ok: result.ok, errors };
 };
 
