@@ -49,7 +49,7 @@ export async function testDeps(
   return { ...deps, db, logs, close: () => db.close() };
 }
 
-/** A brand's use-case context in tests (the brand-bound database, a test actor). */
-export function brandContext(deps: Pick<Deps, "db" | "log">, vendorId: string): VendorContext {
-  return vendorContext({ db: deps.db, vendorId, actor: "test", log: deps.log });
+/** A brand's use-case context in tests (the brand-bound database; the actor "test" unless named). */
+export function brandContext(deps: Pick<Deps, "db" | "log">, vendorId: string, actor = "test"): VendorContext {
+  return vendorContext({ db: deps.db, vendorId, actor, log: deps.log });
 }

@@ -9,7 +9,7 @@ import {
   payoutAccount,
   refreshPayoutAccount,
   startOnboarding,
-  type AccountFailure,
+  ACCOUNT_REFUSAL_STATUS,
 } from "@giftloop/core/payouts/account/payout-account";
 import { notFound, RouteErrorBoundary } from "../components/route-states.tsx";
 import { PayoutAccountCard } from "../components/payout-account-card.tsx";
@@ -27,10 +27,11 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisViz
  * the page mints a new one and goes on).
  */
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, actor } = await requireVendor(args);
+  const { deps, vendorId, ctx } = await requireVendor(args);
   const url = new URL(args.request.url);
   const stripe = url.searchParams.get("stripe");
-  if (stripe === "return") await refreshPayoutAccount(deps, vendorId, { actor });
+  // A refusal here (Stripe unreachable) leaves the account as last known, which the page shows.
+  if (stripe === "return") await refreshPayoutAccount(ctx, deps);
   const account = await payoutAccount(deps, vendorId);
   if (!account) throw notFound("This store has no Giftloop account.");
   let list;
@@ -44,27 +45,18 @@ export const loader = async (args: LoaderFunctionArgs) => {
   return { account, returned: stripe === "return", autoContinue: stripe === "refresh", currencies, ...list };
 };
 
-const STATUS: Record<AccountFailure["code"], number> = {
-  vendor_not_found: 404,
-  vendor_uninstalled: 409,
-  account_disabled: 409,
-  account_missing: 409,
-  account_unreachable: 409,
-  stripe_refused: 422,
-  payouts_unavailable: 409,
-};
 
 export const action = async (args: ActionFunctionArgs) => {
-  const { deps, vendorId, shop, actor } = await requireVendor(args);
+  const { deps, ctx, shop } = await requireVendor(args);
   const intent = (await args.request.formData()).get("intent");
   const result =
     intent === "onboard"
-      ? await startOnboarding(deps, { vendorId, actor, ...onboardingReturnUrls(deps.config, shop) })
+      ? await startOnboarding(ctx, deps, onboardingReturnUrls(deps.config, shop))
       : intent === "dashboard"
-        ? await openPayoutDashboard(deps, vendorId)
+        ? await openPayoutDashboard(ctx, deps)
         : undefined;
   if (!result) return Response.json({ error: "Unknown action." }, { status: 400 });
-  if (!result.ok) return Response.json({ error: result.message, code: result.code }, { status: STATUS[result.code] });
+  if (!result.ok) return Response.json({ error: result.detail, code: result.code }, { status: ACCOUNT_REFUSAL_STATUS[result.code] });
   return { url: result.url };
 };
 

@@ -2,8 +2,9 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../../platform/deps.ts";
 import { problemResponses, ProblemError } from "../../http/problem.ts";
 import { createRouter } from "../../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../../http/vendor-auth.ts";
-import { onboardingReturnUrls, openPayoutDashboard, payoutAccount, startOnboarding, type AccountFailure, type PayoutAccountView } from "./payout-account.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../../http/vendor-auth.ts";
+import { onboardingReturnUrls, openPayoutDashboard, payoutAccount, ACCOUNT_REFUSAL_STATUS, startOnboarding, type PayoutAccountView } from "./payout-account.ts";
+import { orProblem } from "../../http/refusals.ts";
 import { PAYOUT_ACCOUNT_STATUSES } from "./status.ts";
 
 /**
@@ -61,8 +62,6 @@ const dashboardRoute = createRoute({
   },
 });
 
-const STATUS = { vendor_not_found: 404, vendor_uninstalled: 403, account_disabled: 409, account_missing: 409, account_unreachable: 409, stripe_refused: 422, payouts_unavailable: 409 } as const;
-const fail = (f: AccountFailure) => new ProblemError(STATUS[f.code], f.code, f.message);
 const asJson = (a: PayoutAccountView) => ({ ...a, updatedAt: a.updatedAt?.toISOString() ?? null });
 
 export function payoutAccountRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
@@ -75,14 +74,11 @@ export function payoutAccountRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     return c.json(asJson(account), 200);
   });
   router.openapi(onboardingRoute, async (c) => {
-    const v = c.get("vendor");
-    const r = await startOnboarding(deps, { vendorId: v.vendorId, actor: `shopify:${v.shop}${v.userId ? `/${v.userId}` : ""}`, ...onboardingReturnUrls(deps.config, v.shop) });
-    if (!r.ok) throw fail(r);
+    const r = orProblem(await startOnboarding(vendorRequestContext(c, deps), deps, onboardingReturnUrls(deps.config, c.get("vendor").shop)), ACCOUNT_REFUSAL_STATUS);
     return c.json({ url: r.url }, 200);
   });
   router.openapi(dashboardRoute, async (c) => {
-    const r = await openPayoutDashboard(deps, c.get("vendor").vendorId);
-    if (!r.ok) throw fail(r);
+    const r = orProblem(await openPayoutDashboard(vendorRequestContext(c, deps), deps), ACCOUNT_REFUSAL_STATUS);
     return c.json({ url: r.url }, 200);
   });
   return router;

@@ -3,6 +3,7 @@ import { stripeSignatureHeader } from "@giftloop/sandbox/stripe/server";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import { openPayoutDashboard, payoutAccount, refreshPayoutAccount, startOnboarding } from "./payout-account.ts";
 import { startConnectStack, type ConnectStack } from "./testing.ts";
+import { brandContext } from "../../testing/deps.ts";
 
 let s: ConnectStack;
 beforeAll(async () => {
@@ -12,13 +13,15 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const urls = { returnUrl: "https://admin.example/payouts?stripe=return", refreshUrl: "https://admin.example/payouts?stripe=refresh", actor: "shopify-user:42" };
+const urls = { returnUrl: "https://admin.example/payouts?stripe=return", refreshUrl: "https://admin.example/payouts?stripe=refresh" };
+/** The brand's context as the embedded app builds it for one of its users. */
+const brand = (vendorId: string) => brandContext(s.t.deps, vendorId, "shopify-user:42");
 const statusOf = async (vendorId: string) => (await payoutAccount(s.t.deps, vendorId))!;
 
 async function onboarded(outcome: "complete" | "restricted" | "pending" | "rejected") {
   const vendorId = await s.newVendor();
-  const started = await startOnboarding(s.t.deps, { vendorId, ...urls });
-  if (!started.ok) throw new Error(started.message);
+  const started = await startOnboarding(brand(vendorId), s.t.deps, urls);
+  if (!started.ok) throw new Error(started.detail);
   s.standIn.onboard(started.accountId, outcome);
   return { vendorId, accountId: started.accountId };
 }
@@ -27,11 +30,11 @@ describe("onboarding", () => {
   it("creates one Express-like account per brand with only the transfers capability, and a fresh link each time", async () => {
     const vendorId = await s.newVendor({ currency: "GBP" });
     expect((await statusOf(vendorId)).status).toBe("not_started");
-    const [a, b] = await Promise.all([startOnboarding(s.t.deps, { vendorId, ...urls }), startOnboarding(s.t.deps, { vendorId, ...urls })]);
+    const [a, b] = await Promise.all([startOnboarding(brand(vendorId), s.t.deps, urls), startOnboarding(brand(vendorId), s.t.deps, urls)]);
     if (!a.ok || !b.ok) throw new Error("onboarding refused");
     expect(b.accountId).toBe(a.accountId);
     expect(b.url).not.toBe(a.url);
-    const again = await startOnboarding(s.t.deps, { vendorId, ...urls });
+    const again = await startOnboarding(brand(vendorId), s.t.deps, urls);
     expect(again.ok && again.accountId).toBe(a.accountId);
     const account = await s.stripe.accounts.retrieve(a.accountId);
     expect(account.controller).toMatchObject({
@@ -69,7 +72,7 @@ describe("onboarding", () => {
     const { vendorId } = await onboarded("rejected");
     await waitUntil(async () => (await statusOf(vendorId)).status === "disabled");
     expect((await statusOf(vendorId)).disabledReason).toBe("rejected.other");
-    const again = await startOnboarding(s.t.deps, { vendorId, ...urls });
+    const again = await startOnboarding(brand(vendorId), s.t.deps, urls);
     expect(again).toMatchObject({ ok: false, code: "account_disabled" });
   });
 
@@ -78,10 +81,10 @@ describe("onboarding", () => {
     try {
       const { vendorId } = await onboarded("pending");
       expect((await statusOf(vendorId)).status).toBe("onboarding");
-      const r = await refreshPayoutAccount(s.t.deps, vendorId, { actor: "test" });
+      const r = await refreshPayoutAccount(brand(vendorId), s.t.deps);
       expect(r).toMatchObject({ ok: true, account: { status: "onboarding", disabledReason: "requirements.pending_verification", dashboardAvailable: true } });
       s.standIn.onboard((await statusOf(vendorId)).stripeAccountId!, "complete");
-      expect(await refreshPayoutAccount(s.t.deps, vendorId, { actor: "test" })).toMatchObject({ ok: true, account: { status: "active" } });
+      expect(await refreshPayoutAccount(brand(vendorId), s.t.deps)).toMatchObject({ ok: true, account: { status: "active" } });
     } finally {
       s.standIn.setConnectWebhookUrl(s.connectWebhookUrl);
     }
@@ -90,19 +93,19 @@ describe("onboarding", () => {
   it("an uninstalled brand cannot start onboarding; nothing is created", async () => {
     const vendorId = await s.newVendor({ status: "uninstalled" });
     const before = (await s.stripe.accounts.list({ limit: 100 })).data.length;
-    expect(await startOnboarding(s.t.deps, { vendorId, ...urls })).toMatchObject({ ok: false, code: "vendor_uninstalled" });
+    expect(await startOnboarding(brand(vendorId), s.t.deps, urls)).toMatchObject({ ok: false, code: "vendor_uninstalled" });
     expect((await s.stripe.accounts.list({ limit: 100 })).data.length).toBe(before);
     expect((await statusOf(vendorId)).stripeAccountId).toBeNull();
   });
 
   it("opens the Express dashboard once details are submitted; before, Stripe's refusal comes back as a code", async () => {
     const vendorId = await s.newVendor();
-    expect(await openPayoutDashboard(s.t.deps, vendorId)).toMatchObject({ ok: false, code: "account_missing" });
-    const started = await startOnboarding(s.t.deps, { vendorId, ...urls });
-    if (!started.ok) throw new Error(started.message);
-    expect(await openPayoutDashboard(s.t.deps, vendorId)).toMatchObject({ ok: false, code: "stripe_refused" });
+    expect(await openPayoutDashboard(brand(vendorId), s.t.deps)).toMatchObject({ ok: false, code: "account_missing" });
+    const started = await startOnboarding(brand(vendorId), s.t.deps, urls);
+    if (!started.ok) throw new Error(started.detail);
+    expect(await openPayoutDashboard(brand(vendorId), s.t.deps)).toMatchObject({ ok: false, code: "stripe_refused" });
     s.standIn.onboard(started.accountId, "complete");
-    const link = await openPayoutDashboard(s.t.deps, vendorId);
+    const link = await openPayoutDashboard(brand(vendorId), s.t.deps);
     expect(link.ok && link.url).toMatch(/\/express\/acct_/);
   });
 });
@@ -182,8 +185,8 @@ describe("Connect webhook endpoint", () => {
     expect((await post(body, stripeSignatureHeader(body, s.standIn.connectWebhookSecret))).status).toBe(200);
     await waitUntil(async () => (await s.t.deps.db.prisma.webhookEvent.findFirstOrThrow({ where: { externalId: `evt_after_deauth_${accountId}` } })).processedAt !== null);
     expect((await statusOf(vendorId)).status).toBe("disabled");
-    expect(await startOnboarding(s.t.deps, { vendorId, ...urls })).toMatchObject({ ok: false, code: "account_disabled" });
-    expect(await refreshPayoutAccount(s.t.deps, vendorId, { actor: "test" })).toMatchObject({ ok: true, account: { status: "disabled" } });
+    expect(await startOnboarding(brand(vendorId), s.t.deps, urls)).toMatchObject({ ok: false, code: "account_disabled" });
+    expect(await refreshPayoutAccount(brand(vendorId), s.t.deps)).toMatchObject({ ok: true, account: { status: "disabled" } });
   });
 
   it("an event for an account no brand has is recorded and processed as nothing to do", async () => {

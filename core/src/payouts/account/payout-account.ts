@@ -1,4 +1,6 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Deps } from "../../platform/deps.ts";
+import { refuse, type Outcome, type Refusal, type VendorContext } from "../../platform/use-case.ts";
 import { accountFacts, AccountUnreachable, ConnectRequestRefused, type ConnectedAccount } from "../../integrations/stripe/connect.ts";
 import { PaymentsNotConfigured } from "../../integrations/stripe/client.ts";
 import { deriveAccountStatus, DEAUTHORIZED_REASON, deauthorizedStatus, isPayoutAccountStatus, type DerivedAccountStatus, type PayoutAccountStatus } from "./status.ts";
@@ -24,10 +26,18 @@ export interface PayoutAccountView {
   updatedAt: Date | null;
 }
 
-export type AccountFailure = {
-  ok: false;
-  code: "vendor_not_found" | "vendor_uninstalled" | "account_disabled" | "account_missing" | "account_unreachable" | "stripe_refused" | "payouts_unavailable";
-  message: string;
+export type AccountRefusalCode = "vendor_not_found" | "vendor_uninstalled" | "account_disabled" | "account_missing" | "account_unreachable" | "stripe_refused" | "payouts_unavailable";
+export type AccountFailure = Refusal<AccountRefusalCode>;
+
+/** The HTTP status of each refusal, for the REST routes and the embedded app's actions alike. */
+export const ACCOUNT_REFUSAL_STATUS: Record<AccountRefusalCode, ContentfulStatusCode> = {
+  vendor_not_found: 404,
+  vendor_uninstalled: 403,
+  account_disabled: 409,
+  account_missing: 409,
+  account_unreachable: 409,
+  stripe_refused: 422,
+  payouts_unavailable: 409,
 };
 
 interface VendorRow {
@@ -93,17 +103,19 @@ const COUNTRY_OF_CURRENCY: Record<string, string> = { USD: "US", GBP: "GB", CAD:
  * Payouts page): Stripe sends the brand to `refreshUrl` when the link was used or expired.
  */
 export async function startOnboarding(
-  deps: Pick<Deps, "db" | "connect">,
-  input: { vendorId: string; returnUrl: string; refreshUrl: string; actor: string },
-): Promise<{ ok: true; url: string; accountId: string } | AccountFailure> {
-  const v = await vendorRow(deps, input.vendorId);
-  if (!v) return { ok: false, code: "vendor_not_found", message: "No such brand." };
-  if (v.status !== "active") return { ok: false, code: "vendor_uninstalled", message: "The app is uninstalled from this shop; install it again to set up payouts." };
+  ctx: VendorContext,
+  deps: Pick<Deps, "connect">,
+  urls: { returnUrl: string; refreshUrl: string },
+): Promise<Outcome<{ url: string; accountId: string }, AccountRefusalCode>> {
+  const d = { db: ctx.db, connect: deps.connect };
+  const v = await vendorRow(d, ctx.tenant.vendorId);
+  if (!v) return refuse("vendor_not_found", "No such brand.");
+  if (v.status !== "active") return refuse("vendor_uninstalled", "The app is uninstalled from this shop; install it again to set up payouts.");
   if (v.payoutAccountStatus === "disabled") {
-    return { ok: false, code: "account_disabled", message: `${disabledReasonInWords(v.payoutDisabledReason) ?? "Payouts are disabled."} Contact Giftloop support to set up payouts again.` };
+    return refuse("account_disabled", `${disabledReasonInWords(v.payoutDisabledReason) ?? "Payouts are disabled."} Contact Giftloop support to set up payouts again.`);
   }
   try {
-    return await onboardingLink(deps, v, input);
+    return await onboardingLink(d, v, { ...urls, actor: ctx.actor });
   } catch (err) {
     return refusal(err);
   }
@@ -141,9 +153,9 @@ async function onboardingLink(
 }
 
 function refusal(err: unknown): AccountFailure {
-  if (err instanceof AccountUnreachable) return { ok: false, code: "account_unreachable", message: "Stripe no longer gives Giftloop access to this account." };
-  if (err instanceof ConnectRequestRefused) return { ok: false, code: "stripe_refused", message: err.message };
-  if (err instanceof PaymentsNotConfigured) return { ok: false, code: "payouts_unavailable", message: "Payouts are not available yet: this platform has no Stripe account configured." };
+  if (err instanceof AccountUnreachable) return refuse("account_unreachable", "Stripe no longer gives Giftloop access to this account.");
+  if (err instanceof ConnectRequestRefused) return refuse("stripe_refused", err.message);
+  if (err instanceof PaymentsNotConfigured) return refuse("payouts_unavailable", "Payouts are not available yet: this platform has no Stripe account configured.");
   throw err;
 }
 
@@ -151,33 +163,28 @@ function refusal(err: unknown): AccountFailure {
  * Reads the account from Stripe and keeps the vendor's status (the brand returned from
  * onboarding: returning says nothing about the outcome, the account does).
  */
-export async function refreshPayoutAccount(
-  deps: Pick<Deps, "db" | "connect">,
-  vendorId: string,
-  opts: { actor: string },
-): Promise<{ ok: true; account: PayoutAccountView } | AccountFailure> {
-  const v = await vendorRow(deps, vendorId);
-  if (!v) return { ok: false, code: "vendor_not_found", message: "No such brand." };
-  if (!v.stripeAccountId) return { ok: false, code: "account_missing", message: "Payouts are not set up yet." };
+export async function refreshPayoutAccount(ctx: VendorContext, deps: Pick<Deps, "connect">): Promise<Outcome<{ account: PayoutAccountView }, AccountRefusalCode>> {
+  const d = { db: ctx.db, connect: deps.connect };
+  const { vendorId } = ctx.tenant;
+  const v = await vendorRow(d, vendorId);
+  if (!v) return refuse("vendor_not_found", "No such brand.");
+  if (!v.stripeAccountId) return refuse("account_missing", "Payouts are not set up yet.");
   if (v.payoutDisabledReason === DEAUTHORIZED_REASON) return { ok: true, account: viewOf(v) };
   let account: ConnectedAccount;
   try {
-    account = await deps.connect.retrieveAccount(v.stripeAccountId);
+    account = await d.connect.retrieveAccount(v.stripeAccountId);
   } catch (err) {
     return refusal(err);
   }
-  await saveAccountStatus(deps, vendorId, deriveAccountStatus(accountFacts(account)), { actor: opts.actor, source: "account_read" });
-  return { ok: true, account: (await payoutAccount(deps, vendorId))! };
+  await saveAccountStatus(d, vendorId, deriveAccountStatus(accountFacts(account)), { actor: ctx.actor, source: "account_read" });
+  return { ok: true, account: (await payoutAccount(d, vendorId))! };
 }
 
 /** A one-time link into the brand's Express dashboard. */
-export async function openPayoutDashboard(
-  deps: Pick<Deps, "db" | "connect">,
-  vendorId: string,
-): Promise<{ ok: true; url: string } | AccountFailure> {
-  const v = await vendorRow(deps, vendorId);
-  if (!v) return { ok: false, code: "vendor_not_found", message: "No such brand." };
-  if (!v.stripeAccountId) return { ok: false, code: "account_missing", message: "Payouts are not set up yet." };
+export async function openPayoutDashboard(ctx: VendorContext, deps: Pick<Deps, "connect">): Promise<Outcome<{ url: string }, AccountRefusalCode>> {
+  const v = await vendorRow(ctx, ctx.tenant.vendorId);
+  if (!v) return refuse("vendor_not_found", "No such brand.");
+  if (!v.stripeAccountId) return refuse("account_missing", "Payouts are not set up yet.");
   try {
     return { ok: true, url: (await deps.connect.createDashboardLink(v.stripeAccountId)).url };
   } catch (err) {
