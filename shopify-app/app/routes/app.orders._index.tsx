@@ -26,10 +26,10 @@ export const loader = async (args: LoaderFunctionArgs) => {
 
 /** The page's one action: ask for a packing manifest of every gift waiting to be packed (built by a job). */
 export const action = async (args: ActionFunctionArgs) => {
-  const { deps, vendorId, actor } = await requireVendor(args);
+  const { deps, ctx } = await requireVendor(args);
   const form = await args.request.formData();
   if (form.get("intent") !== "manifest") return Response.json({ error: "unknown action" }, { status: 400 });
-  const manifest = await requestManifest(deps, vendorId, {}, { actor });
+  const manifest = await requestManifest(ctx, deps, {});
   return { manifestId: manifest.id };
 };
 

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../../platform/deps.ts";
 import { problemResponses, ProblemError } from "../../http/problem.ts";
 import { createRouter } from "../../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../../http/vendor-auth.ts";
 import { getManifest, manifestDownloadUrl, MANIFEST_STATUSES, requestManifest, type ManifestRecord } from "./manifests.service.ts";
 
 /** Mounted at /v1/vendor/manifests. */
@@ -69,9 +69,8 @@ export function manifestRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     downloadUrl: await manifestDownloadUrl(deps, r, MANIFEST_LINK_SECONDS),
   });
   router.openapi(createManifestRoute, async (c) => {
-    const v = c.get("vendor");
     const body = c.req.header("content-length") === "0" || !c.req.header("content-type") ? {} : c.req.valid("json");
-    const r = await requestManifest(deps, v.vendorId, body ?? {}, { actor: `shopify:${v.shop}${v.userId ? `/${v.userId}` : ""}`, requestId: c.get("requestId") });
+    const r = await requestManifest(vendorRequestContext(c, deps), deps, body ?? {});
     return c.json(await view(r), 202);
   });
   router.openapi(getManifestRoute, async (c) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineJob, PermanentJobError } from "../../jobs/registry.ts";
 import type { Config } from "../../platform/config.ts";
 import type { Deps } from "../../platform/deps.ts";
+import type { VendorContext } from "../../platform/use-case.ts";
 import { renderManifestPdf, type ManifestAddress, type ManifestUnit } from "./manifest-pdf.ts";
 
 /**
@@ -67,18 +68,16 @@ export function unitAppUrl(config: Pick<Config, "shopifyAppUrl">, shop: string, 
   return `${config.shopifyAppUrl.replace(/\/+$/, "")}/app/units/${unitId}?shop=${encodeURIComponent(shop)}`;
 }
 
-export async function requestManifest(
-  deps: Pick<Deps, "db" | "storage" | "jobs">,
-  vendorId: string,
-  filter: ManifestFilter,
-  by: { actor: string; requestId?: string },
-): Promise<ManifestRecord> {
+/** Asks for a packing manifest of the brand's gifts matching `filter` (built by a job); answers its record, pending. */
+export async function requestManifest(ctx: VendorContext, deps: Pick<Deps, "storage" | "jobs">, filter: ManifestFilter): Promise<ManifestRecord> {
+  const { vendorId } = ctx.tenant;
+  const by = { actor: ctx.actor, requestId: ctx.requestId };
   const parsed = ManifestFilter.parse(filter);
   const id = randomUUID();
   const record: ManifestRecord = { id, vendorId, status: "pending", filter: parsed, requestedAt: new Date().toISOString(), requestedBy: by.actor };
   await writeRecord(deps, record);
   const keys = manifestKeys(vendorId, id);
-  await deps.db.prisma.$transaction(async (tx) => {
+  await ctx.db.prisma.$transaction(async (tx) => {
     await tx.auditLog.create({
       data: { vendorId, actor: by.actor, action: MANIFEST_ACTION, entity: "packing_manifest", entityId: id, requestId: by.requestId ?? null, data: { fileKey: keys.pdf, sidecarKey: keys.sidecar, filter: parsed } },
     });

@@ -9,7 +9,7 @@ import { bearer, mintTestSessionToken } from "../../http/testing.ts";
 import { startWorker } from "../../jobs/create-queue.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import type { Worker } from "../../jobs/worker.ts";
-import { testDeps, type TestDeps } from "../../testing/deps.ts";
+import { brandContext, testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { redactCustomer } from "../../compliance/customer-data.ts";
 import { addressLines, renderManifestPdf, UNITS_PER_PAGE } from "./manifest-pdf.ts";
@@ -197,7 +197,7 @@ describe("packing manifest job", () => {
     const { buildManifestJob, requestManifest, getManifest } = await import("./manifests.service.ts");
     await worker.stop(); // this test runs the job itself
     worker = undefined as unknown as Worker;
-    const r = await requestManifest(deps, s.vendorId, {}, { actor: "test" });
+    const r = await requestManifest(brandContext(deps, s.vendorId), deps, {});
     const real = deps.storage;
     const storage: typeof real = {
       driver: real.driver,
