@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { api, money } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
+import { Table } from "./Table.tsx";
 
 interface RecordRow {
   id: string;
@@ -52,36 +53,25 @@ export function Exceptions({ canWrite }: { canWrite: boolean }) {
       {rows.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">What</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Why</th>
-              {canWrite && <th scope="col">Action</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>{r.day}</td>
-                <td>
-                  {r.kind.replace(/_/g, " ")} <span className="mono muted">{r.sourceId}</span>
-                </td>
-                <td>{money(r.amount, r.currency)}</td>
-                <td>{why(r)}</td>
-                {canWrite && (
-                  <td>
-                    <button type="button" onClick={() => void act(`/records/${r.id}/retry`, "Queued for booking again.")}>
-                      Book again
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={title}
+          columns={["Day", "What", "Amount", "Why", canWrite ? "Action" : false]}
+          rows={rows}
+          rowKey={(r) => r.id}
+          cells={(r) => [
+            r.day,
+            <>
+              {r.kind.replace(/_/g, " ")} <span className="mono muted">{r.sourceId}</span>
+            </>,
+            money(r.amount, r.currency),
+            why(r),
+            canWrite && (
+              <button type="button" onClick={() => void act(`/records/${r.id}/retry`, "Queued for booking again.")}>
+                Book again
+              </button>
+            ),
+          ]}
+        />
       )}
     </section>
   );
@@ -99,32 +89,22 @@ export function Exceptions({ canWrite }: { canWrite: boolean }) {
         {data.deadLetters.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Failed</th>
-                <th scope="col">Job</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.deadLetters.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.failedAt.slice(0, 16).replace("T", " ")}</td>
-                  <td>
-                    {d.type} <span className="muted">({d.attempts} attempts)</span>
-                  </td>
-                  <td>{d.lastError}</td>
-                  <td>
-                    <button type="button" onClick={() => void act(`/dead-letters/${d.id}/replay`, "Replayed: the job is back in the queue.")}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption="Dead letters"
+            columns={["Failed", "Job", "Last error", "Action"]}
+            rows={data.deadLetters}
+            rowKey={(d) => d.id}
+            cells={(d) => [
+              d.failedAt.slice(0, 16).replace("T", " "),
+              <>
+                {d.type} <span className="muted">({d.attempts} attempts)</span>
+              </>,
+              d.lastError,
+              <button type="button" onClick={() => void act(`/dead-letters/${d.id}/replay`, "Replayed: the job is back in the queue.")}>
+                Replay
+              </button>,
+            ]}
+          />
         )}
       </section>
       <section aria-labelledby="held-title">

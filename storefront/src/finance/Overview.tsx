@@ -1,5 +1,6 @@
 import { money } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
+import { Table } from "./Table.tsx";
 
 interface OverviewData {
   currency: string;
@@ -55,27 +56,13 @@ export function Overview() {
             <span className="key key-in">Money in</span> <span className="key key-refund">Refunds</span> <span className="key key-paid">Paid to brands</span>
           </figcaption>
         </figure>
-        <table>
-          <caption className="visually-hidden">Figures by week</caption>
-          <thead>
-            <tr>
-              <th scope="col">Week of</th>
-              <th scope="col">Money in</th>
-              <th scope="col">Refunds</th>
-              <th scope="col">Paid to brands</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.weeks.map((w) => (
-              <tr key={w.week}>
-                <td>{w.week}</td>
-                <td>{money(w.moneyIn, data.currency)}</td>
-                <td>{money(w.refunds, data.currency)}</td>
-                <td>{money(w.paidToBrands, data.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Figures by week"
+          columns={["Week of", "Money in", "Refunds", "Paid to brands"]}
+          rows={data.weeks}
+          rowKey={(w) => w.week}
+          cells={(w) => [w.week, money(w.moneyIn, data.currency), money(w.refunds, data.currency), money(w.paidToBrands, data.currency)]}
+        />
       </section>
       <p className="muted">
         Xero bookings: {Object.entries(data.bookings).map(([k, n]) => `${n} ${k.replace("_", " ")}`).join(", ") || "none yet"}.

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { api, ApiProblem, money } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
+import { Table } from "./Table.tsx";
 
 interface Planned {
   payoutId: string | null;
@@ -41,61 +42,32 @@ const REASONS: Record<string, string> = { account_not_active: "Stripe account no
 function Plan({ result, caption }: { result: RunResult; caption: string }) {
   return (
     <>
-      <table>
-        <caption className="visually-hidden">{caption}: who gets paid</caption>
-        <thead>
-          <tr>
-            <th scope="col">Brand</th>
-            <th scope="col">Units</th>
-            <th scope="col">Commission</th>
-            <th scope="col">Payout</th>
-            <th scope="col">Then</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.payouts.length === 0 && (
-            <tr>
-              <td colSpan={5} className="muted">Nobody would be paid.</td>
-            </tr>
-          )}
-          {result.payouts.map((p, i) => (
-            <tr key={p.payoutId ?? i}>
-              <td>{p.vendorName}</td>
-              <td>{p.lineCount}</td>
-              <td>{money(p.commissionAmount, p.currency)}</td>
-              <td>{money(p.amount, p.currency)}</td>
-              <td>{p.status === "draft" ? "Waits for approval" : "Transfers start"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        caption={`${caption}: who gets paid`}
+        columns={["Brand", "Units", "Commission", "Payout", "Then"]}
+        rows={result.payouts}
+        rowKey={(p, i) => p.payoutId ?? i}
+        cells={(p) => [p.vendorName, p.lineCount, money(p.commissionAmount, p.currency), money(p.amount, p.currency), p.status === "draft" ? "Waits for approval" : "Transfers start"]}
+        empty="Nobody would be paid."
+      />
       <h3>Carried over</h3>
       {result.carriedOver.length === 0 ? (
         <p className="muted">Nothing carries over.</p>
       ) : (
-        <table>
-          <caption className="visually-hidden">{caption}: who carries over</caption>
-          <thead>
-            <tr>
-              <th scope="col">Brand</th>
-              <th scope="col">Units</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.carriedOver.map((c, i) => (
-              <tr key={i}>
-                <td>{c.vendorName}</td>
-                <td>{c.unitCount}</td>
-                <td>{money(c.amountMinor, c.currency)}</td>
-                <td>
-                  <span className="badge badge-pending">{REASONS[c.reason] ?? c.reason}</span> <span className="muted">{c.detail}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`${caption}: who carries over`}
+          columns={["Brand", "Units", "Amount", "Why"]}
+          rows={result.carriedOver}
+          rowKey={(_, i) => i}
+          cells={(c) => [
+            c.vendorName,
+            c.unitCount,
+            money(c.amountMinor, c.currency),
+            <>
+              <span className="badge badge-pending">{REASONS[c.reason] ?? c.reason}</span> <span className="muted">{c.detail}</span>
+            </>,
+          ]}
+        />
       )}
     </>
   );
@@ -175,40 +147,27 @@ function Queue({ title, id, items, empty, action, busy }: { title: string; id: s
       {items.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
-        <table>
-          <caption className="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Brand</th>
-              <th scope="col">Units</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Status</th>
-              {action && <th scope="col">Action</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <tr key={p.id}>
-                <td>{p.createdAt.slice(0, 16).replace("T", " ")}</td>
-                <td>{p.vendorName}</td>
-                <td>{p.lineCount}</td>
-                <td>{money(p.amountMinor, p.currency)}</td>
-                <td>
-                  <span className={`badge badge-${p.status}`}>{p.status.replace("_", " ")}</span>
-                  {p.failureReason && <span className="muted"> {p.failureReason}</span>}
-                </td>
-                {action && (
-                  <td>
-                    <button type="button" disabled={busy} onClick={() => action.run(p)} aria-label={`${action.label} ${p.vendorName} ${money(p.amountMinor, p.currency)}`}>
-                      {action.label}
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={title}
+          columns={["Created", "Brand", "Units", "Amount", "Status", action ? "Action" : false]}
+          rows={items}
+          rowKey={(p) => p.id}
+          cells={(p) => [
+            p.createdAt.slice(0, 16).replace("T", " "),
+            p.vendorName,
+            p.lineCount,
+            money(p.amountMinor, p.currency),
+            <>
+              <span className={`badge badge-${p.status}`}>{p.status.replace("_", " ")}</span>
+              {p.failureReason && <span className="muted"> {p.failureReason}</span>}
+            </>,
+            action && (
+              <button type="button" disabled={busy} onClick={() => action.run(p)} aria-label={`${action.label} ${p.vendorName} ${money(p.amountMinor, p.currency)}`}>
+                {action.label}
+              </button>
+            ),
+          ]}
+        />
       )}
     </section>
   );

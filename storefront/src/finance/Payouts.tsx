@@ -1,5 +1,6 @@
 import { money } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
+import { Table } from "./Table.tsx";
 
 interface PayoutRow {
   recordId: string;
@@ -19,43 +20,31 @@ export function Payouts() {
   if (!data) return <Status error={error} />;
   if (!data.items.length) return <p className="muted">No payout has been paid yet. Each paid payout becomes one bill in Xero, paid from the Stripe clearing account.</p>;
   return (
-    <table>
-      <caption className="visually-hidden">Payouts and their Xero bills</caption>
-      <thead>
-        <tr>
-          <th scope="col">Paid</th>
-          <th scope="col">Payout</th>
-          <th scope="col">Amount</th>
-          <th scope="col">In Xero</th>
-          <th scope="col">Stripe transfers</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.items.map((p) => (
-          <tr key={p.recordId}>
-            <td>{p.day}</td>
-            <td>{p.reference ?? p.payoutId}</td>
-            <td>{money(p.amount, p.currency)}</td>
-            <td>
-              {p.xeroUrl ? (
-                <a href={p.xeroUrl} target="_blank" rel="noreferrer">
-                  Bill (opens Xero)
-                </a>
-              ) : (
-                <span className={`badge badge-${p.status}`}>{p.status.replace("_", " ")}</span>
-              )}
-              {p.message && <span className="muted"> {p.message}</span>}
-            </td>
-            <td>
-              {p.transfers.map((t) => (
-                <a key={t.id} href={t.url} target="_blank" rel="noreferrer" className="mono">
-                  {t.id}
-                </a>
-              ))}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption="Payouts and their Xero bills"
+      columns={["Paid", "Payout", "Amount", "In Xero", "Stripe transfers"]}
+      rows={data.items}
+      rowKey={(p) => p.recordId}
+      cells={(p) => [
+        p.day,
+        p.reference ?? p.payoutId,
+        money(p.amount, p.currency),
+        <>
+          {p.xeroUrl ? (
+            <a href={p.xeroUrl} target="_blank" rel="noreferrer">
+              Bill (opens Xero)
+            </a>
+          ) : (
+            <span className={`badge badge-${p.status}`}>{p.status.replace("_", " ")}</span>
+          )}
+          {p.message && <span className="muted"> {p.message}</span>}
+        </>,
+        p.transfers.map((t) => (
+          <a key={t.id} href={t.url} target="_blank" rel="noreferrer" className="mono">
+            {t.id}
+          </a>
+        )),
+      ]}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api, money } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
+import { Table } from "./Table.tsx";
 
 interface Difference {
   kind: string;
@@ -70,36 +71,25 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
             Stripe {money(d.stripeNet, d.currency)} · our ledger {money(d.ledgerNet, d.currency)} · Xero {money(d.xeroNet, d.currency)}
           </p>
           {d.differences.length > 0 && (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Difference</th>
-                  <th scope="col">Ours</th>
-                  <th scope="col">Stripe</th>
-                  <th scope="col">Xero</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.differences.map((x, i) => (
-                  <tr key={i}>
-                    <td>
-                      {x.kind.replace(/_/g, " ")} ({x.subject})
-                    </td>
-                    <td>
-                      {amount(x.ledgerAmount, d.currency)} <span className="mono muted">{x.ours ?? ""}</span>
-                    </td>
-                    <td>
-                      {amount(x.stripeAmount, d.currency)} <span className="mono muted">{x.stripe.join(" ")}</span>
-                    </td>
-                    <td>
-                      {amount(x.xeroAmount, d.currency)} <span className="mono muted">{x.xero ?? ""}</span>
-                    </td>
-                    <td>{x.detail}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption={`Differences on ${d.day} (${d.currency})`}
+              columns={["Difference", "Ours", "Stripe", "Xero", "Detail"]}
+              rows={d.differences}
+              rowKey={(_, i) => i}
+              cells={(x) => [
+                `${x.kind.replace(/_/g, " ")} (${x.subject})`,
+                <>
+                  {amount(x.ledgerAmount, d.currency)} <span className="mono muted">{x.ours ?? ""}</span>
+                </>,
+                <>
+                  {amount(x.stripeAmount, d.currency)} <span className="mono muted">{x.stripe.join(" ")}</span>
+                </>,
+                <>
+                  {amount(x.xeroAmount, d.currency)} <span className="mono muted">{x.xero ?? ""}</span>
+                </>,
+                x.detail,
+              ]}
+            />
           )}
         </section>
       ))}
