@@ -1,17 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read as loose JSON in assertions */
-import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
-import { startStripeStandIn, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
-import { startSmtpSink, type ParsedMessage, type SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
-import { installShop, mirrorSeedInStandIn } from "../fulfillment/push/testing.ts";
+import type { ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
+import type { ParsedMessage, SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { unitTag } from "../fulfillment/push/push.graphql.ts";
-import { testApp, type TestApp } from "../http/testing.ts";
-import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-routing.ts";
-import { startWorker } from "../jobs/create-queue.ts";
+import type { TestApp } from "../http/testing.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
-import type { Worker } from "../jobs/worker.ts";
-import { seedVendor, type Seeded } from "../testing/seed.ts";
+import type { Seeded } from "../testing/seed.ts";
+import { startLoopStack, type LoopStack } from "./loop-stack.ts";
 
 /**
  * The fulfillment loop end to end, offline, through HTTP and webhooks: a buyer orders gifts
@@ -29,62 +24,19 @@ const SHOP = "loop-brand.myshopify.com";
 const RECIPIENTS = 50;
 const REDEEM = 10;
 
+let stack: LoopStack;
 let shopify: ShopifyStandIn;
-let stripeStandIn: StripeStandIn;
 let smtp: SmtpSink;
 let t: TestApp;
-let server: ServerType;
-let worker: Worker;
 let s: Seeded;
-let base: string;
 
 beforeAll(async () => {
-  shopify = await startShopifyStandIn({ demoShop: false, shops: [{ domain: SHOP, products: 0 }], retry: { delaysMs: [50, 100, 200, 400] } });
-  stripeStandIn = await startStripeStandIn({ port: 0, retry: { delaysMs: [50, 100, 200, 400] } });
-  smtp = await startSmtpSink({ port: 0 });
-  t = await testApp({
-    env: {
-      STRIPE_SECRET_KEY: "sk_test_loop",
-      STRIPE_WEBHOOK_SECRET: stripeStandIn.webhookSecret,
-      STRIPE_API_URL: stripeStandIn.url,
-      SHOPIFY_SANDBOX_URL: shopify.url,
-      SHOPIFY_API_SECRET: shopify.apiSecret,
-      SMTP_URL: smtp.url,
-      JOB_POLL_INTERVAL_MS: "10",
-      JOB_CONCURRENCY: "16",
-      PUBLIC_URL: "https://gifts.loop.test",
-    },
-  });
-  server = await new Promise<ServerType>((resolve) => {
-    const srv = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  stripeStandIn.setWebhookUrl(`${base}/webhooks/stripe`);
-  await installShop(t.deps, shopify, SHOP);
-  s = await seedVendor(t.deps.db, { shop: SHOP, slug: "loop-brand" });
-  await mirrorSeedInStandIn(t.deps, shopify, SHOP, s);
-  shopify.setWebhookUrl(`${base}/webhooks/shopify`);
-  worker = startWorker(t.deps);
+  stack = await startLoopStack({ shop: SHOP, slug: "loop-brand", name: "loop" });
+  ({ shopify, smtp, t, s } = stack);
 }, 60_000);
-afterAll(async () => {
-  await worker?.stop();
-  await new Promise((r) => server?.close(r));
-  await shopify?.close();
-  await stripeStandIn?.stop();
-  await smtp?.stop();
-  await t?.close();
-  await uninstallShopifySandboxRouting();
-});
+afterAll(() => stack?.stop());
 
-async function http(method: string, url: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(url.startsWith("http") ? url : `${base}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
-}
+const http = (method: string, url: string, token: string | undefined, body?: unknown) => stack.http(method, url, token, body);
 
 const linkIn = (m: ParsedMessage) => /https?:\/\/\S+\/g\/([A-Z0-9-]+)/.exec(m.text ?? "")!;
 const giftEmails = () => smtp.messages().filter((m) => m.to.some((a) => a.startsWith("loop-")) && linkIn(m));

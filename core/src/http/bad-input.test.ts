@@ -10,9 +10,9 @@ import { PROBLEM_CONTENT_TYPE, type Problem } from "./problem.ts";
 import { bearer, testApp, type TestApp } from "./testing.ts";
 
 /**
- * Each input an outside probe (issue 14) found answered with a 500, a silent drop or a
- * connection reset: now a specific problem, with nothing written. The fuzz test
- * (fuzz.test.ts) generates these classes for every operation; these pin the cases found.
+ * Inputs of the kinds an outside probe (issue 14) sent: each gets a specific problem, with
+ * nothing written. The fuzz test (fuzz.test.ts) generates these classes for every
+ * operation; these pin the cases the probe named.
  */
 const SHOP = "bad-input.myshopify.com";
 let t: TestApp;

@@ -102,8 +102,8 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 
 /**
  * Reads the request's JSON body under the rule above and hands the value to the route's
- * validator: Hono's JSON validator calls `c.req.json()`, which on this request now returns
- * the value read here (a text decode that replaced bad bytes, and a second parse, avoided).
+ * validator: Hono's JSON validator calls `c.req.json()`, which on this request returns the
+ * value read here, so the body is decoded strictly and parsed once.
  */
 export async function readJsonBody(c: Context): Promise<void> {
   const text = decodeUtf8(await c.req.arrayBuffer());

@@ -318,8 +318,8 @@ export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldErro
 /**
  * The `defaultHook` of every OpenAPIHono router: a request that fails its route's schemas
  * gets a problem with one entry per bad value: 400 for path, query, header and cookie
- * parameters, 422 for a well-formed body whose content is invalid. (JSON bodies were read
- * under the body rules before, see body.ts; a form body gets the same character check here.)
+ * parameters, 422 for a well-formed body whose content is invalid. (JSON bodies are already
+ * read under the body rules, see body.ts; a form body gets the same character check here.)
  */
 export function validationHook(
   result: { target: string } & ({ success: true; data?: unknown } | { success: false; error: ZodError }),
