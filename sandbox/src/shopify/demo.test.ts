@@ -13,6 +13,48 @@ const SHOP = "northwind-demo.myshopify.com";
 beforeAll(ensureSandboxBuilds, BUILD_CEILING_MS);
 
 /**
+ * Through the sandbox's API, as a buyer and then a recipient: an order of one gift from the
+ * demo storefront's first offer, paid with Stripe's test card at the stand-in, and the gift
+ * redeemed once its code is issued. Answers the order's id.
+ */
+async function orderPaidAndRedeemed(
+  at: { base: string; stripeUrl: string; auth: Record<string, string> },
+  recipient: { name: string; email: string; message: string },
+  address: { name: string; line1: string },
+): Promise<string> {
+  const { base, stripeUrl, auth } = at;
+  const storefront = (await (await fetch(`${base}/v1/storefronts/northwind-demo`)).json()) as { offers: Array<{ id: string }> };
+  const order = (await (
+    await fetch(`${base}/v1/orders`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ storefront: "northwind-demo", offerId: storefront.offers[0]!.id, recipients: [{ ...recipient, country: "US" }] }),
+    })
+  ).json()) as { order: { id: string } };
+  const checkout = (await (await fetch(`${base}/v1/orders/${order.order.id}/checkout`, { method: "POST", headers: auth })).json()) as { paymentIntentId: string };
+  await fetch(`${stripeUrl}/v1/payment_intents/${checkout.paymentIntentId}/confirm`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk_test_sandbox", "content-type": "application/x-www-form-urlencoded" },
+    body: "payment_method=pm_card_visa",
+  });
+  const csv = await eventually(async () => {
+    const r = await fetch(`${base}/v1/orders/${order.order.id}/gift-links.csv`, { headers: auth });
+    const text = await r.text();
+    return r.ok && /[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}/.test(text) ? text : undefined;
+  });
+  const code = /([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/.exec(csv)![1]!;
+  const session = (await (await fetch(`${base}/v1/redeem/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) })).json()) as { token: string };
+  const gift = (await (await fetch(`${base}/v1/redeem/gift`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { choices: Array<{ variantId: string }> };
+  const redeemed = await fetch(`${base}/v1/redeem/gift/redeem`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${session.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ variantId: gift.choices[0]!.variantId, address: { ...address, city: "Springfield", region: "IL", postalCode: "62701", country: "US" } }),
+  });
+  expect(redeemed.status).toBe(200);
+  return order.order.id;
+}
+
+/**
  * `npm start`: a redeemed demo gift becomes an order in the demo brand's shop in the Shopify
  * stand-in, the orders page lists it, "Fulfil" there (its control route) ships the gift and
  * the tracking flows back to the buyer's order view. Then `npm start` again on the same data
@@ -40,34 +82,7 @@ describe("npm start: the fulfillment loop in sandbox mode", () => {
       const key = readFileSync(path.join(dataDir, "demo-buyer.key"), "utf8").trim();
       const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 
-      const storefront = (await (await fetch(`${base}/v1/storefronts/northwind-demo`)).json()) as { offers: Array<{ id: string }> };
-      const order = (await (
-        await fetch(`${base}/v1/orders`, {
-          method: "POST",
-          headers: auth,
-          body: JSON.stringify({ storefront: "northwind-demo", offerId: storefront.offers[0]!.id, recipients: [{ name: "Ada", email: "ada@example.test", country: "US", message: "Enjoy!" }] }),
-        })
-      ).json()) as { order: { id: string } };
-      const checkout = (await (await fetch(`${base}/v1/orders/${order.order.id}/checkout`, { method: "POST", headers: auth })).json()) as { paymentIntentId: string };
-      await fetch(`${stripeUrl}/v1/payment_intents/${checkout.paymentIntentId}/confirm`, {
-        method: "POST",
-        headers: { authorization: "Bearer sk_test_sandbox", "content-type": "application/x-www-form-urlencoded" },
-        body: "payment_method=pm_card_visa",
-      });
-      const csv = await eventually(async () => {
-        const r = await fetch(`${base}/v1/orders/${order.order.id}/gift-links.csv`, { headers: auth });
-        const text = await r.text();
-        return r.ok && /[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}/.test(text) ? text : undefined;
-      });
-      const code = /([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/.exec(csv)![1]!;
-      const session = (await (await fetch(`${base}/v1/redeem/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) })).json()) as { token: string };
-      const gift = (await (await fetch(`${base}/v1/redeem/gift`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { choices: Array<{ variantId: string }> };
-      const redeemed = await fetch(`${base}/v1/redeem/gift/redeem`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${session.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ variantId: gift.choices[0]!.variantId, address: { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } }),
-      });
-      expect(redeemed.status).toBe(200);
+      const orderId = await orderPaidAndRedeemed({ base, stripeUrl, auth }, { name: "Ada", email: "ada@example.test", message: "Enjoy!" }, { name: "Ada Lovelace", line1: "1 Main St" });
 
       const shopOrder = await eventually(async () => {
         const list = (await (await fetch(`${shopifyUrl}/_sandbox/shops/${SHOP}/orders`)).json()) as { orders: Array<{ id: number; note: string; tags: string }> };
@@ -85,7 +100,7 @@ describe("npm start: the fulfillment loop in sandbox mode", () => {
       });
       expect(fulfil.status).toBe(201);
       const shipped = await eventually(async () => {
-        const d = (await (await fetch(`${base}/v1/orders/${order.order.id}`, { headers: auth })).json()) as { recipients: Array<{ unit: { status: string; tracking: unknown } | null }> };
+        const d = (await (await fetch(`${base}/v1/orders/${orderId}`, { headers: auth })).json()) as { recipients: Array<{ unit: { status: string; tracking: unknown } | null }> };
         return d.recipients[0]?.unit?.status === "shipped" ? d.recipients[0].unit : undefined;
       });
       expect(shipped.tracking).toEqual({ carrier: "UPS", number: "1Z999AA1", url: "https://www.ups.com/track?tracknum=1Z999AA1" });
@@ -115,30 +130,7 @@ describe("npm start: the fulfillment loop in sandbox mode", () => {
       const stripeUrl = /Stripe stand-in (http:\/\/127\.0\.0\.1:\d+)/.exec(out2)![1]!;
       const key = readFileSync(path.join(dataDir, "demo-buyer.key"), "utf8").trim();
       const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-      const storefront = (await (await fetch(`${base}/v1/storefronts/northwind-demo`)).json()) as { offers: Array<{ id: string }> };
-      const order = (await (
-        await fetch(`${base}/v1/orders`, { method: "POST", headers: auth, body: JSON.stringify({ storefront: "northwind-demo", offerId: storefront.offers[0]!.id, recipients: [{ name: "Bo", email: "bo@example.test", country: "US", message: "Again!" }] }) })
-      ).json()) as { order: { id: string } };
-      const checkout = (await (await fetch(`${base}/v1/orders/${order.order.id}/checkout`, { method: "POST", headers: auth })).json()) as { paymentIntentId: string };
-      await fetch(`${stripeUrl}/v1/payment_intents/${checkout.paymentIntentId}/confirm`, {
-        method: "POST",
-        headers: { authorization: "Bearer sk_test_sandbox", "content-type": "application/x-www-form-urlencoded" },
-        body: "payment_method=pm_card_visa",
-      });
-      const csv = await eventually(async () => {
-        const r = await fetch(`${base}/v1/orders/${order.order.id}/gift-links.csv`, { headers: auth });
-        const text = await r.text();
-        return r.ok && /[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}/.test(text) ? text : undefined;
-      });
-      const code = /([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/.exec(csv)![1]!;
-      const session = (await (await fetch(`${base}/v1/redeem/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) })).json()) as { token: string };
-      const gift = (await (await fetch(`${base}/v1/redeem/gift`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { choices: Array<{ variantId: string }> };
-      const redeemed = await fetch(`${base}/v1/redeem/gift/redeem`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${session.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ variantId: gift.choices[0]!.variantId, address: { name: "Bo Diddley", line1: "2 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } }),
-      });
-      expect(redeemed.status).toBe(200);
+      await orderPaidAndRedeemed({ base, stripeUrl, auth }, { name: "Bo", email: "bo@example.test", message: "Again!" }, { name: "Bo Diddley", line1: "2 Main St" });
       const both = await eventually(async () => {
         const list = (await (await fetch(`${shopifyUrl}/_sandbox/shops/${SHOP}/orders`)).json()) as { orders: Array<{ name: string; note: string }> };
         return list.orders.length === 2 ? list.orders : undefined;
