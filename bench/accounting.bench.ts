@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
       STRIPE_SECRET_KEY: "sk_test_unused",
     });
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     const tenantId = standIn.organisationNamed("Platform").tenantId;
     const ctx = platformContext({ db: deps.db, actor: "bench", log: deps.log });
     const connected = await connectWithConsent(ctx, deps, (url) => standIn.consent(url, { tenantIds: [tenantId] }), TEST_MAPPING);

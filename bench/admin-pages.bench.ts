@@ -184,7 +184,7 @@ export async function run(): Promise<void> {
     // Production settings, except the admin frame stands in for Shopify admin (framing, App Bridge).
     const benchConfig = { ...config, SHOPIFY_APP_BRIDGE_URL: frame.appBridgeUrl };
     deps = await buildDeps(benchConfig, { log: createLogger("warn", process.stderr) });
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     const ids = await seed(deps);
     await sessionStorageFor(deps).storeSession(
       new Session({ id: offlineSessionId(SHOP), shop: SHOP, state: "", isOnline: false, accessToken: "shpat_bench", scope: APP_SCOPES.join(",") }),

@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
       SHOPIFY_API_SECRET: standIn.apiSecret,
     });
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     api = await startApi({ DATABASE_URL: db.url, SHOPIFY_API_SECRET: standIn.apiSecret });
     standIn.setWebhookUrl(`${api.origin}/webhooks/shopify`);
 

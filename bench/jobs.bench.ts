@@ -102,7 +102,7 @@ async function rawFloor(url: string): Promise<number> {
 async function depsFor(env: Record<string, string>): Promise<Deps> {
   const config = parseConfig({ NODE_ENV: "test", LOG_LEVEL: "warn", DATA_DIR: ".data/bench", ...env });
   const deps = await buildDeps(config, { registry: new JobRegistry([noop]), log: createLogger("warn", process.stderr) });
-  await migrate(deps.db.sql);
+  await migrate(deps.db.owner);
   return deps;
 }
 

@@ -172,7 +172,7 @@ export async function run(): Promise<void> {
   try {
     const config = parseConfig({ NODE_ENV: "test", LOG_LEVEL: "warn", DATA_DIR: ".data/bench", DATABASE_URL: db.url });
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     const s = await seedVendor(deps.db);
     // Stock for every gift of the benchmark's orders (an order beyond an offer's stock is refused).
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });

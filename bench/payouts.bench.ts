@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
   const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     api = await startApi(env);
     const stripe = new Stripe("sk_test_bench", { ...standIn.sdkConfig });
 

@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
       SHOPIFY_API_SECRET: standIn.apiSecret,
     });
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
-    await migrate(deps.db.sql);
+    await migrate(deps.db.owner);
     await installShop(deps, standIn, SHOP);
     const s = await seedVendor(deps.db, { shop: SHOP });
     await mirrorSeedInStandIn(deps, standIn, SHOP, s, 1_000_000);

@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
   await ensureStorefrontBuild((m) => progress(m));
   const pg = await freshPostgres("bench_storefront");
   const db = await connectDatabase({ url: pg.url, poolSize: 10 });
-  await migrate(db.sql);
+  await migrate(db.owner);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const deps = await testDeps({ db, env: { PUBLIC_URL: base, LOG_LEVEL: "warn" } });

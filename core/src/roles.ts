@@ -42,7 +42,7 @@ export async function startRoles(opts: RolesOptions = {}): Promise<{ deps: Deps 
   const runsWorker = config.ROLE === "all" || config.ROLE === "worker";
 
   if (config.ROLE === "all") {
-    const applied = await migrate(deps.db.sql, { log: (m) => log.info(m) });
+    const applied = await migrate(deps.db.owner, { log: (m) => log.info(m) });
     if (applied.length) log.info({ applied }, "database migrated");
   }
 

@@ -31,7 +31,7 @@ describe("jobs CLI: held pushes", () => {
   it("lists redeemed gifts whose Shopify order is held, with the reason", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "giftloop-cli-held-"));
     const db = await connectDatabase({ dataDir: path.join(dataDir, "pglite") });
-    await migrate(db.sql);
+    await migrate(db.owner);
     const s = await seedVendor(db, { shop: "held-cli.myshopify.com" });
     const reason = "Shopify no longer accepts the app's access token (401 Unauthorized)";
     const [unit] = await db.sql.query<{ id: string }>(

@@ -22,7 +22,7 @@ describe("jobs CLI", () => {
     expect(unmigrated.stderr).toMatch(/^The embedded database in .*pglite has no Giftloop tables: start the app once \(npm start\)/);
 
     const db = await connectDatabase({ dataDir: path.join(dataDir, "pglite") });
-    await migrate(db.sql);
+    await migrate(db.owner);
     const [job] = await db.sql.query<{ id: string }>(
       `INSERT INTO job (id, type, payload, idempotency_key, max_attempts, status)
        VALUES (gen_random_uuid(), 'demo.fails', '{}'::jsonb, 'cli-1', 3, 'running') RETURNING id::text AS id`,

@@ -17,14 +17,14 @@ export async function testDatabase(): Promise<TestDatabase> {
   const admin = process.env.TEST_PG_ADMIN_URL;
   if (!admin) {
     const db = await connectDatabase({ memory: true });
-    await migrate(db.sql);
+    await migrate(db.owner);
     return db;
   }
   const name = `gl_test_${randomBytes(6).toString("hex")}`;
   await adminQuery(admin, `CREATE DATABASE ${name}`);
   const url = withDatabase(admin, name);
   const db = await connectDatabase({ url, poolSize: 10 });
-  await migrate(db.sql);
+  await migrate(db.owner);
   return {
     ...db,
     url,

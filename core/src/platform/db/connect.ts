@@ -23,6 +23,11 @@ export interface SqlTx {
 
 export interface Database {
   kind: "postgres" | "pglite";
+  /**
+   * The owner of the tables (the connection's own user), for migrations and nothing else:
+   * `prisma`, `sql` and `transaction` act as `APP_ROLE` (see there).
+   */
+  owner: ScriptRunner;
   /** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   prisma: PrismaClient;
@@ -32,6 +37,17 @@ export interface Database {
   pglite?: PGlite;
   close(): Promise<void>;
 }
+
+/**
+ * The role the api, the worker and every command act as: it does not own the tables, so
+ * PostgreSQL's row-level security applies to it (the migration
+ * 20261207160000_row_level_security creates it and the policies). Its sessions start
+ * cross-tenant (`giftloop.tenant` = 'all'): jobs, webhooks and operator paths cross brands
+ * by their nature. A brand's use case runs on a handle bound to that brand
+ * (tenant-scope.ts), whose statements see only its rows, whatever they forget to filter.
+ */
+export const APP_ROLE = "giftloop_app";
+const APP_SESSION = { role: APP_ROLE, "giftloop.tenant": "all" } as const;
 
 export type DbTarget =
   | { url: string; poolSize?: number }
@@ -48,11 +64,30 @@ export async function connectDatabase(target: DbTarget): Promise<Database> {
   } else {
     pglite = await PGlite.create();
   }
-  return wrapPglite(pglite);
+  return await wrapPglite(pglite);
 }
 
-function wrapPglite(db: PGlite): Database {
+/**
+ * PGlite is one session: it acts as `APP_ROLE` whenever the role exists (from the first
+ * migration on), and as the owner only while an owner operation runs.
+ */
+async function enterAppRole(db: PGlite): Promise<void> {
+  const [known] = (await db.query<{ ok: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS ok", [APP_ROLE])).rows;
+  if (!known?.ok) return;
+  await db.exec(Object.entries(APP_SESSION).map(([k, v]) => `SET ${k} = '${v}';`).join(" "));
+}
+
+async function wrapPglite(db: PGlite): Promise<Database> {
+  await enterAppRole(db);
   const prisma = new PrismaClient({ adapter: pgliteAdapter(db) });
+  const asOwner = async <T,>(fn: () => Promise<T>): Promise<T> => {
+    await db.exec("RESET ROLE");
+    try {
+      return await fn();
+    } finally {
+      await enterAppRole(db);
+    }
+  };
   const sql: ScriptRunner = {
     async query<T>(text: string | Statement, params: unknown[] = []) {
       return (await db.query<T>(statementText(text), params)).rows;
@@ -70,10 +105,17 @@ function wrapPglite(db: PGlite): Database {
       });
     },
   };
+  const owner: ScriptRunner = {
+    query: (text, params) => asOwner(() => sql.query(text, params)),
+    execute: (text, params) => asOwner(() => sql.execute(text, params)),
+    exec: (script) => asOwner(() => sql.exec(script)),
+    runInTransaction: (script, after) => asOwner(() => sql.runInTransaction(script, after)),
+  };
   return {
     kind: "pglite",
     prisma,
     sql,
+    owner,
     transaction: (fn) =>
       db.transaction((tx) =>
         fn({
@@ -101,11 +143,21 @@ function pgQuery(sql: string | Statement, values: unknown[]): pg.QueryConfig {
   return typeof sql === "string" ? { text: sql, values } : { name: sql.name, text: sql.text, values };
 }
 
+/** Startup options that make every connection of a pool act as `APP_ROLE`, cross-tenant (see there). */
+const appSessionOptions = () => Object.entries(APP_SESSION).map(([k, v]) => `-c ${k}=${v}`).join(" ");
+
 async function connectPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides, options: appSessionOptions() });
   pool.on("error", () => {}); // idle client errors surface on the next query instead
+  // The owner's pool opens its connections only when a migration runs.
+  const ownerPool = new pg.Pool({ connectionString: url, max: 2, types: typeOverrides });
+  ownerPool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql: ScriptRunner = {
+  return { kind: "postgres", prisma, sql: poolRunner(pool), owner: poolRunner(ownerPool), ...poolTransactions(pool, prisma, ownerPool) };
+}
+
+function poolRunner(pool: pg.Pool): ScriptRunner {
+  return {
     async query<T>(text: string | Statement, params: unknown[] = []) {
       return (await pool.query(pgQuery(text, params))).rows as T[];
     },
@@ -130,10 +182,10 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
       }
     },
   };
+}
+
+function poolTransactions(pool: pg.Pool, prisma: PrismaClient, ownerPool: pg.Pool): Pick<Database, "transaction" | "close"> {
   return {
-    kind: "postgres",
-    prisma,
-    sql,
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -154,6 +206,7 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
+      await ownerPool.end().catch(() => {});
     },
   };
 }

@@ -13,7 +13,7 @@ const db = await connectDatabase(
   config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: `${config.DATA_DIR}/pglite` },
 );
 try {
-  const applied = await migrate(db.sql, { log: (m) => console.log(m) });
+  const applied = await migrate(db.owner, { log: (m) => console.log(m) });
   console.log(applied.length ? `${applied.length} migration(s) applied.` : "Database is up to date.");
 } catch (err) {
   console.error(err instanceof MigrationError ? err.message : err);

@@ -42,7 +42,7 @@ function migrationsDir(files: Record<string, string>): string {
 
 const tables = async (db: Database) =>
   (
-    await db.sql.query<{ t: string }>(
+    await db.owner.query<{ t: string }>(
       "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     )
   ).map((r) => r.t);
@@ -52,8 +52,8 @@ describe.each(targets)("migrations on %s", (_name, open) => {
     const db = await open();
     try {
       const all = await readMigrations();
-      expect(await migrate(db.sql)).toEqual(all.map((m) => m.name));
-      expect(await migrate(db.sql)).toEqual([]);
+      expect(await migrate(db.owner)).toEqual(all.map((m) => m.name));
+      expect(await migrate(db.owner)).toEqual([]);
       expect(await tables(db)).toEqual(expect.arrayContaining(["Session", "vendor", "job", "dead_letter", "secret"]));
     } finally {
       await db.close();
@@ -69,7 +69,7 @@ describe.each(targets)("migrations on %s", (_name, open) => {
     });
     const db = await open();
     try {
-      const err = await migrate(db.sql, { dir }).catch((e: unknown) => e);
+      const err = await migrate(db.owner, { dir }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigrationError);
       expect((err as MigrationError).migration).toBe("20260102000000_broken");
       expect((err as Error).message).toMatch(/20260102000000_broken.*no_such_table/s);
@@ -77,8 +77,8 @@ describe.each(targets)("migrations on %s", (_name, open) => {
       expect(t).toContain("good");
       expect(t).not.toContain("half");
       expect(t).not.toContain("after_broken");
-      expect(await db.sql.query("SELECT * FROM good")).toEqual([]);
-      const applied = await db.sql.query<{ name: string }>("SELECT name FROM schema_migrations");
+      expect(await db.owner.query("SELECT * FROM good")).toEqual([]);
+      const applied = await db.owner.query<{ name: string }>("SELECT name FROM schema_migrations");
       expect(applied.map((r) => r.name)).toEqual(["20260101000000_good"]);
     } finally {
       await db.close();
@@ -96,8 +96,8 @@ describe.each(targets)("migrations on %s", (_name, open) => {
     });
     const db = await open();
     try {
-      await migrate(db.sql, { dir });
-      expect(await db.sql.query("SELECT shout(body) AS s FROM notes")).toEqual([{ s: "ONE; TWO!" }]);
+      await migrate(db.owner, { dir });
+      expect(await db.owner.query("SELECT shout(body) AS s FROM notes")).toEqual([{ s: "ONE; TWO!" }]);
     } finally {
       await db.close();
     }
@@ -107,9 +107,9 @@ describe.each(targets)("migrations on %s", (_name, open) => {
     const dir = migrationsDir({ "20260101000000_a": "CREATE TABLE a (id int);" });
     const db = await open();
     try {
-      await migrate(db.sql, { dir });
+      await migrate(db.owner, { dir });
       writeFileSync(path.join(dir, "20260101000000_a", "migration.sql"), "CREATE TABLE a (id bigint);");
-      await expect(migrate(db.sql, { dir })).rejects.toThrow(/20260101000000_a.*changed/);
+      await expect(migrate(db.owner, { dir })).rejects.toThrow(/20260101000000_a.*changed/);
     } finally {
       await db.close();
     }

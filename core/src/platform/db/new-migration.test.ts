@@ -52,7 +52,7 @@ describe("authoring a migration", () => {
 
     const db = await connectDatabase({ memory: true });
     try {
-      await migrate(db.sql, { dir: path.join(work, "prisma/migrations") });
+      await migrate(db.owner, { dir: path.join(work, "prisma/migrations") });
       await db.sql.query("INSERT INTO widget (id) VALUES ('w1')");
       expect(await db.sql.query("SELECT size FROM widget")).toEqual([{ size: 3 }]);
     } finally {

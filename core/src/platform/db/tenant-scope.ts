@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
-import type { Database } from "./connect.ts";
+import { statement, type Database, type SqlTx } from "./connect.ts";
+import type { ScriptRunner } from "./migrate.ts";
 
 /**
  * A brand's view of the database: a Prisma client bound to one vendor, so that a query on a
@@ -8,7 +9,10 @@ import type { Database } from "./connect.ts";
  * through a parent, such as an offer's items, through that parent), and every create gets
  * the vendor's id. A query written without the tenant still sees only this brand's rows:
  * another brand's id is simply not found. Use cases get it as `ctx.db` (platform/use-case.ts).
- * Raw SQL (`db.sql`) is not rewritten: statements name the tenant themselves.
+ * Raw SQL (`db.sql`, `db.transaction`) is not rewritten: it runs in transactions bound to the
+ * brand (`giftloop.tenant`), where PostgreSQL's row-level security shows it only the brand's
+ * rows and refuses a write of another brand's (see the migration
+ * 20261207160000_row_level_security).
  */
 type Scope = { via?: undefined } | { via: string };
 
@@ -86,7 +90,33 @@ export function vendorScopedPrisma(prisma: PrismaClient, vendorId: string): Pris
   }) as unknown as PrismaClient;
 }
 
-/** The database as one brand sees it through Prisma (raw SQL unchanged). */
+/** Binds the current transaction to one tenant: row-level security then shows it that tenant's rows only. */
+const BIND_TENANT = statement("SELECT set_config('giftloop.tenant', $1, true), set_config('giftloop.tenant_id', $2, true)");
+
+export type TenantKind = "vendor" | "buyer";
+
+/** `db.transaction`, with each transaction bound to the tenant first. */
+export function tenantTransaction(db: Database, kind: TenantKind, id: string): Database["transaction"] {
+  return (fn) =>
+    db.transaction(async (tx: SqlTx) => {
+      await tx.query(BIND_TENANT, [kind, id]);
+      return fn(tx);
+    });
+}
+
+/** Raw SQL bound to the tenant: each statement in a transaction of its own, bound first. */
+function tenantSql(transaction: Database["transaction"]): ScriptRunner {
+  const refuse = () => Promise.reject(new Error("scripts run as the owner (db.owner), never for a tenant"));
+  return {
+    query: (text, params) => transaction((tx) => tx.query(text, params)),
+    execute: (text, params) => transaction((tx) => tx.execute(text, params)),
+    exec: refuse,
+    runInTransaction: refuse,
+  };
+}
+
+/** The database as one brand sees it: Prisma filtered to it, raw SQL bound to it (see above). */
 export function vendorScopedDatabase(db: Database, vendorId: string): Database {
-  return { ...db, prisma: vendorScopedPrisma(db.prisma, vendorId) };
+  const transaction = tenantTransaction(db, "vendor", vendorId);
+  return { ...db, prisma: vendorScopedPrisma(db.prisma, vendorId), transaction, sql: tenantSql(transaction) };
 }

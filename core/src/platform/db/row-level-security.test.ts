@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedVendor, type Seeded } from "../../testing/seed.ts";
+import { testDeps, type TestDeps } from "../../testing/deps.ts";
+import { buyer, paidUnits } from "../../fulfillment/push/testing.ts";
+import { APP_ROLE, type SqlTx } from "./connect.ts";
+import { tenantTransaction, vendorScopedDatabase } from "./tenant-scope.ts";
+
+/**
+ * PostgreSQL's row-level security, the second wall around a tenant's rows (the first being
+ * the brand-bound Prisma client, tenant-scope.test.ts): the app acts as a role that owns no
+ * table; a transaction bound to one tenant sees and writes only that tenant's rows whatever
+ * its SQL forgets; a session that names no tenant sees none. On PGlite and, under
+ * test:stack, PostgreSQL.
+ */
+let deps: TestDeps;
+let a: Seeded;
+let b: Seeded;
+let theirOrderId: string;
+let theirBuyerOrgId: string;
+
+/** Every table with a tenant column, and the column. */
+const TENANT_TABLES: Record<string, string> = {
+  vendor: "id",
+  product: "vendor_id",
+  variant: "vendor_id",
+  catalog_sync: "vendor_id",
+  gift_offer: "vendor_id",
+  storefront: "vendor_id",
+  shipping_rule: "vendor_id",
+  fulfillment_unit: "vendor_id",
+  vendor_payout_settings: "vendor_id",
+  payout: "vendor_id",
+  payout_adjustment: "vendor_id",
+  buyer_org: "id",
+  buyer_member: "buyer_org_id",
+  buyer_api_key: "buyer_org_id",
+  gift_order: "buyer_org_id",
+};
+/** Tables whose tenant column is optional: platform rows that may mention a brand (audit entries, a brand's key). */
+const PLATFORM_TABLES_NAMING_A_TENANT = new Set(["audit_log", "secret"]);
+
+beforeAll(async () => {
+  deps = await testDeps();
+  a = await seedVendor(deps.db, { slug: "rls-a", shop: "rls-a.myshopify.com" });
+  b = await seedVendor(deps.db, { slug: "rls-b", shop: "rls-b.myshopify.com" });
+  const theirBuyer = await buyer(deps);
+  theirBuyerOrgId = theirBuyer.buyerOrgId;
+  const [unitId] = await paidUnits(deps, theirBuyer, b, b.mugOfferId, 2, "rls");
+  theirOrderId = (await deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: unitId! } })).orderId;
+}, 120_000);
+afterAll(async () => deps?.close());
+
+const asVendor = <T,>(vendorId: string, fn: (tx: SqlTx) => Promise<T>) => tenantTransaction(deps.db, "vendor", vendorId)(fn);
+const count = async (tx: SqlTx, sql: string, params: unknown[] = []) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+
+describe("row-level security", () => {
+  it("the app acts as a role that owns no table, with every tenant-owned table under a policy", async () => {
+    const [who] = await deps.db.sql.query<{ user: string }>(`SELECT current_user AS "user"`);
+    expect(who!.user).toBe(APP_ROLE);
+    const tables = await deps.db.owner.query<{ table: string; owner: string; rls: boolean; policies: number }>(
+      `SELECT c.relname AS table, pg_get_userbyid(c.relowner) AS owner, c.relrowsecurity AS rls,
+              (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind = 'r'`,
+    );
+    expect(tables.filter((t) => t.owner === APP_ROLE)).toEqual([]);
+    for (const name of Object.keys(TENANT_TABLES)) expect(tables.find((t) => t.table === name), name).toMatchObject({ rls: true, policies: expect.any(Number) });
+    // A new table with a tenant column is caught here until it gets a policy (and a line above).
+    const withTenantColumn = await deps.db.owner.query<{ table: string }>(
+      `SELECT DISTINCT table_name AS table FROM information_schema.columns
+       WHERE table_schema = 'public' AND column_name IN ('vendor_id', 'buyer_org_id')`,
+    );
+    const unguarded = withTenantColumn.map((t) => t.table).filter((t) => !(t in TENANT_TABLES) && !PLATFORM_TABLES_NAMING_A_TENANT.has(t));
+    expect(unguarded).toEqual([]);
+  });
+
+  it("a session that names no tenant sees no tenant's rows, and cannot write one", async () => {
+    await deps.db.transaction(async (tx) => {
+      await tx.query("SELECT set_config('giftloop.tenant', '', true)");
+      for (const table of Object.keys(TENANT_TABLES)) expect(await count(tx, table), table).toBe(0);
+    });
+    const refused = await deps.db
+      .transaction(async (tx) => {
+        await tx.query("SELECT set_config('giftloop.tenant', '', true)");
+        await tx.execute(`INSERT INTO shipping_rule (id, vendor_id, country, rate_amount, currency) VALUES (gen_random_uuid(), $1, 'FR', 900, 'USD')`, [a.vendorId]);
+      })
+      .catch((err: unknown) => err as { code?: string });
+    expect(refused).toMatchObject({ code: "42501" }); // insufficient_privilege: new row violates row-level security policy
+  });
+
+  it("a transaction bound to a brand sees only that brand's rows when its SQL forgets the brand", async () => {
+    const all = await deps.db.sql.query<{ n: number }>("SELECT count(DISTINCT vendor_id)::int AS n FROM product");
+    expect(all[0]!.n).toBeGreaterThanOrEqual(2); // the process handle crosses tenants, as jobs and operators do
+    await asVendor(a.vendorId, async (tx) => {
+      expect(await tx.query("SELECT DISTINCT vendor_id::text AS v FROM product")).toEqual([{ v: a.vendorId }]);
+      expect(await tx.query("SELECT id FROM gift_offer WHERE id = $1", [b.mugOfferId])).toEqual([]);
+      expect(await tx.query("SELECT id FROM vendor WHERE id = $1", [b.vendorId])).toEqual([]);
+      expect(await count(tx, "fulfillment_unit")).toBe(0); // brand a has sold nothing
+      // It reads none of the orders, buyers or keys of buyers it has no gift with.
+      expect(await count(tx, "gift_order")).toBe(0);
+      expect(await count(tx, "buyer_org")).toBe(0);
+      expect(await count(tx, "buyer_api_key")).toBe(0);
+    });
+    await asVendor(b.vendorId, async (tx) => {
+      // Brand b reads the order that holds its gifts and its buyer (the brand's order view), not the buyer's keys.
+      expect(await tx.query("SELECT id::text AS id FROM gift_order")).toEqual([{ id: theirOrderId }]);
+      expect(await tx.query("SELECT id::text AS id FROM buyer_org")).toEqual([{ id: theirBuyerOrgId }]);
+      expect(await count(tx, "buyer_api_key")).toBe(0);
+      expect(await count(tx, "fulfillment_unit")).toBe(2);
+    });
+  });
+
+  it("a transaction bound to a brand changes only that brand's rows, and cannot write another's", async () => {
+    const theirs = await deps.db.sql.query<{ name: string }>("SELECT name FROM gift_offer WHERE vendor_id = $1 ORDER BY id", [b.vendorId]);
+    const changed = await asVendor(a.vendorId, (tx) => tx.execute("UPDATE gift_offer SET name = name || ' (a)'"));
+    expect(changed).toBe(await deps.db.prisma.giftOffer.count({ where: { vendorId: a.vendorId } }));
+    expect(await deps.db.sql.query("SELECT name FROM gift_offer WHERE vendor_id = $1 ORDER BY id", [b.vendorId])).toEqual(theirs);
+    expect(await asVendor(a.vendorId, (tx) => tx.execute("DELETE FROM shipping_rule WHERE vendor_id = $1", [b.vendorId]))).toBe(0);
+    expect(await deps.db.prisma.shippingRule.count({ where: { vendorId: b.vendorId } })).toBeGreaterThan(0);
+    // Moving a row to another brand, or writing one for it, is refused and leaves nothing.
+    const moved = await asVendor(a.vendorId, (tx) => tx.execute("UPDATE shipping_rule SET vendor_id = $1", [b.vendorId])).catch((err: unknown) => err as { code?: string });
+    expect(moved).toMatchObject({ code: "42501" });
+    const inserted = await asVendor(a.vendorId, (tx) =>
+      tx.execute(`INSERT INTO shipping_rule (id, vendor_id, country, rate_amount, currency) VALUES (gen_random_uuid(), $1, 'FR', 900, 'USD')`, [b.vendorId]),
+    ).catch((err: unknown) => err as { code?: string });
+    expect(inserted).toMatchObject({ code: "42501" });
+    expect(await deps.db.prisma.shippingRule.count({ where: { vendorId: b.vendorId, country: "FR" } })).toBe(0);
+    // The brand writes its orders' rows through nobody: an order is the buyer's.
+    expect(await asVendor(b.vendorId, (tx) => tx.execute("UPDATE gift_order SET buyer_reference = 'x'"))).toBe(0);
+  });
+
+  it("a brand's use-case handle binds its raw SQL to the brand", async () => {
+    const ctxDb = vendorScopedDatabase(deps.db, a.vendorId);
+    expect(await ctxDb.sql.query("SELECT DISTINCT vendor_id::text AS v FROM variant")).toEqual([{ v: a.vendorId }]);
+    expect(await ctxDb.sql.query("SELECT id FROM storefront WHERE id = (SELECT id FROM storefront WHERE slug = $1)", [b.storefrontSlug])).toEqual([]);
+    expect(await ctxDb.transaction((tx) => tx.query("SELECT current_setting('giftloop.tenant_id') AS t"))).toEqual([{ t: a.vendorId }]);
+    await expect(ctxDb.sql.exec("SELECT 1")).rejects.toThrow(/owner/);
+    // The binding lasts one transaction: the process handle is cross-tenant again after it.
+    expect((await deps.db.sql.query<{ t: string }>("SELECT current_setting('giftloop.tenant') AS t"))[0]!.t).toBe("all");
+  });
+});
