@@ -79,8 +79,8 @@ export async function splitOrder(
       priority: "ins.pos",
     });
     const [inserted] = await tx.$queryRawUnsafe<Array<{ n: number }>>(
-      `WITH choices AS (
-         -- Each offer's choices, frozen on its units now (offer-choices.ts says what they are).
+      `WITH choices AS MATERIALIZED (
+         -- Each offer's choices, frozen on its units now (offer-choices.ts says what they are): a few rows, made once before the insert joins them.
          SELECT i.offer_id, jsonb_agg(v.id::text ORDER BY ${CHOICE_ORDER}) AS choices
          ${choiceRows("i.offer_id IN (SELECT offer_id FROM order_recipient WHERE order_id = $1::uuid)")}
          GROUP BY i.offer_id

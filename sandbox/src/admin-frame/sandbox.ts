@@ -26,6 +26,18 @@ export interface RunningSandbox {
 export async function startSandbox(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RunningSandbox> {
   // Built before the child starts (shared with other tests), so its wait is only for it to start.
   await ensureSandboxBuilds();
+  // A free port can be taken by another test's process before the child listens on it: then
+  // the child exits with EADDRINUSE, and a second port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, timeoutMs);
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, timeoutMs: number): Promise<RunningSandbox> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "giftloop-admin-"));
   const port = await freePort();
   const proc = spawn(process.execPath, ["--import", "tsx", START], {

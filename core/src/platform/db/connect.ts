@@ -39,15 +39,15 @@ export interface Database {
 }
 
 /**
- * The role the api, the worker and every command act as: it does not own the tables, so
- * PostgreSQL's row-level security applies to it (the migration
- * 20261207160000_row_level_security creates it and the policies). Its sessions start
- * cross-tenant (`giftloop.tenant` = 'all'): jobs, webhooks and operator paths cross brands
- * by their nature. A brand's use case runs on a handle bound to that brand
- * (tenant-scope.ts), whose statements see only its rows, whatever they forget to filter.
+ * The roles the api, the worker and every command act as; neither owns the tables, so
+ * PostgreSQL's row-level security applies (the migration 20261207160000_row_level_security
+ * creates them and the policies). Connections act as `APP_ROLE`, the process's own work
+ * across tenants (jobs, webhooks, operators): every row. A brand's use case runs its
+ * transactions as `TENANT_ROLE`, bound to the brand (tenant-scope.ts): only its rows,
+ * whatever its SQL forgets to filter.
  */
 export const APP_ROLE = "giftloop_app";
-const APP_SESSION = { role: APP_ROLE, "giftloop.tenant": "all" } as const;
+export const TENANT_ROLE = "giftloop_tenant";
 
 export type DbTarget =
   | { url: string; poolSize?: number }
@@ -74,7 +74,7 @@ export async function connectDatabase(target: DbTarget): Promise<Database> {
 async function enterAppRole(db: PGlite): Promise<void> {
   const [known] = (await db.query<{ ok: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS ok", [APP_ROLE])).rows;
   if (!known?.ok) return;
-  await db.exec(Object.entries(APP_SESSION).map(([k, v]) => `SET ${k} = '${v}';`).join(" "));
+  await db.exec(`SET ROLE ${APP_ROLE}`);
 }
 
 async function wrapPglite(db: PGlite): Promise<Database> {
@@ -143,11 +143,9 @@ function pgQuery(sql: string | Statement, values: unknown[]): pg.QueryConfig {
   return typeof sql === "string" ? { text: sql, values } : { name: sql.name, text: sql.text, values };
 }
 
-/** Startup options that make every connection of a pool act as `APP_ROLE`, cross-tenant (see there). */
-const appSessionOptions = () => Object.entries(APP_SESSION).map(([k, v]) => `-c ${k}=${v}`).join(" ");
 
 async function connectPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides, options: appSessionOptions() });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides, options: `-c role=${APP_ROLE}` });
   pool.on("error", () => {}); // idle client errors surface on the next query instead
   // The owner's pool opens its connections only when a migration runs.
   const ownerPool = new pg.Pool({ connectionString: url, max: 2, types: typeOverrides });

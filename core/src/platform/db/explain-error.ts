@@ -57,7 +57,7 @@ export function explainDatabaseError(err: unknown, where: DatabaseWhere): string
       return `The database ${target} has no Giftloop tables: run \`npm run db:migrate\` with this DATABASE_URL first, or correct DATABASE_URL.`;
     case "22023":
       // The app's role (connect.ts APP_ROLE) comes with the migrations.
-      if (/role "giftloop_app" does not exist/.test(firstLine)) {
+      if (/role "giftloop_(app|tenant)" does not exist/.test(firstLine)) {
         return `The database ${target} has not been migrated for this version (${firstLine}): run \`npm run db:migrate\` with this DATABASE_URL first, or correct DATABASE_URL.`;
       }
       return `Database error on ${target} (DATABASE_URL): ${firstLine}.`;

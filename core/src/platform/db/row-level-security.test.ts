@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { buyer, paidUnits } from "../../fulfillment/push/testing.ts";
-import { APP_ROLE, type SqlTx } from "./connect.ts";
+import { APP_ROLE, TENANT_ROLE, type SqlTx } from "./connect.ts";
 import { tenantTransaction, vendorScopedDatabase } from "./tenant-scope.ts";
 
 /**
  * PostgreSQL's row-level security, the second wall around a tenant's rows (the first being
- * the brand-bound Prisma client, tenant-scope.test.ts): the app acts as a role that owns no
+ * the brand-bound Prisma client, tenant-scope.test.ts): the app acts as roles that own no
  * table; a transaction bound to one tenant sees and writes only that tenant's rows whatever
- * its SQL forgets; a session that names no tenant sees none. On PGlite and, under
+ * its SQL forgets; the tenant role without a tenant sees none. On PGlite and, under
  * test:stack, PostgreSQL.
  */
 let deps: TestDeps;
@@ -54,7 +54,7 @@ const asVendor = <T,>(vendorId: string, fn: (tx: SqlTx) => Promise<T>) => tenant
 const count = async (tx: SqlTx, sql: string, params: unknown[] = []) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
 
 describe("row-level security", () => {
-  it("the app acts as a role that owns no table, with every tenant-owned table under a policy", async () => {
+  it("the app acts as roles that own no table, with every tenant-owned table under a policy for each", async () => {
     const [who] = await deps.db.sql.query<{ user: string }>(`SELECT current_user AS "user"`);
     expect(who!.user).toBe(APP_ROLE);
     const tables = await deps.db.owner.query<{ table: string; owner: string; rls: boolean; policies: number }>(
@@ -63,8 +63,12 @@ describe("row-level security", () => {
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'public' AND c.relkind = 'r'`,
     );
-    expect(tables.filter((t) => t.owner === APP_ROLE)).toEqual([]);
-    for (const name of Object.keys(TENANT_TABLES)) expect(tables.find((t) => t.table === name), name).toMatchObject({ rls: true, policies: expect.any(Number) });
+    expect(tables.filter((t) => t.owner === APP_ROLE || t.owner === TENANT_ROLE)).toEqual([]);
+    for (const name of Object.keys(TENANT_TABLES)) expect(tables.find((t) => t.table === name), name).toMatchObject({ rls: true });
+    const roles = await deps.db.owner.query<{ table: string; roles: string[] }>(
+      `SELECT tablename AS table, array_agg(DISTINCT r::text ORDER BY r::text) AS roles FROM pg_policies, unnest(roles) AS r WHERE schemaname = 'public' GROUP BY tablename`,
+    );
+    for (const name of Object.keys(TENANT_TABLES)) expect(roles.find((r) => r.table === name)?.roles, name).toEqual([APP_ROLE, TENANT_ROLE]);
     // A new table with a tenant column is caught here until it gets a policy (and a line above).
     const withTenantColumn = await deps.db.owner.query<{ table: string }>(
       `SELECT DISTINCT table_name AS table FROM information_schema.columns
@@ -74,14 +78,15 @@ describe("row-level security", () => {
     expect(unguarded).toEqual([]);
   });
 
-  it("a session that names no tenant sees no tenant's rows, and cannot write one", async () => {
+  it("the tenant role without a tenant sees no tenant's rows, and cannot write one", async () => {
+    const asNobody = (tx: SqlTx) => tx.query(`SELECT set_config('role', '${TENANT_ROLE}', true)`);
     await deps.db.transaction(async (tx) => {
-      await tx.query("SELECT set_config('giftloop.tenant', '', true)");
+      await asNobody(tx);
       for (const table of Object.keys(TENANT_TABLES)) expect(await count(tx, table), table).toBe(0);
     });
     const refused = await deps.db
       .transaction(async (tx) => {
-        await tx.query("SELECT set_config('giftloop.tenant', '', true)");
+        await asNobody(tx);
         await tx.execute(`INSERT INTO shipping_rule (id, vendor_id, country, rate_amount, currency) VALUES (gen_random_uuid(), $1, 'FR', 900, 'USD')`, [a.vendorId]);
       })
       .catch((err: unknown) => err as { code?: string });
@@ -135,7 +140,8 @@ describe("row-level security", () => {
     expect(await ctxDb.sql.query("SELECT id FROM storefront WHERE id = (SELECT id FROM storefront WHERE slug = $1)", [b.storefrontSlug])).toEqual([]);
     expect(await ctxDb.transaction((tx) => tx.query("SELECT current_setting('giftloop.tenant_id') AS t"))).toEqual([{ t: a.vendorId }]);
     await expect(ctxDb.sql.exec("SELECT 1")).rejects.toThrow(/owner/);
+    expect(await ctxDb.transaction((tx) => tx.query(`SELECT current_user AS "user"`))).toEqual([{ user: TENANT_ROLE }]);
     // The binding lasts one transaction: the process handle is cross-tenant again after it.
-    expect((await deps.db.sql.query<{ t: string }>("SELECT current_setting('giftloop.tenant') AS t"))[0]!.t).toBe("all");
+    expect(await deps.db.sql.query(`SELECT current_user AS "user"`)).toEqual([{ user: APP_ROLE }]);
   });
 });

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { statement, type Database, type SqlTx } from "./connect.ts";
+import { statement, TENANT_ROLE, type Database, type SqlTx } from "./connect.ts";
 import type { ScriptRunner } from "./migrate.ts";
 
 /**
@@ -10,8 +10,8 @@ import type { ScriptRunner } from "./migrate.ts";
  * the vendor's id. A query written without the tenant still sees only this brand's rows:
  * another brand's id is simply not found. Use cases get it as `ctx.db` (platform/use-case.ts).
  * Raw SQL (`db.sql`, `db.transaction`) is not rewritten: it runs in transactions bound to the
- * brand (`giftloop.tenant`), where PostgreSQL's row-level security shows it only the brand's
- * rows and refuses a write of another brand's (see the migration
+ * brand (as `TENANT_ROLE`, connect.ts), where PostgreSQL's row-level security shows it only
+ * the brand's rows and refuses a write of another brand's (see the migration
  * 20261207160000_row_level_security).
  */
 type Scope = { via?: undefined } | { via: string };
@@ -90,8 +90,10 @@ export function vendorScopedPrisma(prisma: PrismaClient, vendorId: string): Pris
   }) as unknown as PrismaClient;
 }
 
-/** Binds the current transaction to one tenant: row-level security then shows it that tenant's rows only. */
-const BIND_TENANT = statement("SELECT set_config('giftloop.tenant', $1, true), set_config('giftloop.tenant_id', $2, true)");
+/** Binds the current transaction to one tenant: it acts as TENANT_ROLE, which row-level security shows that tenant's rows only. */
+const BIND_TENANT = statement(
+  `SELECT set_config('role', '${TENANT_ROLE}', true), set_config('giftloop.tenant', $1, true), set_config('giftloop.tenant_id', $2, true)`,
+);
 
 export type TenantKind = "vendor" | "buyer";
 
