@@ -143,7 +143,6 @@ function pgQuery(sql: string | Statement, values: unknown[]): pg.QueryConfig {
   return typeof sql === "string" ? { text: sql, values } : { name: sql.name, text: sql.text, values };
 }
 
-
 async function connectPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides, options: `-c role=${APP_ROLE}` });
   pool.on("error", () => {}); // idle client errors surface on the next query instead
@@ -151,7 +150,18 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
   const ownerPool = new pg.Pool({ connectionString: url, max: 2, types: typeOverrides });
   ownerPool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { kind: "postgres", prisma, sql: poolRunner(pool), owner: poolRunner(ownerPool), ...poolTransactions(pool, prisma, ownerPool) };
+  return {
+    kind: "postgres",
+    prisma,
+    sql: poolRunner(pool),
+    owner: poolRunner(ownerPool),
+    transaction: poolTransaction(pool),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+      await ownerPool.end().catch(() => {});
+    },
+  };
 }
 
 function poolRunner(pool: pg.Pool): ScriptRunner {
@@ -182,29 +192,23 @@ function poolRunner(pool: pg.Pool): ScriptRunner {
   };
 }
 
-function poolTransactions(pool: pg.Pool, prisma: PrismaClient, ownerPool: pg.Pool): Pick<Database, "transaction" | "close"> {
-  return {
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await fn({
-          query: async <T,>(text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rows as T[],
-          execute: async (text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rowCount ?? 0,
-        });
-        await client.query("COMMIT");
-        return result;
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    async close() {
-      await prisma.$disconnect();
-      await pool.end().catch(() => {});
-      await ownerPool.end().catch(() => {});
-    },
+/** `Database.transaction` on one connection of `pool`. */
+function poolTransaction(pool: pg.Pool): Database["transaction"] {
+  return async (fn) => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn({
+        query: async <T,>(text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rows as T[],
+        execute: async (text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rowCount ?? 0,
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   };
 }
