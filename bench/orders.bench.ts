@@ -25,6 +25,7 @@ import { splitOrder } from "@giftloop/core/orders/split-order";
 import { seedVendor } from "@giftloop/core/testing/seed";
 import { progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
+import { asBuyer } from "@giftloop/core/testing/buyer";
 
 const N = 10_000;
 
@@ -47,7 +48,7 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
   await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
   const units: Array<{ id: string }> = [];
   for (const [o, size] of [PER_ORDER, PER_ORDER, WARM_UNITS].entries()) {
-    const created = await createOrder(deps, buyer, {
+    const created = await createOrder(asBuyer(deps, buyer), deps, {
       storefront: s.storefrontSlug,
       offerId: s.choiceOfferId,
       recipients: Array.from({ length: size }, (_, i) => ({ name: `Load ${i}`, email: `load${o}-${i}@bench.test`, country: "US" })),
@@ -178,7 +179,7 @@ export async function run(): Promise<void> {
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
     const org = await createBuyerOrg(deps.db, { name: "Bench", email: "b@bench.test" }, { actor: "bench" });
     const buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
-    const created = await createOrder(deps, buyer, {
+    const created = await createOrder(asBuyer(deps, buyer), deps, {
       storefront: s.storefrontSlug,
       offerId: s.choiceOfferId,
       recipients: Array.from({ length: N }, (_, i) => ({ name: `Recipient ${i}`, email: `r${i}@bench.test`, country: "US", message: "Thank you for a great year!" })),

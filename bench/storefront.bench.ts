@@ -27,6 +27,7 @@ import { createOrder } from "@giftloop/core/orders/create-order";
 import { splitOrder } from "@giftloop/core/orders/split-order";
 import { freshPostgres } from "./pg.ts";
 import { progress, report } from "./figures.ts";
+import { asBuyer } from "@giftloop/core/testing/buyer";
 
 const RECIPIENTS = 10_000;
 const LOADS = 3;
@@ -64,7 +65,7 @@ export async function run(): Promise<void> {
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 100_000 } });
     const org = await createBuyerOrg(deps.db, { name: "Bench Corp", email: "bench@corp.test" }, { actor: "bench" });
     const member = await deps.db.prisma.buyerMember.create({ data: { buyerOrgId: org.id, email: "owner@corp.test", role: "owner", joinedAt: new Date() } });
-    const created = await createOrder(deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+    const created = await createOrder(asBuyer(deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), deps, {
       storefront: s.storefrontSlug,
       offerId: s.mugOfferId,
       recipients: Array.from({ length: RECIPIENTS }, (_, i) => ({ name: `Person ${i + 1}`, email: `p${i + 1}@client.test`, country: "US" })),

@@ -1,16 +1,17 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../platform/deps.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { assertCsrf } from "../platform/web-session/csrf.ts";
-import { authenticateApiKey, type BuyerContext } from "./buyers.service.ts";
+import { authenticateApiKey } from "./buyers.service.ts";
+import { buyerContext, type BuyerContext, type BuyerPrincipal } from "./buyer-context.ts";
 import { bearerToken } from "../http/bearer.ts";
 import { buyerOrigins, buyerSessions } from "./buyer-sessions.ts";
 import { allowed } from "./buyer-roles.ts";
 import { memberOfSession } from "./buyer-members.ts";
 
 export interface BuyerVariables {
-  buyer: BuyerContext;
+  buyer: BuyerPrincipal;
 }
 export type BuyerEnv = AppEnv & { Variables: BuyerVariables };
 
@@ -64,4 +65,9 @@ export function buyerAuth(deps: Pick<Deps, "db" | "config">): MiddlewareHandler<
     c.set("buyer", buyer);
     await next();
   };
+}
+
+/** The use-case context of a request behind `buyerAuth`: its organisation as tenant, the key or member as actor. */
+export function buyerRequestContext(c: Context<BuyerEnv>, deps: Pick<Deps, "db">): BuyerContext {
+  return buyerContext({ db: deps.db, principal: c.get("buyer"), log: c.get("log"), requestId: c.get("requestId") });
 }

@@ -1,5 +1,6 @@
 import type { Database } from "../platform/db/connect.ts";
 import type { BuyerRole } from "./buyer-roles.ts";
+import type { BuyerContext } from "./buyer-context.ts";
 import { normalizeEmail } from "../platform/web-session/tokens.ts";
 
 /** A member of a buyer organisation as the site and the API show it. */
@@ -46,39 +47,35 @@ export async function memberByEmail(db: Database, email: string) {
   });
 }
 
-export async function listMembers(db: Database, buyerOrgId: string): Promise<MemberView[]> {
-  const rows = await db.prisma.buyerMember.findMany({ where: { buyerOrgId, removedAt: null }, orderBy: { createdAt: "asc" } });
+export async function listMembers(ctx: BuyerContext): Promise<MemberView[]> {
+  const rows = await ctx.db.prisma.buyerMember.findMany({ where: { removedAt: null }, orderBy: { createdAt: "asc" } });
   return rows.map(memberView);
 }
 
 export type InviteResult = { ok: true; member: MemberView } | { ok: false; code: "already_member" };
 
-/** Adds an invited member (joins on first sign-in). The invitation email is the caller's. */
-export async function inviteMember(
-  db: Database,
-  buyerOrgId: string,
-  input: { email: string; role: BuyerRole; name?: string | undefined },
-  invitedBy: string | undefined,
-): Promise<InviteResult> {
+/** Adds an invited member (joins on first sign-in), invited by the member who asks. The invitation email is the caller's. */
+export async function inviteMember(ctx: BuyerContext, input: { email: string; role: BuyerRole; name?: string | undefined }): Promise<InviteResult> {
+  const { buyerOrgId } = ctx.tenant;
   const email = normalizeEmail(input.email);
-  const existing = await db.prisma.buyerMember.findUnique({ where: { buyerOrgId_email: { buyerOrgId, email } } });
+  const existing = await ctx.db.prisma.buyerMember.findUnique({ where: { buyerOrgId_email: { buyerOrgId, email } } });
   if (existing && !existing.removedAt) return { ok: false, code: "already_member" };
-  const data = { role: input.role, name: input.name ?? null, invitedBy: invitedBy ?? null, joinedAt: null, removedAt: null };
+  const data = { role: input.role, name: input.name ?? null, invitedBy: ctx.principal.memberId ?? null, joinedAt: null, removedAt: null };
   const row = existing
-    ? await db.prisma.buyerMember.update({ where: { id: existing.id }, data })
-    : await db.prisma.buyerMember.create({ data: { buyerOrgId, email, ...data } });
+    ? await ctx.db.prisma.buyerMember.update({ where: { id: existing.id }, data })
+    : await ctx.db.prisma.buyerMember.create({ data: { buyerOrgId, email, ...data } });
   return { ok: true, member: memberView(row) };
 }
 
 export type MemberChange = { ok: true; member: MemberView } | { ok: false; code: "not_found" | "last_owner" };
 
 /** Changes a member's role; the team always keeps an owner. */
-export async function changeRole(db: Database, buyerOrgId: string, memberId: string, role: BuyerRole): Promise<MemberChange> {
-  return db.prisma.$transaction(async (tx) => {
-    const m = await tx.buyerMember.findFirst({ where: { id: memberId, buyerOrgId, removedAt: null } });
+export async function changeRole(ctx: BuyerContext, memberId: string, role: BuyerRole): Promise<MemberChange> {
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const m = await tx.buyerMember.findFirst({ where: { id: memberId, removedAt: null } });
     if (!m) return { ok: false, code: "not_found" } as const;
     if (m.role === "owner" && role !== "owner") {
-      const owners = await tx.buyerMember.count({ where: { buyerOrgId, role: "owner", removedAt: null } });
+      const owners = await tx.buyerMember.count({ where: { role: "owner", removedAt: null } });
       if (owners <= 1) return { ok: false, code: "last_owner" } as const;
     }
     const row = await tx.buyerMember.update({ where: { id: m.id }, data: { role } });
@@ -87,12 +84,12 @@ export async function changeRole(db: Database, buyerOrgId: string, memberId: str
 }
 
 /** Removes a member from the team (their sessions are ended by the caller). */
-export async function removeMember(db: Database, buyerOrgId: string, memberId: string): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_owner" }> {
-  return db.prisma.$transaction(async (tx) => {
-    const m = await tx.buyerMember.findFirst({ where: { id: memberId, buyerOrgId, removedAt: null } });
+export async function removeMember(ctx: BuyerContext, memberId: string): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_owner" }> {
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const m = await tx.buyerMember.findFirst({ where: { id: memberId, removedAt: null } });
     if (!m) return { ok: false, code: "not_found" } as const;
     if (m.role === "owner") {
-      const owners = await tx.buyerMember.count({ where: { buyerOrgId, role: "owner", removedAt: null } });
+      const owners = await tx.buyerMember.count({ where: { role: "owner", removedAt: null } });
       if (owners <= 1) return { ok: false, code: "last_owner" } as const;
     }
     await tx.buyerMember.update({ where: { id: m.id }, data: { removedAt: new Date() } });

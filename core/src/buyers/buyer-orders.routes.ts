@@ -4,7 +4,7 @@ import { ProblemError, problemResponses } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { StorefrontSlug } from "../orders/order-input.schema.ts";
-import { BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
+import { buyerRequestContext, BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
 import { orderReceipt, paySandbox } from "./buyer-orders.ts";
 import { correctRecipientEmail, RecipientEmail, resendGiftEmail, type GiftAction } from "./gift-actions.ts";
 
@@ -120,7 +120,7 @@ export function registerBuyerOrderRoutes(router: OpenAPIHono<BuyerEnv>, deps: De
     const id = c.req.valid("param").id;
     const body = c.req.valid("json");
     const returnUrl = `${deps.config.publicUrl.replace(/\/$/, "")}/buy/orders/${id}?payment=returned`;
-    const r = await paySandbox(deps, c.get("buyer"), id, { ...body, number: body.number.replace(/\s/g, ""), returnUrl });
+    const r = await paySandbox(buyerRequestContext(c, deps), deps, id, { ...body, number: body.number.replace(/\s/g, ""), returnUrl });
     if (!r.ok) {
       if (r.code === "sandbox_only") throw new ProblemError(404, "sandbox_only", "The test card form works in sandbox mode only.");
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
@@ -137,16 +137,14 @@ export function registerBuyerOrderRoutes(router: OpenAPIHono<BuyerEnv>, deps: De
   });
   router.openapi(resendRoute, async (c) => {
     const p = c.req.valid("param");
-    return c.json(giftResult(await resendGiftEmail(deps, c.get("buyer"), p.id, p.unitId)), 202);
+    return c.json(giftResult(await resendGiftEmail(buyerRequestContext(c, deps), deps, p.id, p.unitId)), 202);
   });
   router.openapi(emailRoute, async (c) => {
     const p = c.req.valid("param");
-    const buyer = c.get("buyer");
-    const actor = buyer.memberId ? `buyer_member:${buyer.memberId}` : `buyer_api_key:${buyer.apiKeyId}`;
-    return c.json(giftResult(await correctRecipientEmail(deps, buyer, p.id, p.unitId, c.req.valid("json").email, actor)), 200);
+    return c.json(giftResult(await correctRecipientEmail(buyerRequestContext(c, deps), deps, p.id, p.unitId, c.req.valid("json").email)), 200);
   });
   router.openapi(receiptRoute, async (c) => {
-    const r = await orderReceipt(deps, c.get("buyer"), c.req.valid("param").id);
+    const r = await orderReceipt(buyerRequestContext(c, deps), deps, c.req.valid("param").id);
     if (!r.ok) {
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
       throw new ProblemError(409, "not_paid", "This order is not paid yet: its receipt comes with the payment.");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
 import { startCheckout } from "../orders/checkout.ts";
-import type { BuyerContext } from "./buyers.service.ts";
+import type { BuyerContext } from "./buyer-context.ts";
 import { receiptPdf } from "./receipt-pdf.ts";
 
 /**
@@ -16,13 +16,13 @@ export type SandboxPayment =
   | { ok: false; code: "not_found" | "not_payable" | "amount_changed" | "sandbox_only"; amount?: number; currency?: string };
 
 export async function paySandbox(
-  deps: Pick<Deps, "db" | "payments" | "config">,
-  buyer: BuyerContext,
+  ctx: BuyerContext,
+  deps: Pick<Deps, "payments" | "config">,
   orderId: string,
   card: { number: string; expMonth: number; expYear: number; cvc: string; expectedAmount: number; returnUrl: string },
 ): Promise<SandboxPayment> {
   if (!deps.config.STRIPE_API_URL || deps.config.NODE_ENV === "production" || !deps.payments.confirmWithTestCard) return { ok: false, code: "sandbox_only" };
-  const checkout = await startCheckout(deps, buyer, orderId);
+  const checkout = await startCheckout(ctx, deps, orderId);
   if (!checkout.ok) return { ok: false, code: checkout.code };
   // The buyer confirms the amount they reviewed: a different total is re-confirmed, never charged.
   if (checkout.amount !== card.expectedAmount) return { ok: false, code: "amount_changed", amount: checkout.amount, currency: checkout.currency };
@@ -50,13 +50,14 @@ export type Receipt = { ok: true; pdf: Buffer; filename: string } | { ok: false;
 
 const PAID = new Set(["paid", "refunded", "charged_back"]);
 
-export async function orderReceipt(deps: Pick<Deps, "db">, buyer: BuyerContext, orderId: string): Promise<Receipt> {
-  const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId: buyer.buyerOrgId }, include: { buyerOrg: true } });
+export async function orderReceipt(ctx: BuyerContext, deps: Pick<Deps, "db">, orderId: string): Promise<Receipt> {
+  const order = await ctx.db.prisma.giftOrder.findFirst({ where: { id: orderId }, include: { buyerOrg: true } });
   if (!order) return { ok: false, code: "not_found" };
   if (!PAID.has(order.status) || !order.paidAt) return { ok: false, code: "not_paid" };
+  // The brand's storefront and offer names, as the buyer saw them when ordering: read across tenants.
   const [storefront, groups] = await Promise.all([
     deps.db.prisma.storefront.findUnique({ where: { id: order.storefrontId } }),
-    deps.db.prisma.orderRecipient.groupBy({ by: ["offerId"], where: { orderId }, _count: { _all: true }, _sum: { amount: true } }),
+    ctx.db.prisma.orderRecipient.groupBy({ by: ["offerId"], where: { orderId }, _count: { _all: true }, _sum: { amount: true } }),
   ]);
   const offers = await deps.db.prisma.giftOffer.findMany({ where: { id: { in: groups.map((g) => g.offerId) } }, select: { id: true, name: true } });
   const name = new Map(offers.map((o) => [o.id, o.name]));

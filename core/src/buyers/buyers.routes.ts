@@ -4,8 +4,8 @@ import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
-import { buyerAuth, buyerSecurityScheme, BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
-import { createApiKey, createBuyerOrg, listApiKeys, revokeApiKey } from "./buyers.service.ts";
+import { buyerAuth, buyerRequestContext, buyerSecurityScheme, BUYER_SECURITY_SCHEME, type BuyerEnv } from "./buyer-auth.ts";
+import { buyerProfile, createApiKey, createBuyerOrg, listApiKeys, revokeApiKey, setDigestOptIn } from "./buyers.service.ts";
 import { changeRole, inviteMember, listMembers, removeMember } from "./buyer-members.ts";
 import { BUYER_ROLES } from "./buyer-roles.ts";
 import { MemberSchema } from "./buyer-web.routes.ts";
@@ -198,43 +198,42 @@ export function buyerRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   router.openAPIRegistry.registerComponent("securitySchemes", BUYER_SECURITY_SCHEME, buyerSecurityScheme);
   router.use("*", buyerAuth(deps));
   router.openapi(meRoute, async (c) => {
-    const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: c.get("buyer").buyerOrgId } });
+    const org = await buyerProfile(buyerRequestContext(c, deps));
     return c.json({ id: org.id, name: org.name, email: org.email }, 200);
   });
   registerBuyerOrderRoutes(router, deps);
-  router.openapi(membersRoute, async (c) => c.json({ items: await listMembers(deps.db, c.get("buyer").buyerOrgId) }, 200));
+  router.openapi(membersRoute, async (c) => c.json({ items: await listMembers(buyerRequestContext(c, deps)) }, 200));
   router.openapi(inviteRoute, async (c) => {
-    const buyer = c.get("buyer");
-    const r = await inviteMember(deps.db, buyer.buyerOrgId, c.req.valid("json"), buyer.memberId);
+    const ctx = buyerRequestContext(c, deps);
+    const r = await inviteMember(ctx, c.req.valid("json"));
     if (!r.ok) throw new ProblemError(409, "already_member", "This email is already on your team.");
-    const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: buyer.buyerOrgId } });
+    const org = await buyerProfile(ctx);
     const sent = await sendInvitation(deps, r.member.email, org.name, clientKey(c, deps.codeKey, deps.config.TRUST_PROXY));
     if (!sent.ok) throw new ProblemError(429, "rate_limited", { detail: "Too many emails to this address; try again later.", headers: { "retry-after": String(sent.retryAfterSeconds) } });
     return c.json(r.member, 201);
   });
   router.openapi(changeRoleRoute, async (c) => {
-    const r = await changeRole(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id, c.req.valid("json").role);
+    const r = await changeRole(buyerRequestContext(c, deps), c.req.valid("param").id, c.req.valid("json").role);
     if (!r.ok) memberProblem(r.code);
     return c.json(r.member, 200);
   });
   router.openapi(removeRoute, async (c) => {
     const id = c.req.valid("param").id;
-    const r = await removeMember(deps.db, c.get("buyer").buyerOrgId, id);
+    const r = await removeMember(buyerRequestContext(c, deps), id);
     if (!r.ok) memberProblem(r.code);
     await buyerSessions(deps).revokeAll(id);
     return c.body(null, 204);
   });
   router.openapi(settingsRoute, async (c) => {
-    const org = await deps.db.prisma.buyerOrg.update({ where: { id: c.get("buyer").buyerOrgId }, data: { digestOptIn: c.req.valid("json").digestOptIn } });
-    return c.json({ digestOptIn: org.digestOptIn }, 200);
+    return c.json(await setDigestOptIn(buyerRequestContext(c, deps), c.req.valid("json").digestOptIn), 200);
   });
-  router.openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(deps.db, c.get("buyer").buyerOrgId) }, 200));
+  router.openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(buyerRequestContext(c, deps)) }, 200));
   router.openapi(createKeyRoute, async (c) => {
-    const key = await createApiKey(deps.db, c.get("buyer").buyerOrgId, c.req.valid("json").name);
+    const key = await createApiKey(buyerRequestContext(c, deps), c.req.valid("json").name);
     return c.json(key, 201);
   });
   router.openapi(revokeKeyRoute, async (c) => {
-    const ok = await revokeApiKey(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id);
+    const ok = await revokeApiKey(buyerRequestContext(c, deps), c.req.valid("param").id);
     if (!ok) throw new ProblemError(404, "not_found", "This buyer has no active API key with that id.");
     return c.body(null, 204);
   });

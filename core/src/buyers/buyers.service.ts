@@ -1,18 +1,7 @@
 import type { Database } from "../platform/db/connect.ts";
 import type { Tx } from "../jobs/queue.ts";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-keys.ts";
-import type { BuyerRole } from "./buyer-roles.ts";
-
-/**
- * Who calls, resolved at the edge: an API key (acts for the whole organisation) or a
- * signed-in member of it (limited by the member's role).
- */
-export interface BuyerContext {
-  buyerOrgId: string;
-  apiKeyId: string | null;
-  memberId?: string;
-  role?: BuyerRole | "api_key";
-}
+import type { BuyerContext, BuyerPrincipal } from "./buyer-context.ts";
 
 export interface CreatedKey {
   id: string;
@@ -39,8 +28,8 @@ export async function createBuyerOrg(
   });
 }
 
-export async function createApiKey(db: Database, buyerOrgId: string, name: string): Promise<CreatedKey> {
-  return db.prisma.$transaction((tx) => insertKey(tx, buyerOrgId, name));
+export async function createApiKey(ctx: BuyerContext, name: string): Promise<CreatedKey> {
+  return ctx.db.prisma.$transaction((tx) => insertKey(tx, ctx.tenant.buyerOrgId, name));
 }
 
 async function insertKey(tx: Tx, buyerOrgId: string, name: string): Promise<CreatedKey> {
@@ -49,8 +38,8 @@ async function insertKey(tx: Tx, buyerOrgId: string, name: string): Promise<Crea
   return { id: row.id, name: row.name, prefix: row.prefix, key: k.plaintext, createdAt: row.createdAt.toISOString() };
 }
 
-export async function listApiKeys(db: Database, buyerOrgId: string) {
-  const rows = await db.prisma.buyerApiKey.findMany({ where: { buyerOrgId }, orderBy: { createdAt: "asc" } });
+export async function listApiKeys(ctx: BuyerContext) {
+  const rows = await ctx.db.prisma.buyerApiKey.findMany({ orderBy: { createdAt: "asc" } });
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -62,18 +51,30 @@ export async function listApiKeys(db: Database, buyerOrgId: string) {
 }
 
 /** Revokes one of the buyer's own keys; false when it has no such key. */
-export async function revokeApiKey(db: Database, buyerOrgId: string, keyId: string): Promise<boolean> {
-  const r = await db.prisma.buyerApiKey.updateMany({
-    where: { id: keyId, buyerOrgId, revokedAt: null },
+export async function revokeApiKey(ctx: BuyerContext, keyId: string): Promise<boolean> {
+  const r = await ctx.db.prisma.buyerApiKey.updateMany({
+    where: { id: keyId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
   return r.count === 1;
 }
 
+/** The organisation's own profile. */
+export async function buyerProfile(ctx: BuyerContext) {
+  const org = await ctx.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: ctx.tenant.buyerOrgId } });
+  return { id: org.id, name: org.name, email: org.email, digestOptIn: org.digestOptIn };
+}
+
+/** Turns the daily redemption digest to the organisation's owners and admins on or off. */
+export async function setDigestOptIn(ctx: BuyerContext, digestOptIn: boolean): Promise<{ digestOptIn: boolean }> {
+  const org = await ctx.db.prisma.buyerOrg.update({ where: { id: ctx.tenant.buyerOrgId }, data: { digestOptIn } });
+  return { digestOptIn: org.digestOptIn };
+}
+
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** The buyer a key belongs to, or undefined for unknown, malformed or revoked keys. */
-export async function authenticateApiKey(db: Database, plaintext: string): Promise<BuyerContext | undefined> {
+export async function authenticateApiKey(db: Database, plaintext: string): Promise<BuyerPrincipal | undefined> {
   if (!looksLikeApiKey(plaintext)) return undefined;
   const row = await db.prisma.buyerApiKey.findUnique({ where: { keyHash: hashApiKey(plaintext) } });
   if (!row || row.revokedAt) return undefined;

@@ -6,6 +6,7 @@ import { html } from "../integrations/email/html.ts";
 import type { Deps } from "../platform/deps.ts";
 import { formatMoney } from "../platform/money.ts";
 import { orderReceipt } from "./buyer-orders.ts";
+import { buyerContext } from "./buyer-context.ts";
 
 /**
  * The buyer's receipt: one email per paid order, with the PDF receipt attached, to the
@@ -22,7 +23,8 @@ export const buyerReceiptJob = defineJob({
   async handler({ orderId }, ctx) {
     const order = await ctx.deps.db.prisma.giftOrder.findUnique({ where: { id: orderId }, include: { buyerOrg: { include: { members: true } } } });
     if (!order) return;
-    const receipt = await orderReceipt(ctx.deps, { buyerOrgId: order.buyerOrgId, apiKeyId: null }, orderId);
+    const buyer = buyerContext({ db: ctx.deps.db, principal: { buyerOrgId: order.buyerOrgId, apiKeyId: null }, log: ctx.deps.log, actor: `job:${buyerReceiptJob.type}` });
+    const receipt = await orderReceipt(buyer, ctx.deps, orderId);
     if (!receipt.ok) return;
     const team = order.buyerOrg.members.filter((m) => !m.removedAt && m.joinedAt && ["owner", "admin", "finance"].includes(m.role)).map((m) => m.email);
     const to = team.length ? team : [order.buyerOrg.email];

@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { refundUnitShare } from "../payments/refunds.ts";
 import { orderOnHoldSql } from "../orders/order-hold.ts";
@@ -11,25 +12,20 @@ export type CancelResult =
  * A buyer cancels one recipient's gift before it is redeemed: the unit is canceled and its
  * share (offer price + shipping) is refunded, in one transaction with the refund's job.
  */
-export async function cancelUnit(
-  deps: Pick<Deps, "db" | "jobs">,
-  buyerOrgId: string,
-  orderId: string,
-  unitId: string,
-): Promise<CancelResult> {
-  return deps.db.prisma.$transaction(async (tx) => {
+export async function cancelUnit(ctx: BuyerContext, deps: Pick<Deps, "jobs">, orderId: string, unitId: string): Promise<CancelResult> {
+  return ctx.db.prisma.$transaction(async (tx) => {
     const [unit] = await tx.$queryRawUnsafe<Array<{ status: string; version: number; amount: number; currency: string; on_hold: boolean }>>(
       `SELECT u.status::text, u.version, u.amount, u.currency, ${orderOnHoldSql("o")} AS on_hold FROM fulfillment_unit u JOIN gift_order o ON o.id = u.order_id
        WHERE u.id = $1::uuid AND u.order_id = $2::uuid AND o.buyer_org_id = $3::uuid FOR UPDATE OF u`,
       unitId,
       orderId,
-      buyerOrgId,
+      ctx.tenant.buyerOrgId,
     );
     if (!unit) return { ok: false, code: "not_found" } as const;
     if (unit.status !== "issued" && unit.status !== "sent") return { ok: false, code: "not_cancelable" } as const;
     // Stripe does not refund a disputed payment: the dispute decides what happens to the gift.
     if (unit.on_hold) return { ok: false, code: "order_disputed" } as const;
-    await unitLifecycle.transition(tx, { id: unitId, to: "canceled", expectedVersion: unit.version, actor: `buyer:${buyerOrgId}`, reason: "canceled by buyer" });
+    await unitLifecycle.transition(tx, { id: unitId, to: "canceled", expectedVersion: unit.version, actor: ctx.actor, reason: "canceled by buyer" });
     await refundUnitShare(deps, tx, { id: unitId, orderId, amount: unit.amount, currency: unit.currency }, "canceled by buyer");
     return { ok: true, refundAmount: unit.amount, currency: unit.currency } as const;
   });

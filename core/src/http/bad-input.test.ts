@@ -8,6 +8,7 @@ import { mintRecipientToken } from "../redemption/recipient-token.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "./problem.ts";
 import { bearer, testApp, type TestApp } from "./testing.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * Inputs of the kinds an outside probe (issue 14) sent: each gets a specific problem, with
@@ -26,7 +27,7 @@ beforeAll(async () => {
   s = await seedVendor(t.deps.db, { shop: SHOP, slug: "bad-input" });
   const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" });
   key = org.apiKey.key;
-  const created = await createOrder(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+  const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: s.storefrontSlug,
     offerId: s.mugOfferId,
     recipients: [{ name: "Ada", email: "ada@example.test", country: "US" }],

@@ -14,6 +14,7 @@ import { mintOperatorToken, operatorTokenSecret } from "./operator-auth.ts";
 import { PROBLEM_CONTENT_TYPE, problemResponses } from "./problem.ts";
 import { createRouter } from "./router.ts";
 import { testApp, type TestApp } from "./testing.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * Throws thousands of random requests at every route: random methods, real and mangled
@@ -578,7 +579,7 @@ interface Fixtures {
 async function fixtures(buyer: Awaited<ReturnType<typeof createBuyerOrg>>): Promise<Fixtures> {
   const shop = "fuzz-brand.myshopify.com";
   const seeded = await seedVendor(t.deps.db, { shop, slug: "fuzz-brand" });
-  const created = await createOrder(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }, {
+  const created = await createOrder(asBuyer(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }), t.deps, {
     storefront: seeded.storefrontSlug,
     offerId: seeded.mugOfferId,
     recipients: [1, 2, 3].map((i) => ({ name: `Fuzz ${i}`, email: `fuzz${i}@example.test`, country: "US" })),

@@ -1,5 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
-import type { BuyerContext } from "../buyers/buyers.service.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { orderLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { TransitionError } from "../platform/lifecycle/lifecycle.ts";
 
@@ -15,9 +15,9 @@ const UNPAID = new Set(["awaiting_payment", "payment_failed"]);
  * is processing) is not canceled: the order is being paid, and splits as usual.
  * Cancelling again answers `not_cancelable`; the Stripe call is idempotent per order.
  */
-export async function cancelOrder(deps: Pick<Deps, "db" | "payments">, buyer: BuyerContext, orderId: string): Promise<CancelOrderResult> {
-  const order = await deps.db.prisma.giftOrder.findFirst({
-    where: { id: orderId, buyerOrgId: buyer.buyerOrgId },
+export async function cancelOrder(ctx: BuyerContext, deps: Pick<Deps, "payments">, orderId: string): Promise<CancelOrderResult> {
+  const order = await ctx.db.prisma.giftOrder.findFirst({
+    where: { id: orderId },
     select: { id: true, status: true, version: true, stripePaymentIntentId: true },
   });
   if (!order) return { ok: false, code: "not_found" };
@@ -31,12 +31,12 @@ export async function cancelOrder(deps: Pick<Deps, "db" | "payments">, buyer: Bu
     }
   }
   try {
-    await deps.db.prisma.$transaction((tx) =>
-      orderLifecycle.transition(tx, { id: order.id, to: "canceled", expectedVersion: order.version, actor: `buyer:${buyer.buyerOrgId}`, reason: "canceled by buyer before payment" }),
+    await ctx.db.prisma.$transaction((tx) =>
+      orderLifecycle.transition(tx, { id: order.id, to: "canceled", expectedVersion: order.version, actor: ctx.actor, reason: "canceled by buyer before payment" }),
     );
   } catch (err) {
     // Changed meanwhile (another cancel, a failed-payment webhook): decide on what it is now.
-    if (err instanceof TransitionError && err.code === "stale") return cancelOrder(deps, buyer, orderId);
+    if (err instanceof TransitionError && err.code === "stale") return cancelOrder(ctx, deps, orderId);
     if (err instanceof TransitionError && err.code === "not_allowed") return { ok: false, code: "not_cancelable" };
     throw err;
   }

@@ -1,5 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
-import type { BuyerContext } from "../buyers/buyers.service.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 
 export type CheckoutResult =
   | { ok: true; paymentIntentId: string; clientSecret: string; amount: number; currency: string }
@@ -11,15 +11,15 @@ export type CheckoutResult =
  * vendors' transfers can later be tied to this charge. Calling it again returns the same
  * intent's client secret.
  */
-export async function startCheckout(deps: Pick<Deps, "db" | "payments">, buyer: BuyerContext, orderId: string): Promise<CheckoutResult> {
-  const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId: buyer.buyerOrgId } });
+export async function startCheckout(ctx: BuyerContext, deps: Pick<Deps, "payments">, orderId: string): Promise<CheckoutResult> {
+  const order = await ctx.db.prisma.giftOrder.findFirst({ where: { id: orderId } });
   if (!order) return { ok: false, code: "not_found" };
   if (order.status !== "awaiting_payment" && order.status !== "payment_failed") return { ok: false, code: "not_payable" };
   if (order.stripePaymentIntentId) {
     const pi = await deps.payments.retrievePaymentIntent(order.stripePaymentIntentId);
     return { ok: true, paymentIntentId: pi.id, clientSecret: pi.clientSecret, amount: order.totalAmount, currency: order.currency };
   }
-  const org = await deps.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: buyer.buyerOrgId } });
+  const org = await ctx.db.prisma.buyerOrg.findUniqueOrThrow({ where: { id: ctx.tenant.buyerOrgId } });
   const pi = await deps.payments.createPaymentIntent({
     amount: order.totalAmount,
     currency: order.currency,
@@ -30,7 +30,7 @@ export async function startCheckout(deps: Pick<Deps, "db" | "payments">, buyer: 
     idempotencyKey: `order:${order.id}:payment-intent`,
   });
   // Concurrent checkouts got the same intent (same idempotency key); the first write wins.
-  await deps.db.prisma.giftOrder.updateMany({
+  await ctx.db.prisma.giftOrder.updateMany({
     where: { id: order.id, stripePaymentIntentId: null },
     data: { stripePaymentIntentId: pi.id },
   });

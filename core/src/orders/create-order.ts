@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
 import { isUniqueViolation } from "../platform/db/errors.ts";
-import type { BuyerContext } from "../buyers/buyers.service.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { storefrontView } from "../storefronts/storefront-view.ts";
 import { allRowErrors, priceOrder, type PricedRecipient, type Quote } from "./pricing.ts";
 import { parseRecipients, type RowError } from "./recipients.ts";
@@ -31,11 +31,12 @@ export type CreateOrderResult =
  * same key is refused (its fingerprint differs), also when the two race.
  */
 export async function createOrder(
+  ctx: BuyerContext,
   deps: Pick<Deps, "db">,
-  buyer: BuyerContext,
   input: CreateOrderInput,
   now = new Date(),
 ): Promise<CreateOrderResult> {
+  // The brand's storefront and shipping rates are public: read across tenants.
   const view = await storefrontView(deps.db, input.storefront, now);
   if (!view) return { ok: false, code: "storefront_not_found" };
   const parsed = parseRecipients(input.recipients);
@@ -47,8 +48,8 @@ export async function createOrder(
 
   const fingerprint = input.idempotencyKey ? requestFingerprint(view.id, input, recipients) : null;
   const replay = async (): Promise<CreateOrderResult | undefined> => {
-    const prior = await deps.db.prisma.giftOrder.findUnique({
-      where: { buyerOrgId_idempotencyKey: { buyerOrgId: buyer.buyerOrgId, idempotencyKey: input.idempotencyKey! } },
+    const prior = await ctx.db.prisma.giftOrder.findUnique({
+      where: { buyerOrgId_idempotencyKey: { buyerOrgId: ctx.tenant.buyerOrgId, idempotencyKey: input.idempotencyKey! } },
       select: { id: true, idempotencyFingerprint: true },
     });
     if (!prior) return undefined;
@@ -59,10 +60,10 @@ export async function createOrder(
     if (prior) return prior;
   }
 
-  const record = { buyer, input, quote, recipients, storefrontId: view.id, fingerprint };
+  const record = { input, quote, recipients, storefrontId: view.id, fingerprint };
   let orderId: string;
   try {
-    orderId = await insertOrder(deps, record);
+    orderId = await insertOrder(ctx, record);
   } catch (err) {
     // Two concurrent requests with one idempotency key: the loser answers with the winner's
     // order when it asked for the same, else it is refused like any other mismatch.
@@ -76,9 +77,8 @@ export async function createOrder(
 }
 
 async function insertOrder(
-  deps: Pick<Deps, "db">,
-  { buyer, input, quote, recipients, storefrontId, fingerprint }: {
-    buyer: BuyerContext;
+  ctx: BuyerContext,
+  { input, quote, recipients, storefrontId, fingerprint }: {
     input: CreateOrderInput;
     quote: Quote;
     recipients: PricedRecipient[];
@@ -86,10 +86,10 @@ async function insertOrder(
     fingerprint: string | null;
   },
 ): Promise<string> {
-  return deps.db.prisma.$transaction(async (tx) => {
+  return ctx.db.prisma.$transaction(async (tx) => {
     const order = await tx.giftOrder.create({
       data: {
-        buyerOrgId: buyer.buyerOrgId,
+        buyerOrgId: ctx.tenant.buyerOrgId,
         storefrontId,
         currency: quote.currency,
         itemsAmount: quote.itemsAmount,
@@ -124,10 +124,11 @@ async function insertOrder(
     );
     await tx.auditLog.create({
       data: {
-        actor: `buyer:${buyer.buyerOrgId}`,
+        actor: ctx.actor,
         action: "gift_order.created",
         entity: "gift_order",
         entityId: order.id,
+        requestId: ctx.requestId ?? null,
         data: { recipients: quote.recipientCount, total: quote.totalAmount, currency: quote.currency },
       },
     });

@@ -5,6 +5,7 @@ import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { createOrder } from "./create-order.ts";
 import { splitOrder } from "./split-order.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /** The buyer's gift-links CSV as Excel and a CSV parser read it. */
 let t: TestApp;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   s = await seedVendor(t.deps.db);
   const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
   key = org.apiKey.key;
-  const created = await createOrder(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+  const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: s.storefrontSlug,
     offerId: s.mugOfferId,
     recipients: [

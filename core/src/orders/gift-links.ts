@@ -1,5 +1,6 @@
 import { toCsv } from "../platform/csv.ts";
 import type { Deps } from "../platform/deps.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts";
 
 /**
@@ -11,12 +12,12 @@ import { formatCode, giftLinkUrl, openCode } from "../redemption/codes/codes.ts"
  * buyer can tell which links are still live. Written by the one CSV writer (platform/csv.ts):
  * a UTF-8 byte order mark first, cells safe under any separator a spreadsheet reads.
  */
-export async function giftLinksCsv(deps: Pick<Deps, "db" | "secrets" | "config">, buyerOrgId: string, orderId: string): Promise<string | undefined> {
-  const order = await deps.db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
+export async function giftLinksCsv(ctx: BuyerContext, deps: Pick<Deps, "secrets" | "config">, orderId: string): Promise<string | undefined> {
+  const order = await ctx.db.prisma.giftOrder.findFirst({ where: { id: orderId } });
   if (!order) return undefined;
-  const rows = await deps.db.prisma.orderRecipient.findMany({ where: { orderId }, orderBy: { row: "asc" } });
+  const rows = await ctx.db.prisma.orderRecipient.findMany({ where: { orderId }, orderBy: { row: "asc" } });
   const units = new Map(
-    (await deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId } })).map((u) => [u.recipientId, u]),
+    (await ctx.db.prisma.fulfillmentUnit.findMany({ where: { orderId } })).map((u) => [u.recipientId, u]),
   );
   const records = await Promise.all(
     rows.map(async (r) => {

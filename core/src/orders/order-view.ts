@@ -1,12 +1,14 @@
 import type { OrderStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { Database } from "../platform/db/connect.ts";
+import type { Deps } from "../platform/deps.ts";
+import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { isOnHold } from "./order-hold.ts";
 import { DEFAULT_REMINDERS, type ReminderSettings } from "../reminders/reminder-settings.ts";
 
 /**
  * A buyer's view of their orders: totals, status, and each recipient with their gift's
- * state once the order is paid. Always scoped to one buyer: another buyer's order is
- * simply not found.
+ * state once the order is paid. Read through the buyer's context (`ctx.db` is bound to the
+ * buyer): another buyer's order is simply not found.
  */
 export interface RecipientView {
   row: number;
@@ -69,7 +71,10 @@ function summary(o: OrderRow, brandReminders: unknown): OrderSummary {
   };
 }
 
-/** The brand defaults of the orders' storefronts' vendors, by storefront id (only for orders without their own). */
+/**
+ * The brand defaults of the orders' storefronts' vendors, by storefront id (only for orders
+ * without their own): a brand's setting, read across tenants with the process's handle.
+ */
 async function brandReminders(db: Database, orders: OrderRow[]): Promise<Map<string, unknown>> {
   const ids = [...new Set(orders.filter((o) => o.reminderSettings === null).map((o) => o.storefrontId))];
   if (ids.length === 0) return new Map();
@@ -85,33 +90,33 @@ async function summaries(db: Database, orders: OrderRow[]): Promise<OrderSummary
   return orders.map((o) => summary(o, brand.get(o.storefrontId)));
 }
 
-export async function getOrderSummary(db: Database, buyerOrgId: string, orderId: string): Promise<OrderSummary | undefined> {
-  const o = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
-  return o ? (await summaries(db, [o]))[0] : undefined;
+type Platform = Pick<Deps, "db">;
+
+export async function getOrderSummary(ctx: BuyerContext, deps: Platform, orderId: string): Promise<OrderSummary | undefined> {
+  const o = await ctx.db.prisma.giftOrder.findFirst({ where: { id: orderId } });
+  return o ? (await summaries(deps.db, [o]))[0] : undefined;
 }
 
-export async function listOrders(db: Database, buyerOrgId: string, opts: { limit: number; before?: Date }): Promise<OrderSummary[]> {
-  const rows = await db.prisma.giftOrder.findMany({
-    where: { buyerOrgId, ...(opts.before ? { createdAt: { lt: opts.before } } : {}) },
+export async function listOrders(ctx: BuyerContext, deps: Platform, opts: { limit: number; before?: Date }): Promise<OrderSummary[]> {
+  const rows = await ctx.db.prisma.giftOrder.findMany({
+    where: opts.before ? { createdAt: { lt: opts.before } } : {},
     orderBy: { createdAt: "desc" },
     take: opts.limit,
   });
-  return summaries(db, rows);
+  return summaries(deps.db, rows);
 }
 
 export async function getOrder(
-  db: Database,
-  buyerOrgId: string,
+  ctx: BuyerContext,
+  deps: Platform,
   orderId: string,
   page: { afterRow: number; limit: number },
 ): Promise<(OrderSummary & { units: Record<string, number>; recipients: RecipientView[]; nextAfterRow: number | null }) | undefined> {
-  const order = await db.prisma.giftOrder.findFirst({ where: { id: orderId, buyerOrgId } });
+  const { db } = ctx;
+  const order = await db.prisma.giftOrder.findFirst({ where: { id: orderId } });
   if (!order) return undefined;
   // The whole order at a glance (10,000 recipients do not fit on one page): gifts per status.
-  const counts = await db.sql.query<{ status: string; n: number }>(
-    "SELECT status::text, count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid GROUP BY status",
-    [orderId],
-  );
+  const counts = await db.prisma.fulfillmentUnit.groupBy({ by: ["status"], where: { orderId }, _count: { _all: true } });
   const recipients = await db.prisma.orderRecipient.findMany({
     where: { orderId, row: { gt: page.afterRow } },
     orderBy: { row: "asc" },
@@ -121,8 +126,8 @@ export async function getOrder(
   const unitOf = new Map(units.map((u) => [u.recipientId, u]));
   const last = recipients.at(-1);
   return {
-    ...(await summaries(db, [order]))[0]!,
-    units: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+    ...(await summaries(deps.db, [order]))[0]!,
+    units: Object.fromEntries(counts.map((c) => [c.status, c._count._all])),
     nextAfterRow: last && last.row < order.recipientCount ? last.row : null,
     recipients: recipients.map((r) => {
       const u = unitOf.get(r.id);

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { buyerAuth, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
+import { buyerAuth, buyerRequestContext, BUYER_SECURITY_SCHEME, type BuyerEnv } from "../buyers/buyer-auth.ts";
 import { OrderInput, OrderMeta, StorefrontSlug } from "./order-input.schema.ts";
 import { ReminderSettingsSchema } from "../reminders/reminder-settings.ts";
 import { createOrder, type CreateOrderInput, type CreateOrderResult } from "./create-order.ts";
@@ -307,14 +307,14 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
       }
       throw recipientsProblem(result.errors, source);
     }
-    const order = await getOrderSummary(deps.db, c.get("buyer").buyerOrgId, result.orderId);
+    const order = await getOrderSummary(buyerRequestContext(c, deps), deps, result.orderId);
     return c.json({ order: order! }, result.replayed ? 200 : 201);
   }
 
   router.openapi(createJsonRoute, async (c) => {
     const body = c.req.valid("json");
     const input: CreateOrderInput = { ...body, idempotencyKey: c.req.valid("header")["idempotency-key"] };
-    return respond(c, await createOrder(deps, c.get("buyer"), input), "json");
+    return respond(c, await createOrder(buyerRequestContext(c, deps), deps, input), "json");
   });
 
   router.openapi(createCsvRoute, async (c) => {
@@ -326,11 +326,11 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
     const csv = parseRecipientsCsv(decoded.text);
     if (!csv.ok) throw recipientsProblem(csv.errors, "csv");
     const input: CreateOrderInput = { ...q, recipients: csv.rows, idempotencyKey: c.req.valid("header")["idempotency-key"] };
-    return respond(c, await createOrder(deps, c.get("buyer"), input), "csv");
+    return respond(c, await createOrder(buyerRequestContext(c, deps), deps, input), "csv");
   });
 
   router.openapi(checkoutRoute, async (c) => {
-    const r = await startCheckout(deps, c.get("buyer"), c.req.valid("param").id);
+    const r = await startCheckout(buyerRequestContext(c, deps), deps, c.req.valid("param").id);
     if (!r.ok) {
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
       throw new ProblemError(409, "not_payable", "This order is not awaiting payment.");
@@ -347,7 +347,7 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(cancelOrderRoute, async (c) => {
     const id = c.req.valid("param").id;
-    const r = await cancelOrder(deps, c.get("buyer"), id);
+    const r = await cancelOrder(buyerRequestContext(c, deps), deps, id);
     if (!r.ok) {
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No order of yours has this id.");
       if (r.code === "payment_in_progress") throw new ProblemError(409, "payment_in_progress", "The payment for this order has gone through or is being processed; cancel its gifts instead once it is paid.");
@@ -358,7 +358,7 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(cancelUnitRoute, async (c) => {
     const p = c.req.valid("param");
-    const r = await cancelUnit(deps, c.get("buyer").buyerOrgId, p.id, p.unitId);
+    const r = await cancelUnit(buyerRequestContext(c, deps), deps, p.id, p.unitId);
     if (!r.ok) {
       if (r.code === "not_found") throw new ProblemError(404, "not_found", "No such gift in your order.");
       if (r.code === "order_disputed") {
@@ -370,7 +370,7 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
   });
 
   router.openapi(giftLinksRoute, async (c) => {
-    const csv = await giftLinksCsv(deps, c.get("buyer").buyerOrgId, c.req.valid("param").id);
+    const csv = await giftLinksCsv(buyerRequestContext(c, deps), deps, c.req.valid("param").id);
     if (csv === undefined) throw new ProblemError(404, "not_found", "No order of yours has this id.");
     return c.body(csv, 200, {
       "content-type": "text/csv; charset=utf-8",
@@ -381,7 +381,7 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(qrRoute, async (c) => {
     const p = c.req.valid("param");
-    const unit = await deps.db.prisma.fulfillmentUnit.findFirst({ where: { id: p.unitId, orderId: p.id, order: { buyerOrgId: c.get("buyer").buyerOrgId } } });
+    const unit = await buyerRequestContext(c, deps).db.prisma.fulfillmentUnit.findFirst({ where: { id: p.unitId, orderId: p.id } });
     if (!unit) throw new ProblemError(404, "not_found", "No such gift in your order.");
     const url = giftLinkUrl(deps.config.giftLinkBaseUrl, await openCode(deps.secrets, unit.codeSealed, unit.id));
     const headers = { "cache-control": "no-store" };
@@ -391,12 +391,12 @@ export function orderRoutes(deps: Deps): OpenAPIHono<BuyerEnv> {
 
   router.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    const items = await listOrders(deps.db, c.get("buyer").buyerOrgId, { limit: q.limit, ...(q.before ? { before: new Date(q.before) } : {}) });
+    const items = await listOrders(buyerRequestContext(c, deps), deps, { limit: q.limit, ...(q.before ? { before: new Date(q.before) } : {}) });
     return c.json({ items }, 200);
   });
 
   router.openapi(getRoute, async (c) => {
-    const order = await getOrder(deps.db, c.get("buyer").buyerOrgId, c.req.valid("param").id, c.req.valid("query"));
+    const order = await getOrder(buyerRequestContext(c, deps), deps, c.req.valid("param").id, c.req.valid("query"));
     if (!order) throw new ProblemError(404, "not_found", "No order of yours has this id.");
     return c.json(order, 200);
   });

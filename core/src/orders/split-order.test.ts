@@ -7,6 +7,7 @@ import { testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { createOrder } from "./create-order.ts";
 import { splitOrder } from "./split-order.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * The split of a paid order, unit by unit: what each unit takes from its recipient, its
@@ -29,7 +30,7 @@ describe("splitting a paid order", () => {
     const now = new Date();
     const later = new Date(now.getTime() + 10 * DAY_MS + 12_345).toISOString();
     const org = await createBuyerOrg(t.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
-    const created = await createOrder(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+    const created = await createOrder(asBuyer(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t, {
       storefront: s.storefrontSlug,
       offerId: s.choiceOfferId,
       recipients: [

@@ -5,6 +5,7 @@ import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import type { Deps } from "../platform/deps.ts";
 import type { Seeded } from "../testing/seed.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /** Test set-up for payouts: paid orders split into units, units shipped at a given time, a brand's account state. */
 type D = Pick<Deps, "db" | "jobs" | "secrets" | "codeKey" | "config">;
@@ -15,7 +16,7 @@ export async function paidOrder(
   opts: { recipients: number; country?: string; offerId?: string; chargeId?: string },
 ): Promise<{ orderId: string; unitIds: string[]; total: number }> {
   const org = await createBuyerOrg(deps.db, { name: `Buyer ${randomUUID().slice(0, 6)}`, email: "ap@buyer.test" }, { actor: "test" });
-  const created = await createOrder(deps as Deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+  const created = await createOrder(asBuyer(deps as Deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), deps as Deps, {
     storefront: s.storefrontSlug,
     offerId: opts.offerId ?? s.mugOfferId,
     recipients: Array.from({ length: opts.recipients }, (_, i) => ({ name: `Person ${i} Test`, email: `p${i}@example.test`, country: opts.country ?? "US" })),

@@ -9,6 +9,7 @@ import { splitOrder } from "../orders/split-order.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import type { ReminderSettings } from "./reminder-settings.ts";
 import { REMINDER_JOB, sweepReminders } from "./reminders.jobs.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * Reminders of unredeemed gifts: the first is set when the gift email goes out, the sweep
@@ -36,7 +37,7 @@ const unit = (id: string) => t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow(
 
 /** A paid order whose gift emails went out: its units. */
 async function sentGifts(n: number, tag: string, reminders?: ReminderSettings) {
-  const created = await createOrder(t.deps, buyer, {
+  const created = await createOrder(asBuyer(t.deps, buyer), t.deps, {
     storefront: s.storefrontSlug,
     offerId: s.mugOfferId,
     senderName: "Maya at Acme",

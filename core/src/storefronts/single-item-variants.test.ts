@@ -6,6 +6,7 @@ import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { openCode } from "../redemption/codes/codes.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * A single-item offer of a product with variants, end to end over HTTP: the brand offers
@@ -55,7 +56,7 @@ const address = { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield",
 const hoodie = (name: string) => s.variants[`hoodie:${name}`]!;
 
 async function paid(offerId: string, n: number): Promise<Array<{ id: string; code: string }>> {
-  const created = await createOrder(t.deps, buyer, {
+  const created = await createOrder(asBuyer(t.deps, buyer), t.deps, {
     storefront: s.storefrontSlug,
     offerId,
     recipients: Array.from({ length: n }, (_, i) => ({ name: `R${i}`, email: `r${i}@example.test`, country: "US" })),
@@ -118,7 +119,7 @@ describe("a single-item offer of a product with variants", () => {
     // Three gifts wait, each will take one hoodie: 16 are left to promise; no one size is known to be taken.
     expect(after.available).toBe(16);
     expect(after.choices.map((c: { available: number }) => c.available)).toEqual([5, 5, 5, 0, 2, 2]);
-    const tooMany = await createOrder(t.deps, buyer, {
+    const tooMany = await createOrder(asBuyer(t.deps, buyer), t.deps, {
       storefront: s.storefrontSlug,
       offerId,
       recipients: Array.from({ length: 17 }, (_, i) => ({ name: `X${i}`, email: `x${i}@example.test`, country: "US" })),

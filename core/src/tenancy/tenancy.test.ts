@@ -5,6 +5,7 @@ import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { mintRecipientToken } from "../redemption/recipient-token.ts";
 import { seedVendor } from "../testing/seed.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * Tenancy, structurally: every documented operation is called with tenant B's credentials
@@ -31,7 +32,7 @@ let brandBToken: string;
 async function tenant(name: string, slug: string, offerId: string): Promise<Tenant> {
   const org = await createBuyerOrg(t.deps.db, { name, email: `${name}@buyer.test` }, { actor: "test" });
   const emails = [`${name}-one@example.test`, `${name}-two@example.test`];
-  const created = await createOrder(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+  const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: slug,
     offerId,
     recipients: emails.map((email) => ({ name: `${name} recipient`, email, country: "US" })),

@@ -8,6 +8,7 @@ import { splitOrder } from "../orders/split-order.ts";
 import { testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { lowStock, lowStockKey, lowStockScanJob } from "./brand-notifications.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * The brand's notification emails, through the job system: one email per paid gift order
@@ -43,7 +44,7 @@ async function withWorker<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function paidOrder(recipients: Array<{ offerId: string }>, reference?: string): Promise<string> {
-  const created = await createOrder(deps, buyer, {
+  const created = await createOrder(asBuyer(deps, buyer), deps, {
     storefront: s.storefrontSlug,
     ...(reference ? { buyerReference: reference } : {}),
     recipients: recipients.map((r, i) => ({ name: `R${i}`, email: `r${i}@example.test`, country: "US", offerId: r.offerId })),
@@ -119,7 +120,7 @@ describe("brand notification emails", () => {
     const other = await seedVendor(deps.db);
     await deps.db.prisma.vendor.update({ where: { id: other.vendorId }, data: { email: null, shopEmail: null } });
     const before = sent().length;
-    const created = await createOrder(deps, buyer, { storefront: other.storefrontSlug, offerId: other.mugOfferId, recipients: [{ name: "A", email: "a@example.test", country: "US" }] });
+    const created = await createOrder(asBuyer(deps, buyer), deps, { storefront: other.storefrontSlug, offerId: other.mugOfferId, recipients: [{ name: "A", email: "a@example.test", country: "US" }] });
     if (!created.ok) throw new Error("order refused");
     await deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: "pi_nobody_home" } });
     await splitOrder(deps, { paymentIntentId: "pi_nobody_home", amount: created.quote.totalAmount, currency: "usd" });

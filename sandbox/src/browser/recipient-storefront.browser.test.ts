@@ -20,6 +20,7 @@ import { splitOrder } from "@giftloop/core/orders/split-order";
 import { seedVendor, type Seeded } from "@giftloop/core/testing/seed";
 import { CODE_ALPHABET, formatCode, generateCode, parseCode } from "@giftloop/core/redemption/codes/codes";
 import { ensureStorefrontBuild } from "@giftloop/storefront/build";
+import { asBuyer } from "@giftloop/core/testing/buyer";
 
 /**
  * The hosted recipient pages in a real browser (Debian's Chromium) against the real api:
@@ -129,7 +130,7 @@ function freePort(): Promise<number> {
 /** Gift links of a paid order; `country`: the recipients' country as the buyer gives it (the gift ships there), none for the brand's "anywhere" rate. */
 async function giftLinks(seed: Seeded, buyerName: string, recipients: Array<{ name: string; email: string; message?: string }>, country: string | null = "US"): Promise<Link[]> {
   const buyer = await createBuyerOrg(t.deps.db, { name: buyerName, email: `ap@${buyerName.toLowerCase()}.test` }, { actor: "test" });
-  const created = await createOrder(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }, {
+  const created = await createOrder(asBuyer(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }), t.deps, {
     storefront: seed.storefrontSlug,
     offerId: seed.choiceOfferId,
     senderName: `Maya at ${buyerName}`,
@@ -139,7 +140,7 @@ async function giftLinks(seed: Seeded, buyerName: string, recipients: Array<{ na
   const pi = `pi_browser_${buyerName}`;
   await t.deps.db.prisma.giftOrder.update({ where: { id: created.orderId }, data: { stripePaymentIntentId: pi } });
   await splitOrder(t.deps, { paymentIntentId: pi, amount: created.quote.totalAmount, currency: "usd" });
-  const csv = (await giftLinksCsv(t.deps, buyer.id, created.orderId))!;
+  const csv = (await giftLinksCsv(asBuyer(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }), t.deps, created.orderId))!;
   const header = csv.split("\n")[0]!.split(",");
   const units = await t.deps.db.prisma.fulfillmentUnit.findMany({ where: { orderId: created.orderId } });
   return csv.trim().split("\n").slice(1).map((line) => {

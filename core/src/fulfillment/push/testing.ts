@@ -7,6 +7,7 @@ import { createOrder } from "../../orders/create-order.ts";
 import { splitOrder } from "../../orders/split-order.ts";
 import type { Deps } from "../../platform/deps.ts";
 import type { Seeded } from "../../testing/seed.ts";
+import { asBuyer } from "../../testing/buyer.ts";
 
 /** Helpers shared by the push and back-flow tests and the push benchmark. */
 
@@ -49,7 +50,7 @@ export async function buyer(deps: Pick<Deps, "db">) {
 
 /** A paid order of `n` recipients of `offerId`: its units' ids. */
 export async function paidUnits(deps: Deps, b: { buyerOrgId: string; apiKeyId: string }, s: Seeded, offerId: string, n: number, tag = "r"): Promise<string[]> {
-  const created = await createOrder(deps, b, {
+  const created = await createOrder(asBuyer(deps, b), deps, {
     storefront: s.storefrontSlug,
     offerId,
     recipients: Array.from({ length: n }, (_, i) => ({ name: `Recipient ${tag}${i}`, email: `${tag}${i}@example.test`, country: "US", message: `Thanks for everything, ${tag}${i}!` })),

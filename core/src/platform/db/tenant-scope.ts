@@ -3,18 +3,34 @@ import { statement, TENANT_ROLE, type Database, type SqlTx } from "./connect.ts"
 import type { ScriptRunner } from "./migrate.ts";
 
 /**
- * A brand's view of the database: a Prisma client bound to one vendor, so that a query on a
- * brand-owned table cannot leave the brand out. Every read, update, delete and count on
- * these models gets the vendor added to its `where` (the models that belong to a brand
- * through a parent, such as an offer's items, through that parent), and every create gets
- * the vendor's id. A query written without the tenant still sees only this brand's rows:
- * another brand's id is simply not found. Use cases get it as `ctx.db` (platform/use-case.ts).
+ * A tenant's view of the database: a Prisma client bound to one brand or one buyer
+ * organisation, so that a query on a table the tenant owns cannot leave the tenant out.
+ * Every read, update, delete and count on those models gets the tenant added to its `where`
+ * (the models that belong to a tenant through a parent, such as an offer's items or an
+ * order's recipients, through that parent), and every create gets the tenant's id. A query
+ * written without the tenant still sees only that tenant's rows: another tenant's id is
+ * simply not found. Use cases get it as `ctx.db` (platform/use-case.ts,
+ * buyers/buyer-context.ts).
  * Raw SQL (`db.sql`, `db.transaction`) is not rewritten: it runs in transactions bound to the
- * brand (as `TENANT_ROLE`, connect.ts), where PostgreSQL's row-level security shows it only
- * the brand's rows and refuses a write of another brand's (see the migration
+ * tenant (as `TENANT_ROLE`, connect.ts), where PostgreSQL's row-level security shows it only
+ * the tenant's rows and refuses a write of another tenant's (see the migration
  * 20261207160000_row_level_security).
  */
-type Scope = { via?: undefined } | { via: string };
+type Scope =
+  /** The row carries the tenant's id. */
+  | { via?: undefined; self?: undefined }
+  /** The row belongs to the tenant through this parent relation. */
+  | { via: string; self?: undefined }
+  /** The row is the tenant itself (its `id`); a tenant never creates itself. */
+  | { via?: undefined; self: true };
+
+interface TenantModels {
+  kind: TenantKind;
+  /** The column that names the tenant (`vendorId`, `buyerOrgId`) and its relation (`vendor`, `buyerOrg`). */
+  field: string;
+  relation: string;
+  models: Record<string, Scope>;
+}
 
 /** Brand-owned models, and how a row belongs to its brand. */
 export const VENDOR_SCOPED_MODELS: Record<string, Scope> = {
@@ -32,6 +48,24 @@ export const VENDOR_SCOPED_MODELS: Record<string, Scope> = {
   PayoutAdjustment: {},
 };
 
+/**
+ * Buyer-owned models: the organisation, its members and keys, its orders and what hangs off
+ * an order (recipients, the gifts made of them, refunds). A gift belongs to its brand too:
+ * the buyer reaches it only through its own order.
+ */
+export const BUYER_SCOPED_MODELS: Record<string, Scope> = {
+  BuyerOrg: { self: true },
+  BuyerMember: {},
+  BuyerApiKey: {},
+  GiftOrder: {},
+  OrderRecipient: { via: "order" },
+  FulfillmentUnit: { via: "order" },
+  Refund: { via: "order" },
+};
+
+const VENDOR: TenantModels = { kind: "vendor", field: "vendorId", relation: "vendor", models: VENDOR_SCOPED_MODELS };
+const BUYER: TenantModels = { kind: "buyer", field: "buyerOrgId", relation: "buyerOrg", models: BUYER_SCOPED_MODELS };
+
 const UNIQUE_WHERE = new Set(["findUnique", "findUniqueOrThrow", "update", "delete", "upsert"]);
 const FILTERED = new Set([
   ...UNIQUE_WHERE,
@@ -45,26 +79,29 @@ const FILTERED = new Set([
   "updateManyAndReturn",
   "deleteMany",
 ]);
+const CREATES = new Set(["create", "createMany", "createManyAndReturn", "upsert"]);
 
 type Args = { where?: Record<string, unknown>; data?: unknown; create?: Record<string, unknown> };
 
-function scopeArgs(scope: Scope, operation: string, args: Args, vendorId: string): Args {
-  const filter: Record<string, unknown> = scope.via ? { [scope.via]: { is: { vendorId } } } : { vendorId };
+function scopeArgs(t: TenantModels, scope: Scope, operation: string, args: Args, tenantId: string): Args {
+  const filter: Record<string, unknown> = scope.via ? { [scope.via]: { is: { [t.field]: tenantId } } } : { [scope.self ? "id" : t.field]: tenantId };
   const out: Args = { ...args };
   if (FILTERED.has(operation)) {
     // A unique lookup keeps its unique fields at the top of `where` (Prisma requires them
     // there) and gains the tenant beside them; other filters are AND-ed.
     out.where = UNIQUE_WHERE.has(operation) ? { ...args.where, AND: [...asArray(args.where?.AND), filter] } : { AND: [args.where ?? {}, filter] };
   }
-  if (!scope.via) {
+  if (scope.self && CREATES.has(operation)) throw new Error(`a ${t.kind}-scoped client cannot create a ${t.kind}`);
+  if (!scope.via && !scope.self) {
+    const other = () => new Error(`a ${t.kind}-scoped create names another ${t.kind === "vendor" ? "brand" : "buyer"}`);
     const stamp = (d: unknown) => {
       const row = d as Record<string, unknown>;
-      if (row.vendorId !== undefined && row.vendorId !== vendorId) throw new Error("a brand-scoped create names another brand");
-      if ("vendor" in row) {
-        if ((row.vendor as { connect?: { id?: unknown } } | undefined)?.connect?.id !== vendorId) throw new Error("a brand-scoped create names another brand");
+      if (row[t.field] !== undefined && row[t.field] !== tenantId) throw other();
+      if (t.relation in row) {
+        if ((row[t.relation] as { connect?: { id?: unknown } } | undefined)?.connect?.id !== tenantId) throw other();
         return row;
       }
-      return { ...row, vendorId };
+      return { ...row, [t.field]: tenantId };
     };
     if (operation === "create") out.data = stamp(args.data);
     if (operation === "createMany" || operation === "createManyAndReturn") out.data = Array.isArray(args.data) ? args.data.map(stamp) : stamp(args.data);
@@ -75,19 +112,28 @@ function scopeArgs(scope: Scope, operation: string, args: Args, vendorId: string
 
 const asArray = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** `prisma` seen as `vendorId`: see above. */
-export function vendorScopedPrisma(prisma: PrismaClient, vendorId: string): PrismaClient {
+function tenantScopedPrisma(prisma: PrismaClient, t: TenantModels, tenantId: string): PrismaClient {
   return prisma.$extends({
-    name: "vendor-scope",
+    name: `${t.kind}-scope`,
     query: {
       $allModels: {
         $allOperations({ model, operation, args, query }) {
-          const scope = VENDOR_SCOPED_MODELS[model];
-          return query(scope ? (scopeArgs(scope, operation, args as Args, vendorId) as typeof args) : args);
+          const scope = t.models[model];
+          return query(scope ? (scopeArgs(t, scope, operation, args as Args, tenantId) as typeof args) : args);
         },
       },
     },
   }) as unknown as PrismaClient;
+}
+
+/** `prisma` seen as `vendorId`: see above. */
+export function vendorScopedPrisma(prisma: PrismaClient, vendorId: string): PrismaClient {
+  return tenantScopedPrisma(prisma, VENDOR, vendorId);
+}
+
+/** `prisma` seen as `buyerOrgId`: see above. */
+export function buyerScopedPrisma(prisma: PrismaClient, buyerOrgId: string): PrismaClient {
+  return tenantScopedPrisma(prisma, BUYER, buyerOrgId);
 }
 
 /** Binds the current transaction to one tenant: it acts as TENANT_ROLE, which row-level security shows that tenant's rows only. */
@@ -117,8 +163,17 @@ function tenantSql(transaction: Database["transaction"]): ScriptRunner {
   };
 }
 
+function scopedDatabase(db: Database, t: TenantModels, tenantId: string): Database {
+  const transaction = tenantTransaction(db, t.kind, tenantId);
+  return { ...db, prisma: tenantScopedPrisma(db.prisma, t, tenantId), transaction, sql: tenantSql(transaction) };
+}
+
 /** The database as one brand sees it: Prisma filtered to it, raw SQL bound to it (see above). */
 export function vendorScopedDatabase(db: Database, vendorId: string): Database {
-  const transaction = tenantTransaction(db, "vendor", vendorId);
-  return { ...db, prisma: vendorScopedPrisma(db.prisma, vendorId), transaction, sql: tenantSql(transaction) };
+  return scopedDatabase(db, VENDOR, vendorId);
+}
+
+/** The database as one buyer organisation sees it: Prisma filtered to it, raw SQL bound to it (see above). */
+export function buyerScopedDatabase(db: Database, buyerOrgId: string): Database {
+  return scopedDatabase(db, BUYER, buyerOrgId);
 }
