@@ -19,6 +19,7 @@ import { parseConfig } from "@giftloop/core/platform/config";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { redeemUnit } from "@giftloop/core/redemption/redeem";
+import { recipientContext } from "@giftloop/core/redemption/recipient-context";
 import { seedVendor } from "@giftloop/core/testing/seed";
 import { uninstallShopifySandboxRouting } from "@giftloop/core/integrations/shopify/sandbox-routing";
 import { startShopifyStandIn } from "@giftloop/sandbox/shopify/server";
@@ -71,7 +72,7 @@ export async function run(): Promise<void> {
     const committed = new Map<string, number>();
     for (const id of latencyUnits) {
       const next = performance.now() + LATENCY_PACE_MS;
-      const r = await redeemUnit(deps, id, { variantId, address: testAddress("Bench Recipient") });
+      const r = await redeemUnit(recipientContext({ db: deps.db, unitId: id, log: deps.log }), deps, { variantId, address: testAddress("Bench Recipient") });
       if (!r.ok) throw new Error(`redeem failed: ${r.code}`);
       committed.set(id, performance.now());
       const wait = next - performance.now();
@@ -91,7 +92,7 @@ export async function run(): Promise<void> {
       await until(async () => (await deps.db.prisma.fulfillmentUnit.count({ where: { id: { in: units }, status: "sent" } })) === BACKLOG, 120_000);
       await worker.stop();
       for (const id of units) {
-        const r = await redeemUnit(deps, id, { variantId, address: testAddress("Bench Recipient") });
+        const r = await redeemUnit(recipientContext({ db: deps.db, unitId: id, log: deps.log }), deps, { variantId, address: testAddress("Bench Recipient") });
         if (!r.ok) throw new Error(`redeem failed: ${r.code}`);
       }
       progress(`throughput: ${BACKLOG} queued pushes, throttle ${throttled ? "on" : "off"}`);

@@ -1,20 +1,37 @@
-import type { Deps } from "../platform/deps.ts";
 import { statement } from "../platform/db/connect.ts";
+import { fieldError } from "../platform/field-error.ts";
+import { refuse, type Outcome, type Refusal } from "../platform/use-case.ts";
 import { jobInsertSql } from "../jobs/queue.ts";
 import { PUSH_MAX_ATTEMPTS, PUSH_ORDER_JOB } from "../fulfillment/push/push.enqueue.ts";
 import type { Address } from "./address.ts";
-import { giftViewJson, UUID } from "./gift-view.ts";
+import { giftViewJson, UUID, type GiftViewDeps } from "./gift-view.ts";
+import type { RecipientContext } from "./recipient-context.ts";
 
-export type CorrectionResult =
-  | { ok: true; view: string }
-  | { ok: false; code: "not_found" | "not_redeemed" | "already_ordered" | "unavailable" | "country_not_shipped" };
+export type CorrectionRefusalCode = "not_found" | "not_redeemed" | "already_ordered" | "unavailable" | "country_not_shipped";
+
+/** `view`: the gift as it now stands, a `GiftView` as JSON text. */
+export type CorrectionResult = Outcome<{ view: string }, CorrectionRefusalCode>;
+
+const CORRECTION_REFUSALS: Record<CorrectionRefusalCode, string> = {
+  not_found: "This gift no longer exists.",
+  not_redeemed: "This gift has not been redeemed yet: choose your item and address first.",
+  already_ordered:
+    "Your gift has already been ordered from the brand, so its address can no longer be changed here. If it must go elsewhere, please reach out to the sender.",
+  unavailable: "This gift was canceled.",
+  country_not_shipped: "This gift can't be shipped to that country.",
+};
+
+function correctionRefusal(code: CorrectionRefusalCode): Refusal<CorrectionRefusalCode> {
+  const detail = CORRECTION_REFUSALS[code];
+  return refuse(code, detail, code === "country_not_shipped" ? { errors: [fieldError(["address", "country"], code, detail)] } : {});
+}
 
 /**
- * The recipient corrects the shipping address of a redeemed gift, as long as it is not yet
- * being ordered from the brand. The order push (fulfillment/push/push-order.ts) marks the
- * unit `push_started_at` in a statement of its own before it talks to Shopify, and reads the
- * address it sends from that same statement; this one locks the unit and writes only while
- * that mark is absent. The two serialize on the unit's row, so either the correction lands
+ * The recipient corrects the shipping address of their redeemed gift (`ctx.tenant.unitId`),
+ * as long as it is not yet being ordered from the brand. The order push
+ * (fulfillment/push/push-order.ts) marks the unit `push_started_at` in a statement of its own
+ * before it talks to Shopify, and reads the address it sends from that same statement; this
+ * one locks the unit and writes only while that mark is absent. The two serialize on the unit's row, so either the correction lands
  * first and the push sends the corrected address, or the push started first and the
  * correction is refused (`already_ordered`): never an order with an address the recipient
  * believes they changed.
@@ -53,18 +70,12 @@ const CORRECT = statement(
    SELECT COALESCE((SELECT refusal FROM checked), 'not_found') AS refusal, (SELECT count(*)::int FROM upd) AS updated`,
 );
 
-export async function correctAddress(
-  deps: Pick<Deps, "db" | "log"> & { config?: Pick<Deps["config"], "publicUrl"> },
-  unitId: string,
-  address: Address,
-): Promise<CorrectionResult> {
-  if (!UUID.test(unitId)) return { ok: false, code: "not_found" };
-  const [row] = await deps.db.sql.query<{ refusal: string | null; updated: number }>(CORRECT, [unitId, JSON.stringify(address)]);
-  if (!row || row.updated === 0) {
-    const code = (row?.refusal ?? "not_found") as Exclude<CorrectionResult, { ok: true }>["code"];
-    return { ok: false, code };
-  }
-  deps.log.info({ unit: unitId }, "recipient corrected the shipping address");
-  const view = await giftViewJson(deps.db, unitId, deps.config?.publicUrl ?? "");
-  return view ? { ok: true, view } : { ok: false, code: "not_found" };
+export async function correctAddress(ctx: RecipientContext, deps: GiftViewDeps, input: { address: Address }): Promise<CorrectionResult> {
+  const { unitId } = ctx.tenant;
+  if (!UUID.test(unitId)) return correctionRefusal("not_found");
+  const [row] = await ctx.db.sql.query<{ refusal: CorrectionRefusalCode | null; updated: number }>(CORRECT, [unitId, JSON.stringify(input.address)]);
+  if (!row || row.updated === 0) return correctionRefusal(row?.refusal ?? "not_found");
+  ctx.log.info({ unit: unitId }, "recipient corrected the shipping address");
+  const view = await giftViewJson(ctx, deps);
+  return view ? { ok: true, view } : correctionRefusal("not_found");
 }

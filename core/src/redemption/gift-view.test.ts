@@ -7,6 +7,8 @@ import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { giftViewJson, giftViewsJson, type GiftView } from "./gift-view.ts";
 import { GiftViewSchema } from "./gift-view.schema.ts";
 import { redeemUnit } from "./redeem.ts";
+import { recipientContext } from "./recipient-context.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 /**
  * The recipient's view, built as JSON by PostgreSQL (the GET gift route's body; the
@@ -21,7 +23,7 @@ beforeAll(async () => {
   t = await testDeps();
   s = await seedVendor(t.db);
   const org = await createBuyerOrg(t.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
-  const created = await createOrder(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }, {
+  const created = await createOrder(asBuyer(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t, {
     storefront: s.storefrontSlug,
     offerId: s.choiceOfferId,
     senderName: "Acme People Team",
@@ -44,6 +46,9 @@ async function view(unitId: string, now = new Date(), publicUrl = ""): Promise<G
   GiftViewSchema.parse(parsed);
   return parsed;
 }
+
+/** The recipient of `unitId`'s use-case context. */
+const recipient = (unitId: string) => recipientContext({ db: t.db, unitId, log: t.log });
 
 const address = { name: "Ada Lovelace", line1: "1 Main St", line2: "Suite 5", city: "Springfield", region: "IL", postalCode: "62701", country: "US" };
 
@@ -137,7 +142,7 @@ describe("gift view built by the database", () => {
     const unitId = units[5]!;
     const variantId = s.variants["notebook:Green"]!;
     const before = (await view(unitId)).choices.find((c) => c.variantId === variantId)!.available!;
-    const r = await redeemUnit(t, unitId, { variantId, address });
+    const r = await redeemUnit(recipient(unitId), t, { variantId, address });
     if (!r.ok) throw new Error(r.code);
     const answered = JSON.parse(r.view) as GiftView;
     expect(answered).toEqual(await view(unitId));
@@ -157,7 +162,7 @@ describe("gift view built by the database", () => {
       expect(v.brand.logoUrl).toBe(`https://gifts.example.test/v1/storefronts/${s.storefrontSlug}/logo`);
       expect(v.welcomeText).toBe("Welcome to Northwind!\nPick what you like.");
       // Through the batched page-view path, with the api's own public URL.
-      const batched = JSON.parse((await giftViewJson(t.db, id, "https://gifts.example.test"))!) as GiftView;
+      const batched = JSON.parse((await giftViewJson(recipient(id), { config: { publicUrl: "https://gifts.example.test" } }))!) as GiftView;
       expect(batched.brand.logoUrl).toBe(v.brand.logoUrl);
       await t.db.prisma.storefront.update({ where: { slug: s.storefrontSlug }, data: { active: false, welcomeText: "   " } });
       const off = await view(id, new Date(), "https://gifts.example.test");
@@ -182,7 +187,7 @@ describe("gift view built by the database", () => {
   });
 
   it("answers concurrent lookups from one statement, each with its own unit, and nothing for unknown ids", async () => {
-    const views = await Promise.all([...units.map((id) => giftViewJson(t.db, id)), giftViewJson(t.db, "00000000-0000-4000-8000-000000000000"), giftViewJson(t.db, "not-a-uuid")]);
+    const views = await Promise.all([...units.map((id) => giftViewJson(recipient(id), t)), giftViewJson(recipient("00000000-0000-4000-8000-000000000000"), t), giftViewJson(recipient("not-a-uuid"), t)]);
     expect(views.slice(-2)).toEqual([undefined, undefined]);
     const names = views.slice(0, -2).map((v) => (JSON.parse(v!) as { recipientName: string }).recipientName);
     expect(names).toEqual(["R0", "R1", "R2", "R3", "R4", "R5"]);

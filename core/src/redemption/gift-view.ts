@@ -2,6 +2,8 @@ import { batchLoader, type BatchLoader } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
 import { orderOnHoldSql } from "../orders/order-hold.ts";
 import { CHOICE_AVAILABLE, CHOICE_IMAGE, CHOICE_ORDER, choiceRows, type Choice } from "../storefronts/offer-choices.ts";
+import type { Deps } from "../platform/deps.ts";
+import type { RecipientContext } from "./recipient-context.ts";
 
 /** What a recipient sees of their gift (the body of GET /v1/redeem/gift and of a redemption). */
 export interface GiftView {
@@ -150,13 +152,19 @@ export async function giftViewsJson(db: Database, unitIds: string[], now = new D
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const viewLoaders = new WeakMap<Database, Map<string, BatchLoader<string, string>>>();
 
+/** What the recipient's use cases need besides their context: the api's public URL, for the logo in the view. */
+export type GiftViewDeps = { config: Pick<Deps["config"], "publicUrl"> };
+
 /**
- * The recipient's view of their gift as JSON text (a `GiftView`), or undefined if the unit
- * does not exist. The hot path of every recipient page view: lookups made at the same
- * moment (a rush of recipients) share one statement (see `batchLoader`); nothing is cached,
- * so status and stock are as of this request.
+ * The recipient's view of their gift (`ctx.tenant.unitId`) as JSON text (a `GiftView`), or
+ * undefined if the unit does not exist. The hot path of every recipient page view: lookups
+ * made at the same moment (a rush of recipients) share one statement (see `batchLoader`);
+ * nothing is cached, so status and stock are as of this request.
  */
-export function giftViewJson(db: Database, unitId: string, publicUrl = ""): Promise<string | undefined> {
+export function giftViewJson(ctx: RecipientContext, deps: GiftViewDeps): Promise<string | undefined> {
+  const { db } = ctx;
+  const { unitId } = ctx.tenant;
+  const { publicUrl } = deps.config;
   // Only well-formed ids join a batch: a malformed one would fail the whole batch's query.
   if (!UUID.test(unitId)) return Promise.resolve(undefined);
   let loaders = viewLoaders.get(db);

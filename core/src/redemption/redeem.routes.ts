@@ -2,8 +2,10 @@ import { createHmac } from "node:crypto";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Deps } from "../platform/deps.ts";
-import { fieldError, ProblemError, problemResponses } from "../http/problem.ts";
+import { ProblemError, problemResponses } from "../http/problem.ts";
+import { orProblem } from "../http/refusals.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
 import { addressSchema } from "./address.ts";
@@ -12,12 +14,38 @@ import { createRedeemLimiters, type AttemptDecision } from "./codes/attempt-limi
 import { giftViewJson } from "./gift-view.ts";
 import { GiftViewSchema } from "./gift-view.schema.ts";
 import { mintRecipientToken, RECIPIENT_TOKEN_TTL_SECONDS, verifyRecipientToken } from "./recipient-token.ts";
-import { redeemUnit } from "./redeem.ts";
-import { correctAddress } from "./address-correction.ts";
-import { sendThankYou, THANK_YOU_MAX_LENGTH } from "./thank-you.ts";
+import { redeemUnit, type RedeemRefusalCode } from "./redeem.ts";
+import { correctAddress, type CorrectionRefusalCode } from "./address-correction.ts";
+import { sendThankYou, THANK_YOU_MAX_LENGTH, type ThankYouRefusalCode } from "./thank-you.ts";
+import { recipientContext, type RecipientContext } from "./recipient-context.ts";
 import { bearerToken } from "../http/bearer.ts";
 
 type RecipientEnv = AppEnv & { Variables: { unitId: string } };
+
+/** The use-case context of a request behind the recipient token: the gift it names, the request's logger and id. */
+function recipientRequestContext(c: Context<RecipientEnv>, deps: Pick<Deps, "db">): RecipientContext {
+  return recipientContext({ db: deps.db, unitId: c.get("unitId"), log: c.get("log"), requestId: c.get("requestId") });
+}
+
+/** Each refusal's HTTP status; a gift that no longer exists answers 401, as a token that names no gift does. */
+const REDEEM_REFUSAL_STATUS: Record<RedeemRefusalCode, ContentfulStatusCode> = {
+  not_found: 401,
+  already_redeemed: 409,
+  unavailable: 410,
+  on_hold: 409,
+  expired: 410,
+  not_a_choice: 422,
+  country_not_shipped: 422,
+  out_of_stock: 409,
+};
+const CORRECTION_REFUSAL_STATUS: Record<CorrectionRefusalCode, ContentfulStatusCode> = {
+  not_found: 401,
+  not_redeemed: 409,
+  already_ordered: 409,
+  unavailable: 410,
+  country_not_shipped: 422,
+};
+const THANK_YOU_REFUSAL_STATUS: Record<ThankYouRefusalCode, ContentfulStatusCode> = { not_found: 401, not_redeemed: 409, already_sent: 409, unavailable: 410 };
 
 export const RECIPIENT_SECURITY_SCHEME = "recipientToken";
 
@@ -184,64 +212,24 @@ export function redeemRoutes(deps: Deps): OpenAPIHono<RecipientEnv> {
   });
 
   router.openapi(giftRoute, async (c) => {
-    const view = await giftViewJson(deps.db, c.get("unitId"), deps.config.publicUrl);
+    const view = await giftViewJson(recipientRequestContext(c, deps), deps);
     if (!view) throw new ProblemError(401, "invalid_recipient_token", "This gift no longer exists.");
     return viewResponse(c, view);
   });
 
   router.openapi(redeemRoute, async (c) => {
-    const body = c.req.valid("json");
-    const result = await redeemUnit(deps, c.get("unitId"), body);
-    if (!result.ok) {
-      const problems: Record<typeof result.code, [409 | 410 | 422 | 401, string]> = {
-        not_found: [401, "This gift no longer exists."],
-        already_redeemed: [409, "This gift was already redeemed."],
-        unavailable: [410, "This gift was canceled."],
-        on_hold: [409, "This gift is on hold for now and cannot be redeemed yet. Please try again later, or ask the sender."],
-        expired: [410, "This gift has expired."],
-        not_a_choice: [422, "That item is not one of this gift's choices."],
-        country_not_shipped: [422, "The brand does not ship to that country."],
-        out_of_stock: [409, "That choice just ran out of stock; please pick another."],
-      };
-      const [status, detail] = problems[result.code];
-      // The two a form shows on a field: the country, and the chosen item.
-      const field = { country_not_shipped: "address.country", not_a_choice: "variantId", out_of_stock: "variantId" }[result.code as string];
-      const errors = field ? [fieldError(field.split("."), result.code, detail)] : undefined;
-      throw new ProblemError(status, result.code, { detail, errors });
-    }
-    return viewResponse(c, result.view);
+    const { view } = orProblem(await redeemUnit(recipientRequestContext(c, deps), deps, c.req.valid("json")), REDEEM_REFUSAL_STATUS);
+    return viewResponse(c, view);
   });
 
   router.openapi(addressRoute, async (c) => {
-    const result = await correctAddress(deps, c.get("unitId"), c.req.valid("json").address);
-    if (!result.ok) {
-      const problems: Record<typeof result.code, [401 | 409 | 410 | 422, string]> = {
-        not_found: [401, "This gift no longer exists."],
-        not_redeemed: [409, "This gift has not been redeemed yet: choose your item and address first."],
-        already_ordered: [409, "Your gift has already been ordered from the brand, so its address can no longer be changed here. If it must go elsewhere, please reach out to the sender."],
-        unavailable: [410, "This gift was canceled."],
-        country_not_shipped: [422, "This gift can't be shipped to that country."],
-      };
-      const [status, detail] = problems[result.code];
-      const errors = result.code === "country_not_shipped" ? [fieldError(["address", "country"], result.code, detail)] : undefined;
-      throw new ProblemError(status, result.code, { detail, errors });
-    }
-    return viewResponse(c, result.view);
+    const { view } = orProblem(await correctAddress(recipientRequestContext(c, deps), deps, c.req.valid("json")), CORRECTION_REFUSAL_STATUS);
+    return viewResponse(c, view);
   });
 
   router.openapi(thankYouRoute, async (c) => {
-    const result = await sendThankYou(deps, c.get("unitId"), c.req.valid("json").message);
-    if (!result.ok) {
-      const problems: Record<typeof result.code, [401 | 409 | 410, string]> = {
-        not_found: [401, "This gift no longer exists."],
-        not_redeemed: [409, "Redeem your gift first; then you can thank the sender."],
-        already_sent: [409, "You already sent a thank-you note for this gift."],
-        unavailable: [410, "This gift was canceled."],
-      };
-      const [status, detail] = problems[result.code];
-      throw new ProblemError(status, result.code, { detail });
-    }
-    return viewResponse(c, result.view);
+    const { view } = orProblem(await sendThankYou(recipientRequestContext(c, deps), deps, c.req.valid("json")), THANK_YOU_REFUSAL_STATUS);
+    return viewResponse(c, view);
   });
   return router;
 }

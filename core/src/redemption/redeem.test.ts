@@ -5,6 +5,7 @@ import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { formatCode, openCode } from "./codes/codes.ts";
+import { asBuyer } from "../testing/buyer.ts";
 
 let t: TestApp;
 let s: Seeded;
@@ -27,7 +28,7 @@ const json = (extra: Record<string, string> = {}) => ({ "content-type": "applica
 
 /** A paid order of `n` recipients of `offerId`; returns each unit's id and plaintext code. */
 async function paidUnits(n: number, offerId: string): Promise<Array<{ id: string; code: string }>> {
-  const created = await createOrder(t.deps, buyer, {
+  const created = await createOrder(asBuyer(t.deps, buyer), t.deps, {
     storefront: s.storefrontSlug,
     offerId,
     recipients: Array.from({ length: n }, (_, i) => ({ name: `R${i}`, email: `r${i}@example.test`, country: "US" })),

@@ -1,19 +1,42 @@
-import type { Deps } from "../platform/deps.ts";
 import { batcher, type Batcher } from "../platform/db/batch.ts";
 import { statement, type Database } from "../platform/db/connect.ts";
+import { fieldError } from "../platform/field-error.ts";
 import { unitLifecycle, type UnitStatus } from "../platform/lifecycle/lifecycles.ts";
+import { refuse, type Outcome, type Refusal } from "../platform/use-case.ts";
 import type { Address } from "./address.ts";
-import { CHOICE_LIST_JOIN, choiceListsCte, choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson } from "./gift-view.ts";
+import { CHOICE_LIST_JOIN, choiceListsCte, choicesCte, countriesCte, UNIT_CONTEXT_JOINS, unitColumns, UUID, viewJson, type GiftViewDeps } from "./gift-view.ts";
+import type { RecipientContext } from "./recipient-context.ts";
 import { PUSH_ENQUEUE_CTE } from "../fulfillment/push/push.enqueue.ts";
 import { unitOrderOnHoldSql } from "../orders/order-hold.ts";
 import { availableStockSql, reserveStockSql } from "../catalog/stock.ts";
 
-export type RedeemResult =
-  /** `view`: the gift as it now stands, a `GiftView` as JSON text. */
-  | { ok: true; view: string }
-  | { ok: false; code: "not_found" | "already_redeemed" | "unavailable" | "on_hold" | "expired" | "not_a_choice" | "country_not_shipped" | "out_of_stock" };
+export type RedeemRefusalCode = "not_found" | "already_redeemed" | "unavailable" | "on_hold" | "expired" | "not_a_choice" | "country_not_shipped" | "out_of_stock";
 
-type Refusal = Exclude<RedeemResult, { ok: true }>["code"];
+/** `view`: the gift as it now stands, a `GiftView` as JSON text. */
+export type RedeemResult = Outcome<{ view: string }, RedeemRefusalCode>;
+
+const REDEEM_REFUSALS: Record<RedeemRefusalCode, string> = {
+  not_found: "This gift no longer exists.",
+  already_redeemed: "This gift was already redeemed.",
+  unavailable: "This gift was canceled.",
+  on_hold: "This gift is on hold for now and cannot be redeemed yet. Please try again later, or ask the sender.",
+  expired: "This gift has expired.",
+  not_a_choice: "That item is not one of this gift's choices.",
+  country_not_shipped: "The brand does not ship to that country.",
+  out_of_stock: "That choice just ran out of stock; please pick another.",
+};
+/** The refusals a form shows on a field: the country, and the chosen item. */
+const REDEEM_REFUSAL_FIELDS: Partial<Record<RedeemRefusalCode, string[]>> = {
+  country_not_shipped: ["address", "country"],
+  not_a_choice: ["variantId"],
+  out_of_stock: ["variantId"],
+};
+
+function redeemRefusal(code: RedeemRefusalCode): Refusal<RedeemRefusalCode> {
+  const detail = REDEEM_REFUSALS[code];
+  const field = REDEEM_REFUSAL_FIELDS[code];
+  return refuse(code, detail, field ? { errors: [fieldError(field, code, detail)] } : {});
+}
 
 /** The statuses a unit can be redeemed from (issued, sent), as the unit lifecycle says. */
 const REDEEMABLE = (Object.keys(unitLifecycle.transitions) as UnitStatus[]).filter((s) => unitLifecycle.canMove(s, "redeemed"));
@@ -115,7 +138,7 @@ interface RedeemWrite {
   at: Date;
 }
 
-type WriteOutcome = { refusal: Refusal; view: null } | { refusal: null; view: string };
+type WriteOutcome = { refusal: RedeemRefusalCode; view: null } | { refusal: null; view: string };
 
 async function writeRedemptions(db: Database, writes: RedeemWrite[], publicUrl: string): Promise<WriteOutcome[]> {
   const rows = await db.sql.query<WriteOutcome & { n: number }>(REDEEM, [
@@ -157,26 +180,22 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
- * Redeems a unit: the recipient's choice and address, once. One statement locks the unit,
+ * Redeems the recipient's unit (`ctx.tenant.unitId`): their choice and address, once. One statement locks the unit,
  * checks it (redeemable, not expired, the choice is one of its choices, the brand ships to
  * the country), reserves the chosen variant's stock (inventory_reserved, so two recipients
  * cannot both take the last one), redeems it and answers its view as it now stands; of
  * concurrent attempts exactly one redeems and the others find it redeemed. Concurrent
  * redemptions share that statement (see `batcher`).
  */
-export async function redeemUnit(
-  deps: Pick<Deps, "db"> & { config?: Pick<Deps["config"], "publicUrl"> },
-  unitId: string,
-  input: { variantId: string; address: Address },
-  now = new Date(),
-): Promise<RedeemResult> {
+export async function redeemUnit(ctx: RecipientContext, deps: GiftViewDeps, input: { variantId: string; address: Address }, now = new Date()): Promise<RedeemResult> {
+  const { unitId } = ctx.tenant;
   // Only well-formed ids join a batch: a malformed one would fail the whole batch's statement.
-  if (!UUID.test(unitId)) return { ok: false, code: "not_found" };
-  if (!UUID.test(input.variantId)) return { ok: false, code: "not_a_choice" };
+  if (!UUID.test(unitId)) return redeemRefusal("not_found");
+  if (!UUID.test(input.variantId)) return redeemRefusal("not_a_choice");
   for (let attempt = 1; ; attempt++) {
     try {
-      const w = await writer(deps.db, deps.config?.publicUrl ?? "").call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now });
-      return w.refusal ? { ok: false, code: w.refusal } : { ok: true, view: w.view };
+      const w = await writer(ctx.db, deps.config.publicUrl).call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now });
+      return w.refusal ? redeemRefusal(w.refusal) : { ok: true, view: w.view };
     } catch (err) {
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
       throw err;

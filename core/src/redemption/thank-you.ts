@@ -2,10 +2,11 @@ import { z } from "zod";
 import { defineJob } from "../jobs/registry.ts";
 import { jobInsertSql } from "../jobs/queue.ts";
 import { statement } from "../platform/db/connect.ts";
-import type { Deps } from "../platform/deps.ts";
+import { refuse, type Outcome, type Refusal } from "../platform/use-case.ts";
 import { brandedEmail, paragraph } from "../integrations/email/branded-layout.ts";
 import { html, multiline } from "../integrations/email/html.ts";
-import { giftViewJson, UUID } from "./gift-view.ts";
+import { giftViewJson, UUID, type GiftViewDeps } from "./gift-view.ts";
+import type { RecipientContext } from "./recipient-context.ts";
 
 /**
  * The recipient's thank-you note to the sender, once, after redeeming: stored on the unit
@@ -16,7 +17,19 @@ export const THANK_YOU_MAX_LENGTH = 1000;
 export const THANK_YOU_JOB = "redemption.send_thank_you";
 const THANK_YOU_ATTEMPTS = 8;
 
-export type ThankYouResult = { ok: true; view: string } | { ok: false; code: "not_found" | "not_redeemed" | "unavailable" | "already_sent" };
+export type ThankYouRefusalCode = "not_found" | "not_redeemed" | "unavailable" | "already_sent";
+
+/** `view`: the gift as it now stands (with the note), a `GiftView` as JSON text. */
+export type ThankYouResult = Outcome<{ view: string }, ThankYouRefusalCode>;
+
+const THANK_YOU_REFUSALS: Record<ThankYouRefusalCode, string> = {
+  not_found: "This gift no longer exists.",
+  not_redeemed: "Redeem your gift first; then you can thank the sender.",
+  already_sent: "You already sent a thank-you note for this gift.",
+  unavailable: "This gift was canceled.",
+};
+
+const thankYouRefusal = (code: ThankYouRefusalCode): Refusal<ThankYouRefusalCode> => refuse(code, THANK_YOU_REFUSALS[code]);
 
 const SEND = statement(
   `WITH u AS MATERIALIZED (
@@ -38,16 +51,14 @@ const SEND = statement(
    SELECT COALESCE((SELECT refusal FROM checked), 'not_found') AS refusal, (SELECT count(*)::int FROM upd) AS sent`,
 );
 
-export async function sendThankYou(
-  deps: Pick<Deps, "db"> & { config?: Pick<Deps["config"], "publicUrl"> },
-  unitId: string,
-  message: string,
-): Promise<ThankYouResult> {
-  if (!UUID.test(unitId)) return { ok: false, code: "not_found" };
-  const [row] = await deps.db.sql.query<{ refusal: string; sent: number }>(SEND, [unitId, message]);
-  if (!row || row.sent === 0) return { ok: false, code: (row?.refusal ?? "not_found") as Exclude<ThankYouResult, { ok: true }>["code"] };
-  const view = await giftViewJson(deps.db, unitId, deps.config?.publicUrl ?? "");
-  return view ? { ok: true, view } : { ok: false, code: "not_found" };
+/** The recipient of `ctx.tenant.unitId` thanks the sender with `input.message`, once, after redeeming. */
+export async function sendThankYou(ctx: RecipientContext, deps: GiftViewDeps, input: { message: string }): Promise<ThankYouResult> {
+  const { unitId } = ctx.tenant;
+  if (!UUID.test(unitId)) return thankYouRefusal("not_found");
+  const [row] = await ctx.db.sql.query<{ refusal: ThankYouRefusalCode | null; sent: number }>(SEND, [unitId, input.message]);
+  if (!row || row.sent === 0) return thankYouRefusal(row?.refusal ?? "not_found");
+  const view = await giftViewJson(ctx, deps);
+  return view ? { ok: true, view } : thankYouRefusal("not_found");
 }
 
 /** The buyer's email: who thanked them, for which gift, in the brand's look; replies go to the recipient. */

@@ -4,6 +4,7 @@ import { uninstallShopifySandboxRouting } from "../integrations/shopify/sandbox-
 import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import { redeemUnit } from "../redemption/redeem.ts";
+import { recipientContext } from "../redemption/recipient-context.ts";
 import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { CONNECTION_BROKEN, startCatalogSync } from "../catalog/catalog.sync.ts";
@@ -59,7 +60,7 @@ const jobDone = async (key: string) => (await deps.db.prisma.job.findUnique({ wh
 describe("a broken Shopify connection", () => {
   it("a reconnect between a push's look at the vendor and its hold leaves no stale hold: the push is tried again", async () => {
     const [id] = await paidUnits(deps, b, s, s.mugOfferId, 1, "r");
-    await redeemUnit(deps, id!, { variantId: s.variants["mug:default"]!, address: testAddress("Mary Jackson") });
+    await redeemUnit(recipientContext({ db: deps.db, unitId: id!, log: deps.log }), deps, { variantId: s.variants["mug:default"]!, address: testAddress("Mary Jackson") });
     await deps.db.prisma.job.updateMany({ where: { idempotencyKey: `push:${id}` }, data: { status: "succeeded" } }); // this test runs the push itself
     await markConnectionBroken(deps, s.vendorId, "Shopify no longer accepts the app's access token (401 Unauthorized)");
     const io: PushIo = { log: deps.log, once: (effect, k) => once(deps, k, effect) };
@@ -74,7 +75,7 @@ describe("a broken Shopify connection", () => {
   it("stops the catalog sync with the reason, holds order pushes with it, and a token exchange restores everything", async () => {
     const since = new Date();
     const [first, second] = await paidUnits(deps, b, s, s.mugOfferId, 2, "c");
-    await redeemUnit(deps, first!, { variantId: s.variants["mug:default"]!, address: testAddress("Ada Lovelace") });
+    await redeemUnit(recipientContext({ db: deps.db, unitId: first!, log: deps.log }), deps, { variantId: s.variants["mug:default"]!, address: testAddress("Ada Lovelace") });
     standIn.revokeAccessTokens(SHOP);
 
     // The sync's first Shopify call gets 401: it fails at once (no ten retries), and says why.
@@ -93,7 +94,7 @@ describe("a broken Shopify connection", () => {
 
     // The push that was waiting is held with the reason; one redeemed now is held without calling Shopify.
     await withWorker(() => waitUntil(() => jobDone(`push:${first}`)));
-    await redeemUnit(deps, second!, { variantId: s.variants["mug:default"]!, address: testAddress("Grace Hopper") });
+    await redeemUnit(recipientContext({ db: deps.db, unitId: second!, log: deps.log }), deps, { variantId: s.variants["mug:default"]!, address: testAddress("Grace Hopper") });
     await withWorker(() => waitUntil(() => jobDone(`push:${second}`)));
     for (const id of [first!, second!]) {
       expect(await unit(id)).toMatchObject({ status: "redeemed", shopifyOrderId: null, operatorFlag: expect.stringContaining(`${CONNECTION_HOLD} (Shopify no longer accepts the app's access token (401 Unauthorized))`) });

@@ -8,6 +8,7 @@ import { listDeadLetters } from "../jobs/dead-letters.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import type { Worker } from "../jobs/worker.ts";
 import { redeemUnit } from "../redemption/redeem.ts";
+import { recipientContext } from "../redemption/recipient-context.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { shopifyTopics } from "./shopify-topics.ts";
 import { shopifyPayloadSchemas } from "./shopify-payloads.ts";
@@ -169,7 +170,7 @@ describe(`POST /webhooks/shopify (${backend})`, () => {
     // fulfillments/create for Shopify order 820982911946154508: the gift pushed as that order ships.
     const b = await buyer(t.deps);
     const [unitId] = await paidUnits(t.deps, b, s, s.mugOfferId, 1, "big-id");
-    const r = await redeemUnit(t.deps, unitId!, { variantId: s.variants["mug:default"]!, address: testAddress("Jon") });
+    const r = await redeemUnit(recipientContext({ db: t.deps.db, unitId: unitId!, log: t.deps.log }), t.deps, { variantId: s.variants["mug:default"]!, address: testAddress("Jon") });
     expect(r.ok).toBe(true);
     await t.deps.db.sql.execute(`UPDATE fulfillment_unit SET status = 'pushed', shopify_order_id = 'gid://shopify/Order/820982911946154508' WHERE id = $1::uuid`, [unitId]);
     expect((await deliver("fulfillments/create", fixture("fulfillments-create.json"))).error).toBeNull();

@@ -6,6 +6,7 @@ import { startWorker } from "../../jobs/create-queue.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import { spawnWorkerProcess } from "../../jobs/testing/worker-process.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
+import { recipientContext } from "../../redemption/recipient-context.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { unitTag } from "./push.graphql.ts";
@@ -62,7 +63,7 @@ describe("order push under SIGKILL (worker processes)", () => {
       const a = spawnWorker();
       await a.started;
       if (random() < 0.3) standIn.setFaults({ dropAfterCommit: 1 });
-      const r = await redeemUnit(deps, id, { variantId: s.variants["mug:default"]!, address: testAddress("Kill Test") });
+      const r = await redeemUnit(recipientContext({ db: deps.db, unitId: id, log: deps.log }), deps, { variantId: s.variants["mug:default"]!, address: testAddress("Kill Test") });
       expect(r.ok).toBe(true);
       await new Promise((res) => setTimeout(res, Math.floor(random() * 1200)));
       a.proc.kill("SIGKILL");

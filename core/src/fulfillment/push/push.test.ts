@@ -7,6 +7,7 @@ import { once } from "../../jobs/run-handler.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import type { Worker } from "../../jobs/worker.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
+import { recipientContext } from "../../redemption/recipient-context.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { pushUnitOrder, type PushPoint } from "./push-order.ts";
@@ -49,7 +50,7 @@ afterAll(async () => {
 const ordersFor = (unitId: string) => standIn.orders(SHOP).filter((o) => o.tags.includes(unitTag(unitId)));
 
 async function redeem(unitId: string, variant = "mug:default") {
-  const r = await redeemUnit(deps, unitId, { variantId: s.variants[variant]!, address: testAddress(`Ada Lovelace ${unitId.slice(0, 4)}`) });
+  const r = await redeemUnit(recipientContext({ db: deps.db, unitId, log: deps.log }), deps, { variantId: s.variants[variant]!, address: testAddress(`Ada Lovelace ${unitId.slice(0, 4)}`) });
   expect(r.ok).toBe(true);
 }
 

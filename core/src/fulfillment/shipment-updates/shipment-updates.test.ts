@@ -8,7 +8,9 @@ import { once } from "../../jobs/run-handler.ts";
 import { waitUntil } from "../../jobs/testing/harness.ts";
 import type { Worker } from "../../jobs/worker.ts";
 import { getOrder } from "../../orders/order-view.ts";
+import { asBuyer } from "../../testing/buyer.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
+import { recipientContext } from "../../redemption/recipient-context.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { serveApp } from "../../webhooks/testing.ts";
@@ -63,7 +65,7 @@ const unit = (id: string) => deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ 
 /** A unit that is redeemed and pushed; returns it with its Shopify order's numeric id. */
 async function pushedUnit(tag: string): Promise<{ id: string; order: number; email: string }> {
   const [id] = await paidUnits(deps, b, s, s.mugOfferId, 1, tag);
-  const r = await redeemUnit(deps, id!, { variantId: s.variants["mug:default"]!, address: testAddress(`Grace ${tag}`) });
+  const r = await redeemUnit(recipientContext({ db: deps.db, unitId: id!, log: deps.log }), deps, { variantId: s.variants["mug:default"]!, address: testAddress(`Grace ${tag}`) });
   expect(r.ok).toBe(true);
   const pushed = await pushUnitOrder(deps, id!, { log: deps.log, once: (effect, k) => once(deps, k, effect) });
   if (pushed.kind !== "pushed" && pushed.kind !== "already_pushed") throw new Error(JSON.stringify(pushed));
@@ -99,7 +101,7 @@ describe("fulfillment back-flow", () => {
     expect(giftLink).toMatch(/\/g\/[A-Z0-9-]+$/);
     expect(mail.html).toMatch(/>See your gift<\/a>/);
 
-    const view = await getOrder(deps.db, b.buyerOrgId, shipped.orderId, { afterRow: 0, limit: 50 });
+    const view = await getOrder(asBuyer(deps, { buyerOrgId: b.buyerOrgId, apiKeyId: null }), deps, shipped.orderId, { afterRow: 0, limit: 50 });
     const rec = view!.recipients.find((r) => r.unit?.id === u.id);
     expect(rec?.unit?.status).toBe("shipped");
     expect(rec?.unit?.tracking).toEqual({ carrier: "UPS", number: "1Z999AA10123456784", url: "https://www.ups.com/track?tracknum=1Z999AA10123456784" });
