@@ -80,13 +80,14 @@ export async function run(): Promise<void> {
 
     // ---------------------------------------------------------------- initial sync
     progress(`catalog: initial sync of ${PRODUCTS} products / ${PRODUCTS * VARIANTS_PER_PRODUCT} variants`);
+    const brand = vendorContext({ db: deps.db, vendorId: vendor.id, actor: "bench", log: deps.log });
     const t0 = performance.now();
-    const started = await startCatalogSync(vendorContext({ db: deps.db, vendorId: vendor.id, actor: "bench", log: deps.log }), deps, { pollAfterMs: 60_000 });
+    const started = await startCatalogSync(brand, deps, { pollAfterMs: 60_000 });
     if (!started.ok) throw new Error(`catalog sync not started: ${started.detail}`);
     const { syncId } = started;
     let sync;
     for (;;) {
-      sync = await latestSync(deps, vendor.id);
+      sync = await latestSync(brand);
       if (sync?.id === syncId && (sync.status === "completed" || sync.status === "failed")) break;
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -33,17 +33,17 @@ afterAll(async () => {
 describe("catalog bulk actions", () => {
   it("makes every product matching the filter giftable, not only the page shown; other filters and brands are untouched", async () => {
     const filter = { query: "tote", productType: "Apparel" };
-    const page = await listProducts(deps, s.vendorId, { ...filter, limit: 5 });
+    const page = await listProducts(brandContext(deps, s.vendorId), { ...filter, limit: 5 });
     expect(page.items).toHaveLength(5);
     expect(page.total).toBe(15);
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 15 });
-    expect((await listProducts(deps, s.vendorId, { query: "tote", giftable: true, limit: 100 })).total).toBe(15);
-    expect((await listProducts(deps, s.vendorId, { productType: "Bags", giftable: false, limit: 100 })).total).toBe(15);
+    expect((await listProducts(brandContext(deps, s.vendorId), { query: "tote", giftable: true, limit: 100 })).total).toBe(15);
+    expect((await listProducts(brandContext(deps, s.vendorId), { productType: "Bags", giftable: false, limit: 100 })).total).toBe(15);
     // Running it again changes nothing; the other brand's catalog is another tenant's.
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 0 });
     expect(await setGiftableMatching(brandContext(deps, other.vendorId), { query: "tote" }, true)).toEqual({ updated: 0 });
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), { giftable: true }, false)).toEqual({ updated: 15 + 3 });
-    expect((await listProducts(deps, s.vendorId, { giftable: true })).total).toBe(0);
+    expect((await listProducts(brandContext(deps, s.vendorId), { giftable: true })).total).toBe(0);
     await setGiftableMatching(brandContext(deps, s.vendorId), { query: "o" }, true); // the seeded three again
   });
 });
@@ -52,8 +52,8 @@ describe("products for the offer form", () => {
   it("finds the vendor's products by our ids or Shopify's, with handle, brand, image and variants", async () => {
     const hoodie = await deps.db.prisma.product.findUniqueOrThrow({ where: { id: s.products.hoodie! } });
     const [byShopify, byOurs] = [
-      await offerableProducts(deps, s.vendorId, { shopifyIds: [hoodie.shopifyId, "gid://shopify/Product/424242"] }),
-      await offerableProducts(deps, s.vendorId, { ids: [s.products.mug!, other.products.mug!] }),
+      await offerableProducts(brandContext(deps, s.vendorId), { shopifyIds: [hoodie.shopifyId, "gid://shopify/Product/424242"] }),
+      await offerableProducts(brandContext(deps, s.vendorId), { ids: [s.products.mug!, other.products.mug!] }),
     ];
     expect(byShopify).toEqual([
       expect.objectContaining({ id: hoodie.id, title: "Organic Hoodie", handle: "hoodie", brand: "Northwind", imageUrl: "https://cdn.example.test/hoodie.jpg" }),
@@ -67,6 +67,6 @@ describe("products for the offer form", () => {
       ["L / Sand", 2],
     ]);
     expect(byOurs.map((p) => p.id)).toEqual([s.products.mug]); // not the other brand's mug
-    expect(await offerableProducts(deps, s.vendorId, { ids: ["not-a-uuid"], shopifyIds: ["1; DROP TABLE product"] })).toEqual([]);
+    expect(await offerableProducts(brandContext(deps, s.vendorId), { ids: ["not-a-uuid"], shopifyIds: ["1; DROP TABLE product"] })).toEqual([]);
   });
 });

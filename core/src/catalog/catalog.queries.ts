@@ -1,4 +1,3 @@
-import type { Deps } from "../platform/deps.ts";
 import type { VendorContext } from "../platform/use-case.ts";
 import type { ImportError } from "./catalog.import.ts";
 
@@ -92,10 +91,11 @@ function productFilter(vendorId: string, opts: ProductFilter): { where: string; 
   return { where: where.join(" AND "), params };
 }
 
-export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opts: ListProductsOptions = {}): Promise<ProductPage> {
+/** A page of the brand's catalog; the count and the page are read in one transaction bound to the brand. */
+export async function listProducts(ctx: VendorContext, opts: ListProductsOptions = {}): Promise<ProductPage> {
   const limit = opts.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CatalogQueryError("invalid_limit", "limit must be between 1 and 100");
-  const { where: filtered, params } = productFilter(vendorId, opts);
+  const { where: filtered, params } = productFilter(ctx.tenant.vendorId, opts);
   const stats = `
     LEFT JOIN LATERAL (
       SELECT count(*)::int AS variant_count,
@@ -104,7 +104,6 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
              min(v.price_amount) AS min_price, max(v.price_amount) AS max_price, min(v.currency) AS currency
       FROM variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL
     ) s ON true`;
-  const countRows = await deps.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM product p WHERE ${filtered}`, params);
   const pageParams = [...params];
   let keyset = "";
   if (opts.cursor) {
@@ -113,7 +112,9 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
     keyset = ` AND (lower(p.title), p.id) > ($${pageParams.length - 1}, $${pageParams.length}::uuid)`;
   }
   pageParams.push(limit + 1);
-  const rows = await deps.db.sql.query<{
+  const { countRows, rows } = await ctx.db.transaction(async (tx) => ({
+    countRows: await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM product p WHERE ${filtered}`, params),
+    rows: await tx.query<{
     id: string;
     shopify_id: string;
     title: string;
@@ -138,8 +139,9 @@ export async function listProducts(deps: Pick<Deps, "db">, vendorId: string, opt
             s.min_price, s.max_price, s.currency, lower(p.title) AS sort_title
      FROM (SELECT p.* FROM product p WHERE ${filtered}${keyset} ORDER BY lower(p.title), p.id LIMIT $${pageParams.length}) p ${stats}
      ORDER BY lower(p.title), p.id`,
-    pageParams,
-  );
+      pageParams,
+    ),
+  }));
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -211,11 +213,11 @@ export interface OfferableProduct {
  * returns), with their live variants in Shopify's order; unknown and deleted ones are left
  * out.
  */
-export async function offerableProducts(deps: Pick<Deps, "db">, vendorId: string, by: { ids?: string[]; shopifyIds?: string[] }): Promise<OfferableProduct[]> {
+export async function offerableProducts(ctx: VendorContext, by: { ids?: string[]; shopifyIds?: string[] }): Promise<OfferableProduct[]> {
   const ids = (by.ids ?? []).filter((id) => UUID.test(id));
   const shopifyIds = (by.shopifyIds ?? []).filter((id) => /^gid:\/\/shopify\/Product\/\d+$/.test(id));
   if (!ids.length && !shopifyIds.length) return [];
-  const rows = await deps.db.sql.query<{
+  const rows = await ctx.db.sql.query<{
     id: string;
     shopify_id: string;
     title: string;
@@ -235,7 +237,7 @@ export async function offerableProducts(deps: Pick<Deps, "db">, vendorId: string
      FROM product p
      WHERE p.vendor_id = $1::uuid AND p.deleted_at IS NULL AND (p.id = ANY($2::uuid[]) OR p.shopify_id = ANY($3::text[]))
      ORDER BY lower(p.title), p.id`,
-    [vendorId, ids, shopifyIds],
+    [ctx.tenant.vendorId, ids, shopifyIds],
   );
   return rows.map((r) => ({ id: r.id, shopifyId: r.shopify_id, title: r.title, handle: r.handle, brand: r.brand, imageUrl: r.image_url, giftable: r.giftable, variants: r.variants }));
 }
@@ -256,8 +258,8 @@ export interface CatalogSyncView {
 }
 
 /** The vendor's most recent sync, or null before the first. */
-export async function latestSync(deps: Pick<Deps, "db">, vendorId: string): Promise<CatalogSyncView | null> {
-  const s = await deps.db.prisma.catalogSync.findFirst({ where: { vendorId }, orderBy: { startedAt: "desc" } });
+export async function latestSync(ctx: VendorContext): Promise<CatalogSyncView | null> {
+  const s = await ctx.db.prisma.catalogSync.findFirst({ orderBy: { startedAt: "desc" } });
   if (!s) return null;
   const imported = s.productsSynced + s.variantsSynced;
   const progress = s.status === "completed" ? 1 : s.objectCount > 0 ? Math.min(0.99, imported / s.objectCount) : 0;

@@ -1,4 +1,5 @@
 import type { Database } from "../platform/db/connect.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { choicesForOffers, type Choice } from "../storefronts/offer-choices.ts";
 
 /** An offer as the brand manages it. */
@@ -19,10 +20,10 @@ export interface VendorOffer {
 
 type OfferRow = Awaited<ReturnType<typeof loadOffers>>[number];
 
-async function loadOffers(db: Database, vendorId: string, where: { id?: string; status?: string[] }) {
+/** `db` is the brand's (ctx.db): its offers only, and their products. */
+async function loadOffers(db: Database, where: { id?: string; status?: string[] }) {
   return db.prisma.giftOffer.findMany({
     where: {
-      vendorId,
       ...(where.id ? { id: where.id } : {}),
       ...(where.status ? { status: { in: where.status as never } } : {}),
     },
@@ -31,10 +32,10 @@ async function loadOffers(db: Database, vendorId: string, where: { id?: string; 
   });
 }
 
-async function toViews(db: Database, vendorId: string, offers: OfferRow[]): Promise<VendorOffer[]> {
+async function toViews(db: Database, offers: OfferRow[]): Promise<VendorOffer[]> {
   const productIds = [...new Set(offers.flatMap((o) => o.items.map((i) => i.productId)))];
   const titles = new Map(
-    (await db.prisma.product.findMany({ where: { vendorId, id: { in: productIds } }, select: { id: true, title: true } })).map((p) => [p.id, p.title]),
+    (await db.prisma.product.findMany({ where: { id: { in: productIds } }, select: { id: true, title: true } })).map((p) => [p.id, p.title]),
   );
   return offers.map((o) => ({
     id: o.id,
@@ -53,16 +54,16 @@ async function toViews(db: Database, vendorId: string, offers: OfferRow[]): Prom
 }
 
 /** The brand's offers, newest first; archived ones only when asked for. */
-export async function listOffers(db: Database, vendorId: string, opts: { includeArchived?: boolean } = {}): Promise<VendorOffer[]> {
-  const rows = await loadOffers(db, vendorId, opts.includeArchived ? {} : { status: ["draft", "active", "paused"] });
-  return toViews(db, vendorId, rows);
+export async function listOffers(ctx: VendorContext, opts: { includeArchived?: boolean } = {}): Promise<VendorOffer[]> {
+  const rows = await loadOffers(ctx.db, opts.includeArchived ? {} : { status: ["draft", "active", "paused"] });
+  return toViews(ctx.db, rows);
 }
 
 /** One offer of this brand with what a recipient will see (its choices), or undefined. */
-export async function getOffer(db: Database, vendorId: string, offerId: string): Promise<(VendorOffer & { preview: Choice[] }) | undefined> {
-  const rows = await loadOffers(db, vendorId, { id: offerId });
+export async function getOffer(ctx: VendorContext, offerId: string): Promise<(VendorOffer & { preview: Choice[] }) | undefined> {
+  const rows = await loadOffers(ctx.db, { id: offerId });
   if (!rows.length) return undefined;
-  const [view] = await toViews(db, vendorId, rows);
-  const preview = (await choicesForOffers(db, [offerId])).get(offerId) ?? [];
+  const [view] = await toViews(ctx.db, rows);
+  const preview = (await choicesForOffers(ctx.db, [offerId])).get(offerId) ?? [];
   return { ...view!, preview };
 }

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { problemResponses } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
 import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
@@ -96,32 +97,32 @@ export function offerRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   const router = createRouter<VendorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", VENDOR_SECURITY_SCHEME, vendorSecurityScheme);
   router.use("*", vendorAuth(deps));
-  const detail = async (vendorId: string, id: string) => {
-    const offer = await getOffer(deps.db, vendorId, id);
+  const detail = async (ctx: VendorContext, id: string) => {
+    const offer = await getOffer(ctx, id);
     if (!offer) throw problemFor(offerNotFound(), OFFER_REFUSAL_STATUS);
     return offer;
   };
   router.openapi(listRoute, async (c) => {
-    const items = await listOffers(deps.db, c.get("vendor").vendorId, { includeArchived: c.req.valid("query").includeArchived === "true" });
+    const items = await listOffers(vendorRequestContext(c, deps), { includeArchived: c.req.valid("query").includeArchived === "true" });
     return c.json({ items }, 200);
   });
-  router.openapi(getRoute, async (c) => c.json(await detail(c.get("vendor").vendorId, c.req.valid("param").id), 200));
+  router.openapi(getRoute, async (c) => c.json(await detail(vendorRequestContext(c, deps), c.req.valid("param").id), 200));
   router.openapi(createOfferRoute, async (c) => {
-    const { vendorId } = c.get("vendor");
-    const { offerId } = orProblem(await createOffer(vendorRequestContext(c, deps), c.req.valid("json")), OFFER_REFUSAL_STATUS);
-    return c.json(await detail(vendorId, offerId), 201);
+    const ctx = vendorRequestContext(c, deps);
+    const { offerId } = orProblem(await createOffer(ctx, c.req.valid("json")), OFFER_REFUSAL_STATUS);
+    return c.json(await detail(ctx, offerId), 201);
   });
   router.openapi(updateRoute, async (c) => {
-    const { vendorId } = c.get("vendor");
     const { id } = c.req.valid("param");
-    orProblem(await updateOffer(vendorRequestContext(c, deps), id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
-    return c.json(await detail(vendorId, id), 200);
+    const ctx = vendorRequestContext(c, deps);
+    orProblem(await updateOffer(ctx, id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
+    return c.json(await detail(ctx, id), 200);
   });
   router.openapi(statusRoute, async (c) => {
-    const { vendorId } = c.get("vendor");
     const { id } = c.req.valid("param");
-    orProblem(await setOfferStatus(vendorRequestContext(c, deps), id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
-    return c.json(await detail(vendorId, id), 200);
+    const ctx = vendorRequestContext(c, deps);
+    orProblem(await setOfferStatus(ctx, id, c.req.valid("json")), OFFER_REFUSAL_STATUS);
+    return c.json(await detail(ctx, id), 200);
   });
   return router;
 }

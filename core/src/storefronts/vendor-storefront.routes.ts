@@ -100,7 +100,7 @@ export function vendorStorefrontRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   // "/storefront/*" also matches "/storefront" itself (naming both ran the check twice).
   for (const path of ["/storefront/*", "/shipping-rules"]) router.use(path, auth);
   router.openapi(getRoute, async (c) => {
-    const sf = await getVendorStorefront(deps.db, c.get("vendor").vendorId);
+    const sf = await getVendorStorefront(vendorRequestContext(c, deps));
     if (!sf) throw new ProblemError(404, "not_found", "This brand has no storefront yet.");
     return c.json(sf, 200);
   });
@@ -110,7 +110,7 @@ export function vendorStorefrontRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     orProblem(await setStorefrontLogo(vendorRequestContext(c, deps), deps.storage, { bytes, contentType: c.req.header("content-type") ?? "" }), STOREFRONT_REFUSAL_STATUS);
     return c.body(null, 204);
   });
-  router.openapi(getRulesRoute, async (c) => c.json({ items: await listShippingRules(deps.db, c.get("vendor").vendorId) }, 200));
+  router.openapi(getRulesRoute, async (c) => c.json({ items: await listShippingRules(vendorRequestContext(c, deps)) }, 200));
   router.openapi(putRulesRoute, async (c) =>
     c.json({ items: orProblem(await setShippingRules(vendorRequestContext(c, deps), c.req.valid("json").rules), STOREFRONT_REFUSAL_STATUS).rules }, 200),
   );

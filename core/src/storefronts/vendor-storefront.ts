@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import type { Database } from "../platform/db/connect.ts";
 import type { FileStorage } from "../platform/storage/storage.ts";
 import type { FieldError } from "../platform/field-error.ts";
 import { refuse, type Outcome, type VendorContext } from "../platform/use-case.ts";
@@ -71,9 +70,8 @@ export interface VendorStorefront {
   offers: Array<{ offerId: string; position: number; priceOverrideAmount: number | null }>;
 }
 
-export async function getVendorStorefront(db: Database, vendorId: string): Promise<VendorStorefront | undefined> {
-  const sf = await db.prisma.storefront.findFirst({
-    where: { vendorId },
+export async function getVendorStorefront(ctx: VendorContext): Promise<VendorStorefront | undefined> {
+  const sf = await ctx.db.prisma.storefront.findFirst({
     orderBy: { createdAt: "asc" },
     include: { offers: { orderBy: { position: "asc" } } },
   });
@@ -130,7 +128,7 @@ export async function saveStorefront(ctx: VendorContext, input: StorefrontInput)
     }
     throw err;
   }
-  return { ok: true, storefront: (await getVendorStorefront(db, vendorId))! };
+  return { ok: true, storefront: (await getVendorStorefront(ctx))! };
 }
 
 const LOGO_TYPES: Record<string, { ext: string; magic: (b: Buffer) => boolean }> = {
@@ -171,8 +169,8 @@ export interface ShippingRuleView {
   currency: string;
 }
 
-export async function listShippingRules(db: Database, vendorId: string): Promise<ShippingRuleView[]> {
-  const rows = await db.prisma.shippingRule.findMany({ where: { vendorId }, orderBy: { country: "asc" } });
+export async function listShippingRules(ctx: VendorContext): Promise<ShippingRuleView[]> {
+  const rows = await ctx.db.prisma.shippingRule.findMany({ orderBy: { country: "asc" } });
   return rows.map((r) => ({ country: r.country, rateAmount: r.rateAmount, currency: r.currency }));
 }
 
@@ -195,5 +193,5 @@ export async function setShippingRules(
     db.prisma.shippingRule.deleteMany({ where: { vendorId } }),
     db.prisma.shippingRule.createMany({ data: rules.map((r) => ({ vendorId, country: r.country, rateAmount: r.rateAmount, currency })) }),
   ]);
-  return { ok: true, rules: await listShippingRules(db, vendorId) };
+  return { ok: true, rules: await listShippingRules(ctx) };
 }

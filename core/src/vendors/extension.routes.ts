@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { setProductsGiftable } from "../catalog/catalog.queries.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
@@ -96,9 +97,9 @@ async function productOf(deps: Pick<Deps, "db">, vendorId: string, rawId: string
   return rows[0];
 }
 
-async function gifting(deps: Pick<Deps, "db">, vendorId: string, rawId: string) {
-  const product = await productOf(deps, vendorId, rawId);
-  const offers = await listOffers(deps.db, vendorId);
+async function gifting(ctx: VendorContext, deps: Pick<Deps, "db">, rawId: string) {
+  const product = await productOf(deps, ctx.tenant.vendorId, rawId);
+  const offers = await listOffers(ctx);
   return {
     product,
     offers: offers.map((o) => ({ id: o.id, name: o.name, status: o.status, kind: o.kind, includesProduct: o.items.some((i) => i.productId === product.id) })),
@@ -137,7 +138,7 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     );
   });
 
-  router.openapi(productGiftingRoute, async (c) => c.json(await gifting(deps, c.get("vendor").vendorId, c.req.valid("param").id), 200));
+  router.openapi(productGiftingRoute, async (c) => c.json(await gifting(vendorRequestContext(c, deps), deps, c.req.valid("param").id), 200));
 
   router.openapi(giftableRoute, async (c) => {
     const v = c.get("vendor");
@@ -147,14 +148,14 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     await setProductsGiftable(ctx, [product.id], input.giftable);
     if (input.offerId) {
       if (!input.giftable) throw new ProblemError(422, "not_giftable", "A product must be giftable to join an offer.");
-      const offer = await getOffer(deps.db, v.vendorId, input.offerId);
+      const offer = await getOffer(ctx, input.offerId);
       if (!offer) throw new ProblemError(404, "not_found", "This brand has no offer with this id.");
       if (!offer.items.some((i) => i.productId === product.id)) {
         const items = [...offer.items.map((i) => ({ productId: i.productId, ...(i.variantId ? { variantId: i.variantId } : {}) })), { productId: product.id }];
         orProblem(await updateOffer(ctx, offer.id, { version: offer.version, items }), OFFER_REFUSAL_STATUS);
       }
     }
-    return c.json(await gifting(deps, v.vendorId, product.shopifyId), 200);
+    return c.json(await gifting(ctx, deps, product.shopifyId), 200);
   });
   return router;
 }

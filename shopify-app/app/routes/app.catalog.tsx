@@ -29,20 +29,20 @@ function productFilter(f: ReturnType<typeof filtersOf>): ProductFilter {
 }
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, connection } = await requireVendor(args);
+  const { ctx, connection } = await requireVendor(args);
   const url = new URL(args.request.url);
   const filters = filtersOf(url.searchParams);
   let cursor = url.searchParams.get("after");
   const options = { ...productFilter(filters), limit: 25 };
   let page;
   try {
-    page = await listProducts(deps, vendorId, { ...options, cursor });
+    page = await listProducts(ctx, { ...options, cursor });
   } catch (err) {
     if (!(err instanceof CatalogQueryError)) throw err;
     cursor = null; // a stale or edited cursor: start from the first page
-    page = await listProducts(deps, vendorId, options);
+    page = await listProducts(ctx, options);
   }
-  const sync = await latestSync(deps, vendorId);
+  const sync = await latestSync(ctx);
   // Stopped: Shopify refuses the app's token (the layout's banner offers to reconnect).
   const syncStopped = connection.broken || (sync?.status === "failed" && Boolean(sync.errorMessage?.startsWith(CONNECTION_BROKEN)));
   return { page, sync, filters, hasPrevious: Boolean(cursor), connectionBroken: connection.broken, syncStopped };

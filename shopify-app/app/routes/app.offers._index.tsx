@@ -11,8 +11,8 @@ import { formatDate, formatMoney, plural } from "../lib/format.ts";
 export const meta: MetaFunction = () => [{ title: "Gift offers · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
-  return { offers: await listOffers(deps.db, vendorId) };
+  const { ctx } = await requireVendor(args);
+  return { offers: await listOffers(ctx) };
 };
 
 function windowText(startsAt: string | null, endsAt: string | null): string {

@@ -8,7 +8,7 @@ import { offerableProducts } from "@giftloop/core/catalog/catalog.queries";
  * ids, giftable or not, variants with stock. Products the copy does not have yet are absent.
  */
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const shopifyIds = new URL(args.request.url).searchParams.getAll("shopifyId").slice(0, 100);
-  return { products: await offerableProducts(deps, vendorId, { shopifyIds }) };
+  return { products: await offerableProducts(ctx, { shopifyIds }) };
 };

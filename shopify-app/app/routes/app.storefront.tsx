@@ -29,11 +29,11 @@ import { parseMoneyInput } from "../lib/format.ts";
 export const meta: MetaFunction = () => [{ title: "Storefront · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, vendorName, currency, shop } = await requireVendor(args);
+  const { deps, vendorName, currency, shop, ctx } = await requireVendor(args);
   const [storefront, rules, offers] = await Promise.all([
-    getVendorStorefront(deps.db, vendorId),
-    listShippingRules(deps.db, vendorId),
-    listOffers(deps.db, vendorId),
+    getVendorStorefront(ctx),
+    listShippingRules(ctx),
+    listOffers(ctx),
   ]);
   return {
     storefront,
@@ -57,11 +57,11 @@ function zodErrors(issues: Array<{ path: PropertyKey[]; message: string }>): Err
 }
 
 export const action = async (args: ActionFunctionArgs): Promise<Result> => {
-  const { deps, vendorId, currency, ctx } = await requireVendor(args);
+  const { deps, currency, ctx } = await requireVendor(args);
   const form = await args.request.formData();
   const intent = String(form.get("intent"));
   if (intent === "branding") {
-    const current = await getVendorStorefront(deps.db, vendorId);
+    const current = await getVendorStorefront(ctx);
     const shown = new Set(form.getAll("offerId").map(String));
     // Keep the storefront's own prices for offers that stay; add newly ticked ones at the end.
     const kept = (current?.offers ?? []).filter((o) => shown.has(o.offerId)).map((o) => ({ offerId: o.offerId, priceOverrideAmount: o.priceOverrideAmount }));
