@@ -28,7 +28,7 @@ export async function buildDeps(
     opts.db ??
     (await connectDatabase(
       config.DATABASE_URL
-        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, ownerUrl: config.DATABASE_OWNER_URL }
         : { dataDir: `${config.DATA_DIR}/pglite` },
     ));
   const registry = opts.registry ?? jobRegistry();

@@ -26,6 +26,15 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .optional(),
+    /**
+     * The tables' owner, for migrations only (default DATABASE_URL). Set it, and DATABASE_URL
+     * to a login role that is only a member of giftloop_app and giftloop_tenant, so that no
+     * statement the api or worker runs can act as the owner.
+     */
+    DATABASE_OWNER_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
     DATA_DIR: z.string().min(1).default(".data"),
     DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
 

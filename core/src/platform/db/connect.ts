@@ -50,12 +50,17 @@ export const APP_ROLE = "giftloop_app";
 export const TENANT_ROLE = "giftloop_tenant";
 
 export type DbTarget =
-  | { url: string; poolSize?: number }
+  /**
+   * PostgreSQL. `ownerUrl`: the tables' owner, for migrations only (default `url`). With it,
+   * `url` can be a login role that is only a member of `APP_ROLE` and `TENANT_ROLE` (see the
+   * README's Deploying section): no statement the app runs can act as the owner.
+   */
+  | { url: string; poolSize?: number; ownerUrl?: string | undefined }
   | { dataDir: string } // PGlite in a folder
   | { memory: true }; // PGlite in memory (tests)
 
 export async function connectDatabase(target: DbTarget): Promise<Database> {
-  if ("url" in target) return connectPostgres(target.url, target.poolSize ?? 10);
+  if ("url" in target) return connectPostgres(target.url, target.poolSize ?? 10, target.ownerUrl ?? target.url);
   let pglite: PGlite;
   if ("dataDir" in target) {
     const dir = path.resolve(target.dataDir);
@@ -143,11 +148,11 @@ function pgQuery(sql: string | Statement, values: unknown[]): pg.QueryConfig {
   return typeof sql === "string" ? { text: sql, values } : { name: sql.name, text: sql.text, values };
 }
 
-async function connectPostgres(url: string, poolSize: number): Promise<Database> {
+async function connectPostgres(url: string, poolSize: number, ownerUrl: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeOverrides, options: `-c role=${APP_ROLE}` });
   pool.on("error", () => {}); // idle client errors surface on the next query instead
   // The owner's pool opens its connections only when a migration runs.
-  const ownerPool = new pg.Pool({ connectionString: url, max: 2, types: typeOverrides });
+  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 2, types: typeOverrides });
   ownerPool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

@@ -10,7 +10,7 @@ if (runningServer(config)) {
   process.exit(1);
 }
 const db = await connectDatabase(
-  config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: `${config.DATA_DIR}/pglite` },
+  config.DATABASE_URL ? { url: config.DATABASE_URL, ownerUrl: config.DATABASE_OWNER_URL } : { dataDir: `${config.DATA_DIR}/pglite` },
 );
 try {
   const applied = await migrate(db.owner, { log: (m) => console.log(m) });
