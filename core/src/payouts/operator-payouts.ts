@@ -2,7 +2,7 @@ import type { Deps } from "../platform/deps.ts";
 import { txSqlOf, TransitionError } from "../platform/lifecycle/lifecycle.ts";
 import { payoutLifecycle, type PayoutStatus } from "./payout-lifecycle.ts";
 import { enqueueTransfers } from "./transfer.jobs.ts";
-import { getVendorPayout, type PayoutDetail } from "./vendor-payouts.ts";
+import { payoutDetail, type PayoutDetail } from "./vendor-payouts.ts";
 
 /**
  * The operator's payout operations (approve, retry, list, inspect). Each change goes through
@@ -142,6 +142,7 @@ export async function inspectPayout(deps: Pick<Deps, "db">, payoutId: string): P
     [payoutId],
   );
   if (!p) return undefined;
-  const detail = await getVendorPayout(deps, p.vendor_id, payoutId);
+  // Platform staff read any brand's payout: the process handle, across tenants.
+  const detail = await payoutDetail(deps.db, payoutId);
   return detail && { ...detail, vendorId: p.vendor_id, version: p.version, failureReason: p.failure_reason, stripeAccountId: p.stripe_account_id };
 }

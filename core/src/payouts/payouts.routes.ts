@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
 import { PAYOUT_STATUSES } from "./payout-lifecycle.ts";
 import { getVendorPayout, listVendorPayouts, PayoutCursorError, payoutSummary, vendorPayoutLinesCsv } from "./vendor-payouts.ts";
 
@@ -112,23 +112,23 @@ export function vendorPayoutRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   router.use("*", vendorAuth(deps));
   const notFound = () => new ProblemError(404, "not_found", "No payout of yours has this id.");
 
-  router.openapi(summaryRoute, async (c) => c.json(await payoutSummary(deps, c.get("vendor").vendorId), 200));
+  router.openapi(summaryRoute, async (c) => c.json(await payoutSummary(vendorRequestContext(c, deps)), 200));
   router.openapi(listRoute, async (c) => {
     try {
-      return c.json(await listVendorPayouts(deps, c.get("vendor").vendorId, c.req.valid("query").cursor), 200);
+      return c.json(await listVendorPayouts(vendorRequestContext(c, deps), c.req.valid("query").cursor), 200);
     } catch (err) {
       if (err instanceof PayoutCursorError) throw new ProblemError(400, "invalid_cursor", err.message);
       throw err;
     }
   });
   router.openapi(detailRoute, async (c) => {
-    const p = await getVendorPayout(deps, c.get("vendor").vendorId, c.req.valid("param").id);
+    const p = await getVendorPayout(vendorRequestContext(c, deps), c.req.valid("param").id);
     if (!p) throw notFound();
     return c.json(p, 200);
   });
   router.openapi(csvRoute, async (c) => {
     const id = c.req.valid("param").id;
-    const csv = await vendorPayoutLinesCsv(deps, c.get("vendor").vendorId, id);
+    const csv = await vendorPayoutLinesCsv(vendorRequestContext(c, deps), id);
     if (csv === undefined) throw notFound();
     return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="payout-${id}.csv"`, "cache-control": "no-store" });
   });

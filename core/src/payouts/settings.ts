@@ -1,5 +1,7 @@
 import type { Deps } from "../platform/deps.ts";
-import type { TxSql } from "../platform/lifecycle/lifecycle.ts";
+import type { SqlTx } from "../platform/db/connect.ts";
+import { txSqlOf, type TxSql } from "../platform/lifecycle/lifecycle.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { DEFAULT_COMMISSION_BPS } from "./money-model.ts";
 
 /**
@@ -69,9 +71,14 @@ export function effective(platform: PayoutSettingsView, o: VendorPayoutOverrides
   };
 }
 
-export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): Promise<PayoutSettingsView> {
-  const tx = deps.db.prisma;
-  return effective(await platformSettings(tx), await vendorOverrides(tx, vendorId));
+/**
+ * The brand's payout settings in effect (its own view), read in `tx` when the caller already
+ * holds a transaction of `ctx.db` (bound to the brand), else in one of their own.
+ */
+export async function vendorSettings(ctx: VendorContext, tx?: SqlTx): Promise<PayoutSettingsView> {
+  if (!tx) return ctx.db.transaction((own) => vendorSettings(ctx, own));
+  const q = txSqlOf(tx);
+  return effective(await platformSettings(q), await vendorOverrides(q, ctx.tenant.vendorId));
 }
 
 export type PlatformSettingsPatch = Partial<PayoutSettingsView>;

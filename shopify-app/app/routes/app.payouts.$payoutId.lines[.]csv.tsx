@@ -6,9 +6,9 @@ import { vendorPayoutLinesCsv } from "@giftloop/core/payouts/vendor-payouts";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const id = args.params.payoutId ?? "";
-  const csv = UUID.test(id) ? await vendorPayoutLinesCsv(deps, vendorId, id) : undefined;
+  const csv = UUID.test(id) ? await vendorPayoutLinesCsv(ctx, id) : undefined;
   if (csv === undefined) throw new Response("Not found", { status: 404 });
   return new Response(csv, {
     headers: {

@@ -14,9 +14,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One payout: a line per gift (the brand's share), the Stripe transfer per order, adjustments, history. */
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const id = args.params.payoutId ?? "";
-  const payout = UUID.test(id) ? await getVendorPayout(deps, vendorId, id) : undefined;
+  const payout = UUID.test(id) ? await getVendorPayout(ctx, id) : undefined;
   if (!payout) throw notFound("This payout does not exist.");
   return payout;
 };

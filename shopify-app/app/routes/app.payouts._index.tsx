@@ -27,21 +27,21 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisViz
  * the page mints a new one and goes on).
  */
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, ctx } = await requireVendor(args);
+  const { deps, ctx } = await requireVendor(args);
   const url = new URL(args.request.url);
   const stripe = url.searchParams.get("stripe");
   // A refusal here (Stripe unreachable) leaves the account as last known, which the page shows.
   if (stripe === "return") await refreshPayoutAccount(ctx, deps);
-  const account = await payoutAccount(deps, vendorId);
+  const account = await payoutAccount(ctx);
   if (!account) throw notFound("This store has no Giftloop account.");
   let list;
   try {
-    list = await listVendorPayouts(deps, vendorId, url.searchParams.get("cursor"));
+    list = await listVendorPayouts(ctx, url.searchParams.get("cursor"));
   } catch (err) {
     if (err instanceof PayoutCursorError) throw new Response("This page of payouts does not exist.", { status: 400 });
     throw err;
   }
-  const { currencies } = await payoutSummary(deps, vendorId);
+  const { currencies } = await payoutSummary(ctx);
   return { account, returned: stripe === "return", autoContinue: stripe === "refresh", currencies, ...list };
 };
 

@@ -69,7 +69,7 @@ export function payoutAccountRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   router.openAPIRegistry.registerComponent("securitySchemes", VENDOR_SECURITY_SCHEME, vendorSecurityScheme);
   router.use("*", vendorAuth(deps));
   router.openapi(getRoute, async (c) => {
-    const account = await payoutAccount(deps, c.get("vendor").vendorId);
+    const account = await payoutAccount(vendorRequestContext(c, deps));
     if (!account) throw new ProblemError(403, "app_not_installed", "The app is not installed on this shop.");
     return c.json(asJson(account), 200);
   });

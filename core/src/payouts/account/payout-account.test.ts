@@ -16,7 +16,7 @@ afterAll(async () => {
 const urls = { returnUrl: "https://admin.example/payouts?stripe=return", refreshUrl: "https://admin.example/payouts?stripe=refresh" };
 /** The brand's context as the embedded app builds it for one of its users. */
 const brand = (vendorId: string) => brandContext(s.t.deps, vendorId, "shopify-user:42");
-const statusOf = async (vendorId: string) => (await payoutAccount(s.t.deps, vendorId))!;
+const statusOf = async (vendorId: string) => (await payoutAccount(brand(vendorId)))!;
 
 async function onboarded(outcome: "complete" | "restricted" | "pending" | "rejected") {
   const vendorId = await s.newVendor();

@@ -82,8 +82,9 @@ function viewOf(v: VendorRow): PayoutAccountView {
   };
 }
 
-export async function payoutAccount(deps: Pick<Deps, "db">, vendorId: string): Promise<PayoutAccountView | undefined> {
-  const v = await vendorRow(deps, vendorId);
+/** The brand's account as its Payouts page shows it; undefined when the brand is unknown. */
+export async function payoutAccount(ctx: VendorContext): Promise<PayoutAccountView | undefined> {
+  const v = await vendorRow(ctx, ctx.tenant.vendorId);
   return v ? viewOf(v) : undefined;
 }
 
@@ -177,7 +178,7 @@ export async function refreshPayoutAccount(ctx: VendorContext, deps: Pick<Deps, 
     return refusal(err);
   }
   await saveAccountStatus(d, vendorId, deriveAccountStatus(accountFacts(account)), { actor: ctx.actor, source: "account_read" });
-  return { ok: true, account: (await payoutAccount(d, vendorId))! };
+  return { ok: true, account: (await payoutAccount(ctx))! };
 }
 
 /** A one-time link into the brand's Express dashboard. */
