@@ -1,9 +1,30 @@
 import type { Deps } from "../platform/deps.ts";
 import type { Difference } from "./reconcile.ts";
 
+/** An accounting record as the finance console and API list it. */
+export interface AccountingRecordRow {
+  id: string;
+  kind: string;
+  sourceId: string;
+  day: string;
+  currency: string;
+  amount: number;
+  status: "pending" | "booked" | "needs_attention" | "parked";
+  attempts: number;
+  message: string | null;
+  parkedReason: string | null;
+  parkedUntil: Date | null;
+  xeroDocumentId: string | null;
+  xeroDocumentNumber: string | null;
+  xeroPaymentId: string | null;
+  stripeRef: string | null;
+  bookedAt: Date | null;
+  updatedAt: Date;
+}
+
 /** Reads for the finance console and API. */
-export async function listRecords(deps: Deps, q: { status?: string; kind?: string; limit: number }) {
-  return deps.db.sql.query<Record<string, unknown>>(
+export async function listRecords(deps: Deps, q: { status?: string; kind?: string; limit: number }): Promise<AccountingRecordRow[]> {
+  return deps.db.sql.query<AccountingRecordRow>(
     `SELECT id::text, kind, source_id AS "sourceId", to_char(day, 'YYYY-MM-DD') AS day, currency, amount, status::text, attempts, message,
             parked_reason AS "parkedReason", parked_until AS "parkedUntil", xero_document_id AS "xeroDocumentId", xero_document_number AS "xeroDocumentNumber",
             xero_payment_id AS "xeroPaymentId", stripe_ref AS "stripeRef", booked_at AS "bookedAt", updated_at AS "updatedAt"
@@ -99,7 +120,7 @@ export async function financeOverview(deps: Deps): Promise<FinanceOverview> {
 
 /** Payouts as booked in Xero, with the links to Stripe's transfers and Xero's bill. */
 export async function listPayoutBookings(deps: Deps) {
-  const rows = await deps.db.sql.query<{ id: string; source_id: string; day: string; currency: string; amount: number; status: string; message: string | null; xero_document_id: string | null; xero_document_number: string | null; stripe_ref: string | null }>(
+  const rows = await deps.db.sql.query<{ id: string; source_id: string; day: string; currency: string; amount: number; status: AccountingRecordRow["status"]; message: string | null; xero_document_id: string | null; xero_document_number: string | null; stripe_ref: string | null }>(
     `SELECT id::text, source_id, to_char(day, 'YYYY-MM-DD') AS day, currency, amount, status::text, message, xero_document_id, xero_document_number, stripe_ref
      FROM accounting_record WHERE kind = 'payout_bill' ORDER BY day DESC, created_at DESC LIMIT 500`,
   );

@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
+import { day as dayInRange } from "../http/ranges.ts";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/request-context.ts";
 import type { Refusal } from "../platform/use-case.ts";
@@ -12,6 +13,7 @@ import { reconcileDay } from "./reconcile.ts";
 import { retryRecord } from "./records.ts";
 import { orProblem } from "../http/refusals.ts";
 import { platformContext } from "../platform/use-case.ts";
+import { XeroConnectionViewSchema } from "./finance-console.schemas.ts";
 import { chooseOrganisation, completeConnect, connectionView, disconnect, mappingOptions, saveMapping, startConnect, XERO_CONNECT_STATUSES, type XeroConnectCode } from "./xero-connect.ts";
 
 /**
@@ -24,7 +26,7 @@ type Env = AppEnv & { Variables: OperatorVariables };
 const security = [{ [OPERATOR_SECURITY_SCHEME]: [] }];
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const code = z.string().min(1).max(20).regex(/^[A-Za-z0-9.-]+$/, "an account code");
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "a real day");
+const day = dayInRange().openapi({ description: "A day as YYYY-MM-DD.", example: "2026-12-05" });
 
 const MappingSchema = z
   .object({
@@ -38,10 +40,8 @@ const MappingSchema = z
   .strict()
   .openapi("XeroMapping");
 
-const ConnectionSchema = z.object({}).passthrough().openapi("XeroConnectionView");
-
 const routes = {
-  view: createRoute({ method: "get", path: "/xero", tags: ["Finance"], summary: "The Xero connection, mapping and booking counts", security, responses: { 200: json(ConnectionSchema, "The connection."), ...problemResponses(401, 403) } }),
+  view: createRoute({ method: "get", path: "/xero", tags: ["Finance"], summary: "The Xero connection, mapping and booking counts", security, responses: { 200: json(XeroConnectionViewSchema, "The connection."), ...problemResponses(401, 403) } }),
   connect: createRoute({
     method: "post",
     path: "/xero/connect",
@@ -57,7 +57,7 @@ const routes = {
     summary: "Choose the organisation among Xero's connections",
     security,
     request: { body: { content: { "application/json": { schema: z.object({ tenantId: z.uuid() }).strict() } }, required: true } },
-    responses: { 200: json(ConnectionSchema, "Connected."), ...problemResponses(400, 401, 403, 409, 422) },
+    responses: { 200: json(XeroConnectionViewSchema, "Connected."), ...problemResponses(400, 401, 403, 409, 422) },
   }),
   options: createRoute({ method: "get", path: "/xero/options", tags: ["Finance"], summary: "Accounts, tax rates and tracking categories to map", security, responses: { 200: json(z.object({}).passthrough(), "What can be mapped."), ...problemResponses(401, 403, 409) } }),
   mapping: createRoute({
@@ -67,9 +67,9 @@ const routes = {
     summary: "Map accounts (checked against the organisation's chart)",
     security,
     request: { body: { content: { "application/json": { schema: MappingSchema } }, required: true } },
-    responses: { 200: json(ConnectionSchema, "Saved; parked bookings resume."), ...problemResponses(400, 401, 403, 409, 422) },
+    responses: { 200: json(XeroConnectionViewSchema, "Saved; parked bookings resume."), ...problemResponses(400, 401, 403, 409, 422) },
   }),
-  disconnect: createRoute({ method: "delete", path: "/xero", tags: ["Finance"], summary: "Disconnect Xero (revokes the token)", security, responses: { 200: json(ConnectionSchema, "Disconnected."), ...problemResponses(401, 403, 409) } }),
+  disconnect: createRoute({ method: "delete", path: "/xero", tags: ["Finance"], summary: "Disconnect Xero (revokes the token)", security, responses: { 200: json(XeroConnectionViewSchema, "Disconnected."), ...problemResponses(401, 403, 409) } }),
   records: createRoute({
     method: "get",
     path: "/records",

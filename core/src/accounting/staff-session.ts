@@ -28,6 +28,32 @@ export interface StaffVariables {
   staff: Staff;
 }
 
+/** The OpenAPI security schemes of `/v1/finance`: reads need the session cookie, writes the cookie and the CSRF header. */
+export const STAFF_SESSION_SCHEME = "staffSession";
+export const STAFF_CSRF_SCHEME = "staffCsrfToken";
+export const staffReadSecurity = [{ [STAFF_SESSION_SCHEME]: [] }];
+export const staffWriteSecurity = [{ [STAFF_SESSION_SCHEME]: [], [STAFF_CSRF_SCHEME]: [] }];
+
+/** The schemes as the API description states them; the cookie's name is this deployment's (`__Host-` prefixed over https). */
+export function staffSecuritySchemes(deps: Pick<Deps, "db" | "config">) {
+  return {
+    [STAFF_SESSION_SCHEME]: {
+      type: "apiKey" as const,
+      in: "cookie" as const,
+      name: staffSessions(deps).cookieName,
+      description:
+        "The finance console's staff session: an httpOnly cookie set by the emailed sign-in link (`GET /finance/sign-in?token=…`, asked for with `POST /v1/finance/session`), valid for 12 hours.",
+    },
+    [STAFF_CSRF_SCHEME]: {
+      type: "apiKey" as const,
+      in: "header" as const,
+      name: "X-CSRF-Token",
+      description:
+        "The session's CSRF token (`csrfToken` of `GET /v1/finance/me`), required with the cookie on every write; a write must also come from the console's own origin (`Origin`, or `Sec-Fetch-Site: same-origin`).",
+    },
+  };
+}
+
 const byDb = new WeakMap<object, WebSessions>();
 
 export function staffSessions(deps: Pick<Deps, "db" | "config">): WebSessions {
@@ -101,6 +127,14 @@ export function staffAuth(deps: Deps, roles: readonly StaffRole[] = STAFF_ROLES)
     const staff: Staff = { id: account.id, email: account.email, name: account.name, role: account.role, csrf: session.csrfToken };
     if (!roles.includes(staff.role)) throw new ProblemError(403, "role_not_allowed", `Your role (${staff.role}) cannot do this.`);
     c.set("staff", staff);
+    await next();
+  };
+}
+
+/** A route's role check, as middleware that runs before its input is read (behind staffAuth). */
+export function staffRoles(roles: readonly StaffRole[]): MiddlewareHandler<AppEnv & { Variables: StaffVariables }> {
+  return async function staffRoles(c, next) {
+    requireRole(c.get("staff"), roles);
     await next();
   };
 }

@@ -10,6 +10,9 @@ import type { XeroMapping } from "./xero-connection.ts";
 import { createBookAccountingJob } from "./accounting.jobs.ts";
 import { jobRegistry } from "../jobs/jobs.registry.ts";
 import { JobRegistry } from "../jobs/registry.ts";
+import { Hono } from "hono";
+import { addStaff, staffSessions, type StaffRole } from "./staff-session.ts";
+import type { Deps } from "../platform/deps.ts";
 
 /**
  * Accounting tests' stack: the Xero stand-in (xero-node reaches it through the sandbox host
@@ -67,4 +70,20 @@ export async function startAccountingStack(
       return violations;
     },
   };
+}
+
+/**
+ * A staff member of `role` signed in to the finance console (made if need be): the headers the
+ * console's requests carry, the session cookie and its CSRF token. A new session each call.
+ */
+export async function staffSessionHeaders(deps: Pick<Deps, "db" | "config">, role: StaffRole = "admin", email = `${role}@giftloop.test`): Promise<{ cookie: string; "x-csrf-token": string }> {
+  const { id } = await addStaff(deps, { email, name: `Test ${role}`, role });
+  let csrf = "";
+  const signIn = new Hono().get("/", async (c) => {
+    csrf = (await staffSessions(deps).start(c, id)).csrfToken;
+    return c.body(null, 204);
+  });
+  const cookie = (await signIn.request("/")).headers.get("set-cookie")?.split(";")[0];
+  if (!cookie || !csrf) throw new Error("no staff session");
+  return { cookie, "x-csrf-token": csrf };
 }

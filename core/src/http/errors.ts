@@ -308,7 +308,9 @@ export function fieldErrors(error: ZodError, where: FieldError["in"]): FieldErro
     } else {
       // A schema's own check names its problem (`params.code`, e.g. `required`); else zod's code.
       const code = issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : issue.code;
-      out.push(fieldError(path, code, truncate(issue.message, 300), where));
+      // A bad record key says which key and why (zod's own message is only "Invalid key in record").
+      const message = issue.code === "invalid_key" && issue.issues[0] ? `${String(issue.path.at(-1))}: ${issue.issues[0].message}` : issue.message;
+      out.push(fieldError(path, code, truncate(message, 300), where));
     }
     if (out.length >= MAX_FIELD_ERRORS) break;
   }

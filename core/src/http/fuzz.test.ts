@@ -14,6 +14,7 @@ import { mintOperatorToken, operatorTokenSecret } from "./operator-auth.ts";
 import { PROBLEM_CONTENT_TYPE, problemResponses } from "./problem.ts";
 import { createRouter } from "./router.ts";
 import { testApp, type TestApp } from "./testing.ts";
+import { staffSessionHeaders } from "../accounting/testing.ts";
 import { asBuyer } from "../testing/buyer.ts";
 
 /**
@@ -612,6 +613,8 @@ function pathValue(path: string, name: string): string {
   if (path.startsWith("/v1/buyer/api-keys/")) return randomUUID(); // deleting the fuzz's own key would end the run
   if (path.startsWith("/v1/vendor/units/by-shopify-order/")) return "450789469";
   if (path.startsWith("/v1/vendor/products/")) return fx.productShopifyId;
+  if (path.startsWith("/v1/finance/") && name === "day") return "2026-12-05";
+  if (path.startsWith("/v1/finance/") && name === "vendorId") return fx.seeded.vendorId;
   return randomUUID();
 }
 
@@ -644,6 +647,12 @@ function validBody(method: string, path: string, schema: JsonSchema): unknown {
       return { rules: [{ country: "US", rateAmount: 800 }, { country: "*", rateAmount: 2000 }] };
     case "POST /v1/vendor/products/{id}/giftable":
       return { giftable: true, offerId: fx.seeded.mugOfferId };
+    case "PATCH /v1/finance/payout-settings":
+    case "PATCH /v1/finance/payout-settings/brands/{vendorId}":
+      return { commissionBps: 1000, settlementDays: 14, minimumPayout: { USD: 2500 }, approvalRequired: false };
+    case "POST /v1/finance/payout-runs/payouts/{id}/approve":
+    case "POST /v1/finance/payout-runs/payouts/{id}/retry":
+      return { version: 1 };
     default:
       return generate(schema);
   }
@@ -681,19 +690,23 @@ function generate(schema: JsonSchema | undefined, depth = 0): unknown {
   }
 }
 
-function credentialFor(op: OpenApiOperation): Promise<string | undefined> {
+/** The headers of the credential the operation's security scheme names (a new staff session each time: a probe may sign out). */
+async function credentialFor(op: OpenApiOperation): Promise<Record<string, string>> {
   const scheme = Object.keys(op.security?.[0] ?? {})[0];
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   switch (scheme) {
     case "operatorToken":
-      return t.operatorToken();
+      return bearer(await t.operatorToken());
     case "buyerApiKey":
-      return Promise.resolve(fx.buyerKey);
+      return bearer(fx.buyerKey);
     case "recipientToken":
-      return Promise.resolve(fx.recipientToken);
+      return bearer(fx.recipientToken);
     case "shopifySessionToken":
-      return t.vendorToken(fx.shop);
+      return bearer(await t.vendorToken(fx.shop));
+    case "staffSession":
+      return staffSessionHeaders(t.deps, "admin");
     default:
-      return Promise.resolve(undefined);
+      return {};
   }
 }
 
@@ -735,8 +748,7 @@ async function probes(method: string, path: string, op: OpenApiOperation): Promi
     if (name !== undefined) parts.push(`${name}=${raw}`);
     return parts.length ? `?${parts.join("&")}` : "";
   };
-  const token = await credentialFor(op);
-  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const auth = await credentialFor(op);
   const media = Object.keys(op.requestBody?.content ?? {});
   const jsonSchema = op.requestBody?.content["application/json"]?.schema;
   const body = jsonSchema ? validBody(method, path, jsonSchema) : undefined;

@@ -21,6 +21,12 @@ export const API_TAGS: Array<{ name: string; description: string }> = [
     description:
       "For platform operators: dead-lettered jobs and the state of the job queue. Every operation needs an operator token.",
   },
+  {
+    name: "Finance console",
+    description:
+      "The finance console's API, for platform staff signed in by emailed link: every operation but the sign-in needs the staff session cookie, " +
+      "and every write also its CSRF token (`X-CSRF-Token`). Support reads; finance also books, replays, reconciles, maps Xero accounts, runs and approves payouts and changes payout settings; admin also connects Xero.",
+  },
 ];
 
 const DESCRIPTION = [

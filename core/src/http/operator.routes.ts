@@ -22,7 +22,7 @@ export const OPERATOR_PREFIX = "/v1/operator";
 
 const security = [{ [OPERATOR_SECURITY_SCHEME]: [] }];
 
-const DeadLetterSchema = z
+export const DeadLetterSchema = z
   .object({
     id: z.uuid().openapi({ description: "Dead-letter record id (use it to replay)." }),
     jobId: z.uuid().openapi({ description: "The job that died; a replay re-queues this same job." }),

@@ -22,6 +22,14 @@ export function inDateRange(value: string): boolean {
 
 export const DATE_RANGE_MESSAGE = `must be between ${EARLIEST_DATE_TIME} and ${LATEST_DATE_TIME}`;
 
+/** A calendar day (`YYYY-MM-DD`, a real one) in the range the API accepts. */
+export function day() {
+  return z.iso
+    .date()
+    .refine((d) => inDateRange(`${d}T00:00:00Z`), { message: `must be between ${EARLIEST_DATE_TIME.slice(0, 10)} and ${LATEST_DATE_TIME.slice(0, 10)}`, params: { code: "out_of_range" } })
+    .openapi({ formatMinimum: EARLIEST_DATE_TIME.slice(0, 10), formatMaximum: LATEST_DATE_TIME.slice(0, 10) } as object);
+}
+
 /** Range keywords as JSON Schema's format vocabulary (and ajv-formats) spell them. */
 const documentedRange = { formatMinimum: EARLIEST_DATE_TIME, formatMaximum: LATEST_DATE_TIME } as object;
 

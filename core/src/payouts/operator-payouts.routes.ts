@@ -208,3 +208,6 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   });
   return router;
 }
+
+/** The answers' schemas, for the finance console's payout routes (accounting/finance-console.payouts.ts), which answer the same. */
+export { RunResult as PayoutRunResultSchema, Settings as PayoutSettingsSchema, VendorSettings as VendorPayoutSettingsSchema, Change as PayoutChangeSchema, Item as PayoutItemSchema };

@@ -1,36 +1,10 @@
 import { useState } from "react";
-import { api, money } from "./api.ts";
+import { api, money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 import { Table } from "./Table.tsx";
 
-interface RecordRow {
-  id: string;
-  kind: string;
-  sourceId: string;
-  day: string;
-  currency: string;
-  amount: number;
-  message: string | null;
-  parkedReason: string | null;
-}
-interface DeadLetter {
-  id: string;
-  type: string;
-  attempts: number;
-  lastError: string | null;
-  failedAt: string;
-}
-interface HeldPush {
-  unitId: string;
-  brand: string;
-  reason: string;
-}
-interface ExceptionsData {
-  needsAttention: RecordRow[];
-  parked: RecordRow[];
-  deadLetters: DeadLetter[];
-  heldPushes: HeldPush[];
-}
+type RecordRow = Schemas["AccountingRecord"];
+type ExceptionsData = Schemas["FinanceExceptions"];
 
 export function Exceptions({ canWrite }: { canWrite: boolean }) {
   const { data, error, reload } = useLoad<ExceptionsData>("/exceptions");

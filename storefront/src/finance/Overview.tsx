@@ -1,18 +1,8 @@
-import { money } from "./api.ts";
+import { money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 import { Table } from "./Table.tsx";
 
-interface OverviewData {
-  currency: string;
-  moneyIn: number;
-  refunds: number;
-  fees: number;
-  owedToBrands: number;
-  paidToBrands: number;
-  commission: number;
-  bookings: Record<string, number>;
-  weeks: Array<{ week: string; moneyIn: number; refunds: number; paidToBrands: number }>;
-}
+type OverviewData = Schemas["FinanceOverview"];
 
 export function Overview() {
   const { data, error } = useLoad<OverviewData>("/overview");

@@ -1,41 +1,11 @@
 import { useState } from "react";
-import { api, ApiProblem, money } from "./api.ts";
+import { api, ApiProblem, money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 import { Table } from "./Table.tsx";
 
-interface Planned {
-  payoutId: string | null;
-  vendorName: string;
-  currency: string;
-  lineCount: number;
-  amount: number;
-  commissionAmount: number;
-  status: "draft" | "approved";
-}
-interface Carry {
-  vendorName: string;
-  currency: string;
-  unitCount: number;
-  amountMinor: number;
-  reason: string;
-  detail: string;
-}
-interface RunResult {
-  runId: string | null;
-  payouts: Planned[];
-  carriedOver: Carry[];
-}
-interface Item {
-  id: string;
-  vendorName: string;
-  status: string;
-  version: number;
-  currency: string;
-  amountMinor: number;
-  lineCount: number;
-  failureReason: string | null;
-  createdAt: string;
-}
+type RunResult = Schemas["PayoutRunResult"];
+type Queues = Schemas["FinancePayoutQueues"];
+type Item = Queues["drafts"][number];
 
 const REASONS: Record<string, string> = { account_not_active: "Stripe account not active", minimum_not_met: "Under the minimum payout", negative_balance: "Negative balance" };
 
@@ -75,7 +45,7 @@ function Plan({ result, caption }: { result: RunResult; caption: string }) {
 
 export function PayoutRuns({ canWrite }: { canWrite: boolean }) {
   const preview = useLoad<RunResult>("/payout-runs/preview");
-  const list = useLoad<{ drafts: Item[]; failed: Item[]; recent: Item[] }>("/payout-runs/payouts");
+  const list = useLoad<Queues>("/payout-runs/payouts");
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const [ran, setRan] = useState<RunResult | null>(null);

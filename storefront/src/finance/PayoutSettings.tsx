@@ -1,23 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiProblem, money } from "./api.ts";
+import { api, ApiProblem, money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 
-interface Values {
-  commissionBps: number;
-  settlementDays: number;
-  minimumPayout: Record<string, number>;
-  approvalRequired: boolean;
-}
-interface Overrides {
-  commissionBps: number | null;
-  settlementDays: number | null;
-  minimumPayout: Record<string, number> | null;
-  approvalRequired: boolean | null;
-}
-interface Data {
-  platform: Values;
-  brands: Array<{ vendorId: string; vendorName: string; overrides: Overrides; effective: Values }>;
-}
+type Values = Schemas["PayoutSettings"];
+type Overrides = Schemas["VendorPayoutSettings"]["overrides"];
+type Data = Schemas["FinancePayoutSettings"];
 interface Form {
   commission: string;
   days: string;

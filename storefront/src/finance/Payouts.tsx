@@ -1,19 +1,8 @@
-import { money } from "./api.ts";
+import { money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 import { Table } from "./Table.tsx";
 
-interface PayoutRow {
-  recordId: string;
-  payoutId: string;
-  day: string;
-  currency: string;
-  amount: number;
-  status: string;
-  message: string | null;
-  reference: string | null;
-  xeroUrl: string | null;
-  transfers: Array<{ id: string; url: string }>;
-}
+type PayoutRow = Schemas["FinancePayoutBooking"];
 
 export function Payouts() {
   const { data, error } = useLoad<{ items: PayoutRow[] }>("/payouts");

@@ -1,28 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { api, money } from "./api.ts";
+import { api, money, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 import { Table } from "./Table.tsx";
 
-interface Difference {
-  kind: string;
-  subject: string;
-  ours: string | null;
-  stripe: string[];
-  xero: string | null;
-  stripeAmount: number | null;
-  ledgerAmount: number | null;
-  xeroAmount: number | null;
-  detail: string;
-}
-interface Day {
-  day: string;
-  currency: string;
-  reconciled: boolean;
-  stripeNet: number;
-  ledgerNet: number;
-  xeroNet: number;
-  differences: Difference[];
-}
+type Day = Schemas["ReconciliationDay"];
 
 const amount = (v: number | null, c: string) => (v === null ? "—" : money(v, c));
 
@@ -35,7 +16,7 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
     e.preventDefault();
     setNotice("Reconciling…");
     try {
-      const r = await api<{ items: Day[] }>("POST", `/reconciliation/${day}`);
+      const r = await api<{ items: Array<Schemas["ReconciliationReport"]> }>("POST", `/reconciliation/${day}`);
       setNotice(r.items.every((d) => d.reconciled) ? `${day} reconciles.` : `${day} does not reconcile: see its differences below.`);
       reload();
     } catch (err) {

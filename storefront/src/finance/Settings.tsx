@@ -1,12 +1,8 @@
 import { PayoutSettings } from "./PayoutSettings.tsx";
 import { Status, useLoad } from "./useLoad.tsx";
+import type { Schemas } from "./api.ts";
 
-interface SettingsData {
-  platformCurrency: string;
-  xero: { configured: boolean; minuteLimit: number; concurrencyLimit: number; redirectUri: string };
-  alerts: { slack: boolean; sentry: boolean; recent: Array<{ kind: string; message: string; at: string }> };
-  jobs: { driver: string };
-}
+type SettingsData = Schemas["FinanceSettings"];
 
 export function Settings({ canWrite }: { canWrite: boolean }) {
   const { data, error } = useLoad<SettingsData>("/settings");

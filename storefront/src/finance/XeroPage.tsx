@@ -1,31 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, type Me } from "./api.ts";
+import { api, type Me, type Schemas } from "./api.ts";
 import { Status, useLoad } from "./useLoad.tsx";
 
-interface Mapping {
-  billsAccountCode: string;
-  taxType: string;
-  trackingCategory: string;
-  clearingAccountCode: string;
-  salesAccountCode: string;
-  feesAccountCode: string;
-}
-interface View {
-  configured: boolean;
-  status: string;
-  organisation: { tenantId: string; name: string | null; baseCurrency: string | null } | null;
-  /** While choosing the organisation: what Xero connected. */
-  connections: Array<{ tenantId: string; tenantName: string | null; tenantType: string }>;
-  mapping: Mapping | null;
-  reauthReason: string | null;
-  refreshedAt: string | null;
-  bookings: Record<string, number>;
-}
-interface Options {
-  accounts: Array<{ code: string; name: string; type: string; status: string; isBank: boolean }>;
-  taxRates: Array<{ taxType: string; name: string; status: string }>;
-  trackingCategories: Array<{ name: string; status: string }>;
-}
+type View = Schemas["XeroConnectionView"];
+type Mapping = NonNullable<View["mapping"]>;
+type Options = Schemas["XeroMappingOptions"];
 
 const FIELDS: Array<{ key: keyof Mapping; label: string; kind: "account" | "bank" | "tax" | "tracking" }> = [
   { key: "billsAccountCode", label: "Brand bills account", kind: "account" },

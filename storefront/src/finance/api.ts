@@ -1,4 +1,10 @@
-/** The console's calls to /v1/finance (same origin, the staff session cookie; CSRF token on writes). */
+import type { components } from "../api-schema";
+
+/**
+ * The console's calls to /v1/finance (same origin, the staff session cookie; CSRF token on
+ * writes). Answers are typed from the core's OpenAPI document (api-schema.d.ts, generated).
+ */
+export type Schemas = components["schemas"];
 let csrf = "";
 
 export class ApiProblem extends Error {
@@ -24,12 +30,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
-export interface Me {
-  email: string;
-  name: string;
-  role: "admin" | "finance" | "support";
-  csrfToken: string;
-}
+export type Me = Schemas["FinanceStaff"];
 
 export async function loadMe(): Promise<Me | null> {
   try {

@@ -7,7 +7,7 @@ import { createRouter } from "../../http/router.ts";
 import { listHeldPushes } from "./push-holds.ts";
 import { SHOP_DOMAIN_PATTERN } from "../../platform/shop-domain.ts";
 
-const HeldPushSchema = z
+export const HeldPushSchema = z
   .object({
     unitId: z.uuid(),
     orderId: z.uuid(),
