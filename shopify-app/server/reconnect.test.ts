@@ -3,6 +3,7 @@ import { startShopifyStandIn, type ShopifyStandIn } from "@giftloop/sandbox/shop
 import { uninstallShopifySandboxRouting } from "@giftloop/core/integrations/shopify/sandbox-routing";
 import { vendorByShop } from "@giftloop/core/vendors/vendors.service";
 import { markConnectionBroken, shopifyConnection } from "@giftloop/core/vendors/shopify-connection";
+import { brandContext } from "@giftloop/core/testing/deps";
 import { appHarness, bearerFor, embeddedUrl, TEST_API_KEY, TEST_API_SECRET, type AppHarness } from "./testing.ts";
 
 /**
@@ -42,7 +43,7 @@ describe("reconnecting from the embedded app", () => {
   it("shows the broken connection to data requests; 'Reconnect' exchanges the session token and mends it", async () => {
     await brokenTokens();
     expect(await layout()).toMatchObject({ broken: true, reason: "Shopify no longer accepts the app's access token (401 Unauthorized)", held: 0 });
-    expect((await shopifyConnection(h.deps, vendorId)).broken).toBe(true); // a data request alone does not reconnect
+    expect((await shopifyConnection(brandContext(h.deps, vendorId))).broken).toBe(true); // a data request alone does not reconnect
 
     const res = await h.app.request(`http://localhost:3999/app/reconnect?_data=routes/app.reconnect`, { method: "POST", headers: bearerFor(SHOP) });
     expect(await res.json()).toEqual({ reconnected: true, reason: null });
@@ -56,6 +57,6 @@ describe("reconnecting from the embedded app", () => {
     const res = await h.app.request(embeddedUrl("/app/catalog", SHOP), { headers: browser });
     expect(res.status).toBe(200);
     expect(await res.text()).not.toContain("lost access to your Shopify store");
-    expect((await shopifyConnection(h.deps, vendorId)).broken).toBe(false);
+    expect((await shopifyConnection(brandContext(h.deps, vendorId))).broken).toBe(false);
   });
 });

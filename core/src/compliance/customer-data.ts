@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { isSafeNumber, LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import type { SqlTx } from "../platform/db/connect.ts";
 import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { forgetUnitsInManifests } from "../fulfillment/manifests/manifests.service.ts";
 import { isEmptyMatch, personMatch, scrubPerson, REDACTED, type PersonMatch } from "./pii-scrub.ts";
 
@@ -184,7 +185,7 @@ export async function handleCustomerDataRequest(
   const uniqueKey = requestKey ? `shopify-data-request:${requestKey}` : null;
   const recorded = async () => {
     const rows = await deps.db.sql.query<{ id: string }>(`SELECT entity_id AS id FROM audit_log WHERE vendor_id = $1::uuid AND unique_key = $2`, [vendorId, uniqueKey]);
-    return rows[0] ? getDataRequest(deps, vendorId, rows[0].id) : undefined;
+    return rows[0] ? dataRequestRecord(deps.db.sql, vendorId, rows[0].id) : undefined;
   };
   if (uniqueKey) {
     const existing = await recorded();
@@ -214,12 +215,38 @@ export async function handleCustomerDataRequest(
     await deps.storage.delete(fileKey);
     return recorded();
   }
-  return getDataRequest(deps, vendorId, id);
+  return dataRequestRecord(deps.db.sql, vendorId, id);
 }
 
-/** One of the vendor's data requests, or undefined (another vendor's id reads as unknown). */
-export async function getDataRequest(deps: Pick<Deps, "db">, vendorId: string, id: string): Promise<DataRequestRecord | undefined> {
-  const rows = await deps.db.sql.query<{ at: Date; data: Record<string, unknown> }>(
+/** One of the brand's data requests, or undefined (another brand's id reads as unknown). */
+export async function getDataRequest(ctx: VendorContext, id: string): Promise<DataRequestRecord | undefined> {
+  return dataRequestRecord(ctx.db.sql, ctx.tenant.vendorId, id);
+}
+
+/** The brand's data requests, newest first (the last 100). */
+export async function listDataRequests(ctx: VendorContext): Promise<DataRequestRecord[]> {
+  const { vendorId } = ctx.tenant;
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `SELECT entity_id AS id FROM audit_log WHERE vendor_id = $1::uuid AND action = $2 AND entity = 'data_request' ORDER BY at DESC LIMIT 100`,
+      [vendorId, DATA_REQUEST_ACTION],
+    );
+    const out: DataRequestRecord[] = [];
+    for (const r of rows) {
+      const rec = await dataRequestRecord(tx, vendorId, r.id);
+      if (rec) out.push(rec);
+    }
+    return out;
+  });
+}
+
+/**
+ * A data request's record from its audit entry. The audit log has no row-level security, so
+ * the statement names the brand (`vendorId`: the brand's context's, or the compliance job's
+ * shop's) whichever handle runs it.
+ */
+async function dataRequestRecord(db: Pick<SqlTx, "query">, vendorId: string, id: string): Promise<DataRequestRecord | undefined> {
+  const rows = await db.query<{ at: Date; data: Record<string, unknown> }>(
     `SELECT at, data FROM audit_log WHERE vendor_id = $1::uuid AND action = $2 AND entity = 'data_request' AND entity_id = $3`,
     [vendorId, DATA_REQUEST_ACTION, id],
   );
@@ -236,19 +263,6 @@ export async function getDataRequest(deps: Pick<Deps, "db">, vendorId: string, i
     recipientRows: Number(d.recipientRows ?? 0),
     fileKey: String(d.fileKey),
   };
-}
-
-export async function listDataRequests(deps: Pick<Deps, "db">, vendorId: string): Promise<DataRequestRecord[]> {
-  const rows = await deps.db.sql.query<{ id: string }>(
-    `SELECT entity_id AS id FROM audit_log WHERE vendor_id = $1::uuid AND action = $2 AND entity = 'data_request' ORDER BY at DESC LIMIT 100`,
-    [vendorId, DATA_REQUEST_ACTION],
-  );
-  const out: DataRequestRecord[] = [];
-  for (const r of rows) {
-    const rec = await getDataRequest(deps, vendorId, r.id);
-    if (rec) out.push(rec);
-  }
-  return out;
 }
 
 export interface RedactOutcome {

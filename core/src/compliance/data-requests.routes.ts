@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { vendorAuth, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
+import { vendorAuth, vendorRequestContext, vendorSecurityScheme, VENDOR_SECURITY_SCHEME, type VendorEnv } from "../http/vendor-auth.ts";
 import { getDataRequest, listDataRequests, type DataRequestRecord } from "./customer-data.ts";
 
 /**
@@ -56,11 +56,11 @@ export function dataRequestRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     return { ...rest, downloadUrl };
   };
   router.openapi(listRoute, async (c) => {
-    const items = await listDataRequests(deps, c.get("vendor").vendorId);
+    const items = await listDataRequests(vendorRequestContext(c, deps));
     return c.json({ items: await Promise.all(items.map(view)) }, 200);
   });
   router.openapi(getRoute, async (c) => {
-    const r = await getDataRequest(deps, c.get("vendor").vendorId, c.req.valid("param").id);
+    const r = await getDataRequest(vendorRequestContext(c, deps), c.req.valid("param").id);
     if (!r) throw new ProblemError(404, "not_found", "This shop has no customer data request with this id.");
     return c.json(await view(r), 200);
   });

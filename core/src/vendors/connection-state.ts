@@ -1,6 +1,7 @@
 import { HttpResponseError } from "@shopify/shopify-api";
 import { ShopNotInstalledError } from "../integrations/shopify/shopify.ts";
 import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 
 /**
  * The brand's Shopify connection: the app's offline access token for its shop. Shopify
@@ -26,11 +27,9 @@ export function accessRefusal(err: unknown): string | undefined {
   return undefined;
 }
 
-export async function shopifyConnection(deps: Pick<Deps, "db">, vendorId: string): Promise<ShopifyConnection> {
-  const [v] = await deps.db.sql.query<{ at: Date | string | null; reason: string | null }>(
-    "SELECT connection_broken_at AS at, connection_error AS reason FROM vendor WHERE id = $1::uuid",
-    [vendorId],
-  );
+/** The brand's connection as it stands; read as the brand (row-level security shows it its own vendor row only). */
+export async function shopifyConnection(ctx: VendorContext): Promise<ShopifyConnection> {
+  const [v] = await ctx.db.sql.query<{ at: Date | string | null; reason: string | null }>("SELECT connection_broken_at AS at, connection_error AS reason FROM vendor");
   return { broken: Boolean(v?.at), since: v?.at ? new Date(v.at) : null, reason: v?.reason ?? null };
 }
 

@@ -1,8 +1,9 @@
-import type { Deps } from "../platform/deps.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 
 /**
- * The Home page of the embedded app: key gifting figures and the setup checklist, each in
- * one query scoped to the vendor.
+ * The Home page of the embedded app: key gifting figures and the setup checklist, in one
+ * query run as the brand (row-level security shows it only the brand's rows, and of the
+ * orders only those holding its gifts).
  */
 export interface DashboardFigures {
   /** Paid gift orders with at least one of this vendor's gifts in them. */
@@ -35,8 +36,8 @@ export interface Dashboard {
   lastSync: { status: string; finishedAt: Date | null } | null;
 }
 
-export async function vendorDashboard(deps: Pick<Deps, "db">, vendorId: string): Promise<Dashboard> {
-  const [row] = await deps.db.sql.query<{
+export async function vendorDashboard(ctx: VendorContext): Promise<Dashboard> {
+  const [row] = await ctx.db.sql.query<{
     orders: number;
     sent: number;
     redeemed: number;
@@ -60,25 +61,22 @@ export async function vendorDashboard(deps: Pick<Deps, "db">, vendorId: string):
               count(*) FILTER (WHERE u.status IN ('issued', 'sent'))::int AS pending,
               count(*) FILTER (WHERE u.status IN ('pushed', 'shipped', 'delivered'))::int AS shipped
          FROM fulfillment_unit u JOIN gift_order o ON o.id = u.order_id
-        WHERE u.vendor_id = $1
      ), last_sync AS (
-       SELECT status::text AS status, finished_at FROM catalog_sync
-        WHERE vendor_id = $1 ORDER BY started_at DESC LIMIT 1
+       SELECT status::text AS status, finished_at FROM catalog_sync ORDER BY started_at DESC LIMIT 1
      )
      SELECT u.*,
-            (SELECT count(*)::int FROM product WHERE vendor_id = $1 AND deleted_at IS NULL) AS products,
-            (SELECT count(*)::int FROM product WHERE vendor_id = $1 AND deleted_at IS NULL AND giftable) AS giftable,
-            (SELECT count(*)::int FROM gift_offer WHERE vendor_id = $1 AND status <> 'archived') AS offers,
-            (SELECT count(*)::int FROM gift_offer WHERE vendor_id = $1 AND status = 'active') AS active_offers,
-            EXISTS (SELECT 1 FROM storefront WHERE vendor_id = $1
-                     AND (logo_key IS NOT NULL OR welcome_text <> '' OR primary_color <> '#1a1a1a' OR accent_color <> '#008060')) AS branded,
-            (SELECT count(*)::int FROM shipping_rule WHERE vendor_id = $1) AS shipping_rules,
+            (SELECT count(*)::int FROM product WHERE deleted_at IS NULL) AS products,
+            (SELECT count(*)::int FROM product WHERE deleted_at IS NULL AND giftable) AS giftable,
+            (SELECT count(*)::int FROM gift_offer WHERE status <> 'archived') AS offers,
+            (SELECT count(*)::int FROM gift_offer WHERE status = 'active') AS active_offers,
+            EXISTS (SELECT 1 FROM storefront
+                     WHERE logo_key IS NOT NULL OR welcome_text <> '' OR primary_color <> '#1a1a1a' OR accent_color <> '#008060') AS branded,
+            (SELECT count(*)::int FROM shipping_rule) AS shipping_rules,
             (SELECT status FROM last_sync) AS sync_status,
             (SELECT finished_at FROM last_sync) AS sync_finished_at,
-            EXISTS (SELECT 1 FROM catalog_sync WHERE vendor_id = $1 AND status = 'completed') AS synced_ever,
-            (SELECT payout_account_status FROM vendor WHERE id = $1) AS payout_status
+            EXISTS (SELECT 1 FROM catalog_sync WHERE status = 'completed') AS synced_ever,
+            (SELECT payout_account_status FROM vendor) AS payout_status
        FROM u`,
-    [vendorId],
   );
   const r = row!;
   return {

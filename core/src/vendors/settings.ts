@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Deps } from "../platform/deps.ts";
 import { fieldError, type FieldError } from "../platform/field-error.ts";
 import { refuse, type Outcome, type VendorContext } from "../platform/use-case.ts";
 import { DEFAULT_REMINDERS, type ReminderSettings } from "../reminders/reminder-settings.ts";
@@ -65,8 +64,12 @@ export type SettingsInput = z.input<typeof settingsInput>;
 /** Refused as `invalid_settings`, with a field error for each bad field (the first problem of each). */
 export type SettingsResult = Outcome<{ settings: VendorSettings }, "invalid_settings">;
 
-export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): Promise<VendorSettings | undefined> {
-  const [r] = await deps.db.sql.query<{
+/**
+ * The brand's settings and what the app keeps of it. Read as the brand: row-level security
+ * shows the statement its own vendor row only, and only its rows of each table counted.
+ */
+export async function vendorSettings(ctx: VendorContext): Promise<VendorSettings | undefined> {
+  const [r] = await ctx.db.sql.query<{
     shop_domain: string;
     name: string;
     email: string | null;
@@ -81,12 +84,11 @@ export async function vendorSettings(deps: Pick<Deps, "db">, vendorId: string): 
     units: number;
   }>(
     `SELECT v.shop_domain, v.name, v.email, v.default_expiry_days, v.shopify_notify_customer, v.reminder_settings, v.currency, v.installed_at,
-            (SELECT count(*)::int FROM product WHERE vendor_id = v.id AND deleted_at IS NULL) AS products,
-            (SELECT count(*)::int FROM gift_offer WHERE vendor_id = v.id) AS offers,
-            (SELECT count(*)::int FROM storefront WHERE vendor_id = v.id) AS storefronts,
-            (SELECT count(*)::int FROM fulfillment_unit WHERE vendor_id = v.id) AS units
-       FROM vendor v WHERE v.id = $1::uuid`,
-    [vendorId],
+            (SELECT count(*)::int FROM product WHERE deleted_at IS NULL) AS products,
+            (SELECT count(*)::int FROM gift_offer) AS offers,
+            (SELECT count(*)::int FROM storefront) AS storefronts,
+            (SELECT count(*)::int FROM fulfillment_unit) AS units
+       FROM vendor v`,
   );
   if (!r) return undefined;
   return {
@@ -118,7 +120,7 @@ export async function updateVendorSettings(ctx: VendorContext, input: SettingsIn
   const v = parsed.data;
   let reminderSettings: ReminderSettings | undefined;
   if (v.remindersAfterSent !== undefined || v.remindersBeforeExpiry !== undefined) {
-    const current = (await vendorSettings({ db }, vendorId))?.reminders ?? DEFAULT_REMINDERS;
+    const current = (await vendorSettings(ctx))?.reminders ?? DEFAULT_REMINDERS;
     reminderSettings = { afterSentDays: v.remindersAfterSent ?? current.afterSentDays, beforeExpiryDays: v.remindersBeforeExpiry ?? current.beforeExpiryDays };
   }
   await db.prisma.vendor.update({
@@ -130,5 +132,5 @@ export async function updateVendorSettings(ctx: VendorContext, input: SettingsIn
       ...(reminderSettings ? { reminderSettings: { ...reminderSettings } } : {}),
     },
   });
-  return { ok: true, settings: (await vendorSettings({ db }, vendorId))! };
+  return { ok: true, settings: (await vendorSettings(ctx))! };
 }

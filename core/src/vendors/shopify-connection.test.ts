@@ -82,12 +82,12 @@ describe("a broken Shopify connection", () => {
     const started = await startCatalogSync(brandContext(deps, s.vendorId), deps);
     if (!started.ok) throw new Error(started.detail);
     const { syncId } = started;
-    await withWorker(() => waitUntil(async () => (await latestSync(deps, s.vendorId))?.status === "failed"));
-    const sync = (await latestSync(deps, s.vendorId))!;
+    await withWorker(() => waitUntil(async () => (await latestSync(brandContext(deps, s.vendorId)))?.status === "failed"));
+    const sync = (await latestSync(brandContext(deps, s.vendorId)))!;
     expect(sync.id).toBe(syncId);
     expect(sync.errorMessage).toMatch(new RegExp(`^${CONNECTION_BROKEN}: Shopify no longer accepts the app's access token \\(401 Unauthorized\\)$`));
     expect((await deps.db.prisma.job.findUniqueOrThrow({ where: { idempotencyKey: `catalog.run_bulk_sync:${syncId}` } })).attempts).toBe(1);
-    const broken = await shopifyConnection(deps, s.vendorId);
+    const broken = await shopifyConnection(brandContext(deps, s.vendorId));
     expect(broken).toMatchObject({ broken: true, reason: "Shopify no longer accepts the app's access token (401 Unauthorized)" });
     // No sync starts while it is broken.
     expect(await startCatalogSync(brandContext(deps, s.vendorId), deps)).toMatchObject({ ok: false, code: "connection_broken" });
@@ -123,10 +123,10 @@ describe("a broken Shopify connection", () => {
     // The brand opens the app: its session token is exchanged for a fresh access token.
     const mended = await reconnectShop(deps, { vendorId: s.vendorId, shop: SHOP, sessionToken: standIn.mintSessionToken(SHOP) });
     expect(mended).toMatchObject({ broken: false, reason: null });
-    const resumed = (await latestSync(deps, s.vendorId))!;
+    const resumed = (await latestSync(brandContext(deps, s.vendorId)))!;
     expect(resumed.id).not.toBe(syncId); // the sync starts again
     await withWorker(() =>
-      waitUntil(async () => (await unit(first!)).status === "pushed" && (await unit(second!)).status === "pushed" && (await latestSync(deps, s.vendorId))?.status === "completed", 30_000),
+      waitUntil(async () => (await unit(first!)).status === "pushed" && (await unit(second!)).status === "pushed" && (await latestSync(brandContext(deps, s.vendorId)))?.status === "completed", 30_000),
     );
     expect(ordersOf([first!, second!])).toHaveLength(2);
     expect(await listHeldPushes(deps, { shop: SHOP })).toHaveLength(0);

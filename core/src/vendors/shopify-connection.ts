@@ -83,7 +83,7 @@ export function reconnectShop(
       deps.log.warn({ vendorId: args.vendorId, reason }, "reconnecting to Shopify failed");
       await deps.db.sql.execute("UPDATE vendor SET connection_error = $2 WHERE id = $1::uuid AND connection_broken_at IS NOT NULL", [args.vendorId, reason]);
     }
-    return shopifyConnection(deps, args.vendorId);
+    return shopifyConnection(vendorContext({ db: deps.db, vendorId: args.vendorId, actor: "shopify:token-exchange", log: deps.log }));
   })().finally(() => perDeps.delete(args.vendorId));
   perDeps.set(args.vendorId, attempt);
   return attempt;

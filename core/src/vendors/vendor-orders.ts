@@ -1,10 +1,13 @@
-import type { Deps } from "../platform/deps.ts";
+import type { SqlTx } from "../platform/db/connect.ts";
+import type { VendorContext } from "../platform/use-case.ts";
 import { orderOnHoldSql } from "../orders/order-hold.ts";
 
 /**
  * Gift orders as a brand sees them: only the orders holding at least one of its gifts
  * (fulfillment units), and within them only its own units. Lists are single raw queries
- * (the Orders page can hold thousands of recipients).
+ * (the Orders page can hold thousands of recipients), run as the brand (`ctx.db`): row-level
+ * security shows them only its units, offers and variants, and of the orders and buyers only
+ * those of orders holding its gifts, so the queries do not name the brand.
  */
 export const UNIT_STATUSES = ["issued", "sent", "redeemed", "pushed", "shipped", "delivered", "expired", "canceled"] as const;
 export type UnitStatus = (typeof UNIT_STATUSES)[number];
@@ -70,14 +73,14 @@ function paging(f: { page?: number; pageSize?: number }) {
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
-export async function listVendorOrders(
-  deps: Pick<Deps, "db">,
-  vendorId: string,
-  filters: OrderFilters = {},
-): Promise<Page<VendorOrderRow>> {
+export async function listVendorOrders(ctx: VendorContext, filters: OrderFilters = {}): Promise<Page<VendorOrderRow>> {
+  return ctx.db.transaction((tx) => ordersPage(tx, filters));
+}
+
+async function ordersPage(tx: SqlTx, filters: OrderFilters): Promise<Page<VendorOrderRow>> {
   const { page, pageSize, offset } = paging(filters);
   const like = likePattern(filters.query);
-  const rows = await deps.db.sql.query<{
+  const rows = await tx.query<{
     id: string;
     created_at: string | Date;
     status: string;
@@ -94,10 +97,9 @@ export async function listVendorOrders(
          FROM fulfillment_unit u
          JOIN gift_order o ON o.id = u.order_id
          JOIN buyer_org b ON b.id = o.buyer_org_id
-        WHERE u.vendor_id = $1
-          AND ($2::text[] IS NULL OR u.status::text = ANY($2::text[]))
-          AND ($3::text IS NULL OR u.recipient_name ILIKE $3 OR u.recipient_email ILIKE $3
-               OR b.name ILIKE $3 OR o.buyer_reference ILIKE $3 OR o.id::text LIKE lower(trim(both '%' from $3)) || '%')
+        WHERE ($1::text[] IS NULL OR u.status::text = ANY($1::text[]))
+          AND ($2::text IS NULL OR u.recipient_name ILIKE $2 OR u.recipient_email ILIKE $2
+               OR b.name ILIKE $2 OR o.buyer_reference ILIKE $2 OR o.id::text LIKE lower(trim(both '%' from $2)) || '%')
         GROUP BY u.order_id
      ), page AS (
        SELECT o.id, o.created_at, o.status::text AS status, b.name AS buyer_name, o.buyer_reference, o.currency,
@@ -106,7 +108,7 @@ export async function listVendorOrders(
          JOIN gift_order o ON o.id = m.order_id
          JOIN buyer_org b ON b.id = o.buyer_org_id
         ORDER BY o.created_at DESC, o.id DESC
-        LIMIT $4 OFFSET $5
+        LIMIT $3 OFFSET $4
      )
      SELECT p.id::text AS id, p.created_at, p.status, p.buyer_name, p.buyer_reference, p.currency, p.total,
             s.units, s.amount, s.status_counts
@@ -114,12 +116,13 @@ export async function listVendorOrders(
        CROSS JOIN LATERAL (
          SELECT sum(n)::int AS units, sum(amount)::bigint AS amount, jsonb_object_agg(status, n) AS status_counts
            FROM (SELECT status::text AS status, count(*)::int AS n, sum(coalesce(brand_share_amount, amount)) AS amount
-                   FROM fulfillment_unit WHERE order_id = p.id AND vendor_id = $1 GROUP BY status) g
+                   FROM fulfillment_unit WHERE order_id = p.id GROUP BY status) g
        ) s
       ORDER BY p.created_at DESC, p.id DESC`,
-    [vendorId, cleanStatuses(filters.statuses), like, pageSize, offset],
+    [cleanStatuses(filters.statuses), like, pageSize, offset],
   );
-  const total = rows[0]?.total ?? (page > 1 ? await countOrders(deps, vendorId, filters) : 0);
+  // A page past the end is empty: the first page says how many there are.
+  const total = rows[0]?.total ?? (page > 1 ? (await ordersPage(tx, { ...filters, page: 1, pageSize: 1 })).total : 0);
   return {
     rows: rows.map((r) => ({
       id: r.id,
@@ -137,11 +140,6 @@ export async function listVendorOrders(
     pageSize,
     hasNext: offset + rows.length < total,
   };
-}
-
-async function countOrders(deps: Pick<Deps, "db">, vendorId: string, filters: OrderFilters): Promise<number> {
-  const again = await listVendorOrders(deps, vendorId, { ...filters, page: 1, pageSize: 1 });
-  return again.total;
 }
 
 export interface VendorUnitRow {
@@ -169,15 +167,14 @@ export interface VendorOrderDetail {
 }
 
 /** One order's header and this vendor's units in it; undefined when the vendor has none there. */
-export async function vendorOrder(
-  deps: Pick<Deps, "db">,
-  vendorId: string,
-  orderId: string,
-  filters: OrderFilters = {},
-): Promise<VendorOrderDetail | undefined> {
+export async function vendorOrder(ctx: VendorContext, orderId: string, filters: OrderFilters = {}): Promise<VendorOrderDetail | undefined> {
   if (!UUID.test(orderId)) return undefined;
+  return ctx.db.transaction((tx) => orderDetail(tx, orderId, filters));
+}
+
+async function orderDetail(tx: SqlTx, orderId: string, filters: OrderFilters): Promise<VendorOrderDetail | undefined> {
   const { page, pageSize, offset } = paging({ pageSize: 50, ...filters });
-  const [head] = await deps.db.sql.query<{
+  const [head] = await tx.query<{
     id: string;
     created_at: string | Date;
     status: string;
@@ -193,22 +190,22 @@ export async function vendorOrder(
             o.currency, o.recipient_count, o.sender_name, ${orderOnHoldSql("o")} AS on_hold,
             (SELECT jsonb_object_agg(status, n) FROM (
                SELECT status::text AS status, count(*)::int AS n FROM fulfillment_unit
-                WHERE order_id = o.id AND vendor_id = $1 GROUP BY status) g) AS status_counts
+                WHERE order_id = o.id GROUP BY status) g) AS status_counts
        FROM gift_order o JOIN buyer_org b ON b.id = o.buyer_org_id
-      WHERE o.id = $2::uuid AND EXISTS (SELECT 1 FROM fulfillment_unit WHERE order_id = o.id AND vendor_id = $1)`,
-    [vendorId, orderId],
+      WHERE o.id = $1::uuid`,
+    [orderId],
   );
   if (!head) return undefined;
   const like = likePattern(filters.query);
-  const units = await deps.db.sql.query<UnitSqlRow & { total: number }>(
+  const units = await tx.query<UnitSqlRow & { total: number }>(
     `SELECT ${UNIT_COLUMNS}, count(*) OVER ()::int AS total
        FROM fulfillment_unit u JOIN gift_offer f ON f.id = u.offer_id
-      WHERE u.order_id = $2::uuid AND u.vendor_id = $1
-        AND ($3::text[] IS NULL OR u.status::text = ANY($3::text[]))
-        AND ($4::text IS NULL OR u.recipient_name ILIKE $4 OR u.recipient_email ILIKE $4)
+      WHERE u.order_id = $1::uuid
+        AND ($2::text[] IS NULL OR u.status::text = ANY($2::text[]))
+        AND ($3::text IS NULL OR u.recipient_name ILIKE $3 OR u.recipient_email ILIKE $3)
       ORDER BY u.recipient_name, u.id
-      LIMIT $5 OFFSET $6`,
-    [vendorId, orderId, cleanStatuses(filters.statuses), like, pageSize, offset],
+      LIMIT $4 OFFSET $5`,
+    [orderId, cleanStatuses(filters.statuses), like, pageSize, offset],
   );
   const total = units[0]?.total ?? 0;
   return {
@@ -245,9 +242,9 @@ export interface VendorUnitDetail extends VendorUnitRow {
 }
 
 /** One of this vendor's units with its recipient, choice, shipping and history. */
-export async function vendorUnit(deps: Pick<Deps, "db">, vendorId: string, unitId: string): Promise<VendorUnitDetail | undefined> {
+export async function vendorUnit(ctx: VendorContext, unitId: string): Promise<VendorUnitDetail | undefined> {
   if (!UUID.test(unitId)) return undefined;
-  const [r] = await deps.db.sql.query<
+  const [r] = await ctx.db.sql.query<
     UnitSqlRow & {
       order_id: string;
       buyer_name: string;
@@ -278,10 +275,10 @@ export async function vendorUnit(deps: Pick<Deps, "db">, vendorId: string, unitI
        JOIN gift_offer f ON f.id = u.offer_id
        JOIN gift_order o ON o.id = u.order_id
        JOIN buyer_org b ON b.id = o.buyer_org_id
-       LEFT JOIN variant v ON v.id = u.chosen_variant_id AND v.vendor_id = u.vendor_id
+       LEFT JOIN variant v ON v.id = u.chosen_variant_id
        LEFT JOIN product p ON p.id = v.product_id
-      WHERE u.id = $2::uuid AND u.vendor_id = $1`,
-    [vendorId, unitId],
+      WHERE u.id = $1::uuid`,
+    [unitId],
   );
   if (!r) return undefined;
   return {

@@ -120,7 +120,7 @@ describe("installVendor", () => {
 describe("vendorDashboard", () => {
   it("counts only this vendor's gifts and reports the setup checklist", async () => {
     const fresh = await installVendor(deps, { shop: "empty-brand.myshopify.com" });
-    const empty = await vendorDashboard(deps, fresh.vendor.id);
+    const empty = await vendorDashboard(brandContext(deps, fresh.vendor.id));
     expect(empty.figures).toEqual({ orders: 0, giftsSent: 0, redeemed: 0, pending: 0, shipped: 0 });
     expect(empty.checklist.map((c) => [c.key, c.done])).toEqual([
       ["catalog", false],
@@ -137,7 +137,7 @@ describe("vendorDashboard", () => {
       { seeded: a, status: "shipped", name: "Ken" },
       { seeded: b, status: "sent", name: "Other Vendor Person" },
     ]);
-    const d = await vendorDashboard(deps, a.vendorId);
+    const d = await vendorDashboard(brandContext(deps, a.vendorId));
     expect(d.figures).toEqual({ orders: 1, giftsSent: 3, redeemed: 2, pending: 2, shipped: 1 });
     expect(Object.fromEntries(d.checklist.map((c) => [c.key, c.done]))).toEqual({
       catalog: true,
@@ -150,7 +150,7 @@ describe("vendorDashboard", () => {
     expect(d.checklist.find((c) => c.key === "payouts")).toEqual({ key: "payouts", done: false, payoutStatus: "not_started" });
     // The payouts step is done when the brand's Stripe account can receive transfers.
     await deps.db.prisma.vendor.update({ where: { id: a.vendorId }, data: { payoutAccountStatus: "active" } });
-    expect((await vendorDashboard(deps, a.vendorId)).checklist.find((c) => c.key === "payouts")).toEqual({ key: "payouts", done: true, payoutStatus: "active" });
+    expect((await vendorDashboard(brandContext(deps, a.vendorId))).checklist.find((c) => c.key === "payouts")).toEqual({ key: "payouts", done: true, payoutStatus: "active" });
     await deps.db.prisma.vendor.update({ where: { id: a.vendorId }, data: { payoutAccountStatus: "not_started" } });
   });
 });
@@ -167,7 +167,7 @@ describe("vendor orders", () => {
     );
     const onlyB = await paidOrder([{ seeded: b, status: "sent", name: "Only B" }], "B-ONLY");
 
-    const all = await listVendorOrders(deps, a.vendorId);
+    const all = await listVendorOrders(brandContext(deps, a.vendorId));
     expect(all.rows.map((r) => r.id)).toContain(mixed.orderId);
     expect(all.rows.map((r) => r.id)).not.toContain(onlyB.orderId);
     const row = all.rows.find((r) => r.id === mixed.orderId)!;
@@ -175,17 +175,17 @@ describe("vendor orders", () => {
     // "Your share" is the brand's share frozen at payment (net of commission) where the unit has one.
     const margaret = await deps.db.prisma.fulfillmentUnit.findFirstOrThrow({ where: { orderId: mixed.orderId, recipientName: "Margaret Hamilton" } });
     await deps.db.prisma.fulfillmentUnit.update({ where: { id: margaret.id }, data: { brandShareAmount: 3420, commissionAmount: 380 } });
-    expect((await listVendorOrders(deps, a.vendorId)).rows.find((r) => r.id === mixed.orderId)?.amount).toBe(3420 + 3800);
+    expect((await listVendorOrders(brandContext(deps, a.vendorId))).rows.find((r) => r.id === mixed.orderId)?.amount).toBe(3420 + 3800);
 
-    expect((await listVendorOrders(deps, a.vendorId, { query: "katherine" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
-    expect((await listVendorOrders(deps, a.vendorId, { query: "q4-th" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
-    expect((await listVendorOrders(deps, a.vendorId, { query: "Not For A" })).rows).toEqual([]);
-    expect((await listVendorOrders(deps, a.vendorId, { query: "100%_" })).rows).toEqual([]);
-    const shipped = await listVendorOrders(deps, a.vendorId, { statuses: ["shipped"] });
+    expect((await listVendorOrders(brandContext(deps, a.vendorId), { query: "katherine" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
+    expect((await listVendorOrders(brandContext(deps, a.vendorId), { query: "q4-th" })).rows.map((r) => r.id)).toEqual([mixed.orderId]);
+    expect((await listVendorOrders(brandContext(deps, a.vendorId), { query: "Not For A" })).rows).toEqual([]);
+    expect((await listVendorOrders(brandContext(deps, a.vendorId), { query: "100%_" })).rows).toEqual([]);
+    const shipped = await listVendorOrders(brandContext(deps, a.vendorId), { statuses: ["shipped"] });
     expect(shipped.rows.every((r) => (r.statusCounts.shipped ?? 0) > 0)).toBe(true);
     expect(shipped.rows.map((r) => r.id)).not.toContain(mixed.orderId);
 
-    const paged = await listVendorOrders(deps, a.vendorId, { pageSize: 1, page: 2 });
+    const paged = await listVendorOrders(brandContext(deps, a.vendorId), { pageSize: 1, page: 2 });
     expect(paged).toMatchObject({ page: 2, pageSize: 1, total: all.total });
     expect(paged.rows).toHaveLength(1);
   });
@@ -198,17 +198,17 @@ describe("vendor orders", () => {
       ],
       "DETAIL",
     );
-    const detail = await vendorOrder(deps, a.vendorId, o.orderId);
+    const detail = await vendorOrder(brandContext(deps, a.vendorId), o.orderId);
     expect(detail?.units.rows.map((u) => u.recipientName)).toEqual(["Dorothy Vaughan"]);
     expect(detail?.statusCounts).toEqual({ shipped: 1 });
     expect(detail?.order).toMatchObject({ buyerReference: "DETAIL", recipientCount: 2, onHold: false });
     // The buyer's payment is disputed: the brand sees the order on hold, until the dispute closes.
     await deps.db.prisma.giftOrder.update({ where: { id: o.orderId }, data: { disputedAt: new Date(), disputeStatus: "needs_response" } });
-    expect((await vendorOrder(deps, a.vendorId, o.orderId))?.order.onHold).toBe(true);
+    expect((await vendorOrder(brandContext(deps, a.vendorId), o.orderId))?.order.onHold).toBe(true);
     await deps.db.prisma.giftOrder.update({ where: { id: o.orderId }, data: { disputeClosedAt: new Date(), disputeStatus: "won" } });
-    expect((await vendorOrder(deps, a.vendorId, o.orderId))?.order.onHold).toBe(false);
+    expect((await vendorOrder(brandContext(deps, a.vendorId), o.orderId))?.order.onHold).toBe(false);
 
-    const unit = await vendorUnit(deps, a.vendorId, o.unitIds[0]!);
+    const unit = await vendorUnit(brandContext(deps, a.vendorId), o.unitIds[0]!);
     expect(unit).toMatchObject({
       recipientName: "Dorothy Vaughan",
       status: "shipped",
@@ -218,10 +218,10 @@ describe("vendor orders", () => {
       shippingAddress: { city: "Springfield" },
     });
 
-    expect(await vendorUnit(deps, a.vendorId, o.unitIds[1]!)).toBeUndefined(); // vendor B's unit
-    expect(await vendorUnit(deps, a.vendorId, "not-a-uuid")).toBeUndefined();
+    expect(await vendorUnit(brandContext(deps, a.vendorId), o.unitIds[1]!)).toBeUndefined(); // vendor B's unit
+    expect(await vendorUnit(brandContext(deps, a.vendorId), "not-a-uuid")).toBeUndefined();
     const onlyB = await paidOrder([{ seeded: b, status: "sent", name: "B" }]);
-    expect(await vendorOrder(deps, a.vendorId, onlyB.orderId)).toBeUndefined();
+    expect(await vendorOrder(brandContext(deps, a.vendorId), onlyB.orderId)).toBeUndefined();
   });
 });
 
@@ -230,7 +230,7 @@ const messagesByField = (r: SettingsResult) => (r.ok ? {} : Object.fromEntries((
 
 describe("vendor settings", () => {
   it("reads and updates notification email, default expiry and Shopify notifications", async () => {
-    const before = await vendorSettings(deps, a.vendorId);
+    const before = await vendorSettings(brandContext(deps, a.vendorId));
     expect(before).toMatchObject({ notificationEmail: null, defaultExpiryDays: 90, shopifyNotifyCustomer: false });
     expect(before?.data.products).toBe(3);
 
@@ -244,18 +244,18 @@ describe("vendor settings", () => {
     const bad = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "nope", defaultExpiryDays: 3 });
     expect(bad).toMatchObject({ ok: false, code: "invalid_settings" });
     expect(messagesByField(bad)).toEqual({ notificationEmail: "Enter a valid email address", defaultExpiryDays: "Gifts must stay redeemable for at least 7 days" });
-    expect(await vendorSettings(deps, a.vendorId)).toMatchObject({ defaultExpiryDays: 120 });
+    expect(await vendorSettings(brandContext(deps, a.vendorId))).toMatchObject({ defaultExpiryDays: 120 });
 
     expect(await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
       ok: true,
       settings: { notificationEmail: null, defaultExpiryDays: 30 },
     });
     // Another vendor's settings are untouched.
-    expect(await vendorSettings(deps, b.vendorId)).toMatchObject({ defaultExpiryDays: 90 });
+    expect(await vendorSettings(brandContext(deps, b.vendorId))).toMatchObject({ defaultExpiryDays: 90 });
   });
 
   it("keeps the brand's reminder schedule, typed as days, and leaves it alone when a form does not send it", async () => {
-    expect((await vendorSettings(deps, a.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
+    expect((await vendorSettings(brandContext(deps, a.vendorId)))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
     const ok = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "7, 2;2", remindersBeforeExpiry: "" });
     expect(ok).toMatchObject({ ok: true, settings: { reminders: { afterSentDays: [2, 7], beforeExpiryDays: [] } } });
     expect(await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30 })).toMatchObject({
@@ -264,6 +264,6 @@ describe("vendor settings", () => {
     const bad = await updateVendorSettings(brandContext(deps, a.vendorId), { notificationEmail: "", defaultExpiryDays: 30, remindersAfterSent: "3, soon", remindersBeforeExpiry: "1 2 3 4 5 6" });
     expect(bad).toMatchObject({ ok: false, code: "invalid_settings" });
     expect(messagesByField(bad)).toEqual({ remindersAfterSent: "Enter whole numbers of days from 1 to 365, separated by commas", remindersBeforeExpiry: "At most 5 reminders before expiry" });
-    expect((await vendorSettings(deps, b.vendorId))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
+    expect((await vendorSettings(brandContext(deps, b.vendorId)))?.reminders).toEqual({ afterSentDays: [3, 10], beforeExpiryDays: [3] });
   });
 });

@@ -24,8 +24,8 @@ import { formatDate, plural } from "../lib/format.ts";
 export const meta: MetaFunction = () => [{ title: "Home · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, vendorName } = await requireVendor(args);
-  const dashboard = await vendorDashboard(deps, vendorId);
+  const { ctx, vendorName } = await requireVendor(args);
+  const dashboard = await vendorDashboard(ctx);
   return { vendorName, ...dashboard };
 };
 

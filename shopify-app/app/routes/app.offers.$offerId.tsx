@@ -28,15 +28,15 @@ import { moneyInputValue, parseMoneyInput, plural } from "../lib/format.ts";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer ? data.offer.name : "New gift offer"} · Giftloop` }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, currency, vendorName } = await requireVendor(args);
+  const { currency, vendorName, ctx } = await requireVendor(args);
   const id = args.params.offerId ?? "";
   if (id === "new") {
-    const settings = await vendorSettings(deps, vendorId);
+    const settings = await vendorSettings(ctx);
     return { offer: null, products: [] as PickedProduct[], currency, vendorName, defaultExpiryDays: settings?.defaultExpiryDays ?? 90 };
   }
-  const offer = /^[0-9a-f-]{36}$/i.test(id) ? await getOffer(deps.db, vendorId, id) : undefined;
+  const offer = /^[0-9a-f-]{36}$/i.test(id) ? await getOffer(ctx, id) : undefined;
   if (!offer) throw notFound("This gift offer does not exist, or it belongs to another store.");
-  const found = await offerableProducts(deps, vendorId, { ids: offer.items.map((i) => i.productId) });
+  const found = await offerableProducts(ctx, { ids: offer.items.map((i) => i.productId) });
   const products: PickedProduct[] = [...new Set(offer.items.map((i) => i.productId))].flatMap((productId) => {
     const p = found.find((x) => x.id === productId);
     if (!p) return [];

@@ -13,11 +13,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const url = new URL(args.request.url);
   const stage = url.searchParams.get("stage") ?? "";
   const page = Number(url.searchParams.get("page") ?? "1") || 1;
-  const detail = await vendorOrder(deps, vendorId, args.params.orderId ?? "", {
+  const detail = await vendorOrder(ctx, args.params.orderId ?? "", {
     statuses: stage ? statusesFor([stage]) : [],
     page,
   });

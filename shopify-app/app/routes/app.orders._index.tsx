@@ -15,12 +15,12 @@ import { useOrdersFilters } from "../components/orders/use-orders-filters.ts";
 export const meta: MetaFunction = () => [{ title: "Gift orders · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { ctx } = await requireVendor(args);
   const url = new URL(args.request.url);
   const stages = url.searchParams.getAll("stage");
   const query = url.searchParams.get("q") ?? "";
   const page = Number(url.searchParams.get("page") ?? "1") || 1;
-  const result = await listVendorOrders(deps, vendorId, { statuses: statusesFor(stages), query, page, pageSize: 25 });
+  const result = await listVendorOrders(ctx, { statuses: statusesFor(stages), query, page, pageSize: 25 });
   return { ...result, stages, query, filtered: stages.length > 0 || query !== "" };
 };
 

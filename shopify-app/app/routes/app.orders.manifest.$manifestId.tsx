@@ -10,9 +10,9 @@ import { getManifest, manifestDownloadUrl } from "@giftloop/core/fulfillment/man
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
+  const { deps, ctx } = await requireVendor(args);
   const id = args.params.manifestId ?? "";
-  const manifest = UUID.test(id) ? await getManifest(deps, vendorId, id) : undefined;
+  const manifest = UUID.test(id) ? await getManifest(ctx, deps, id) : undefined;
   if (!manifest) throw new Response("Not found", { status: 404 });
   return Response.json(
     {

@@ -12,8 +12,8 @@ import { useSettingsForm } from "../components/settings/use-settings-form.ts";
 export const meta: MetaFunction = () => [{ title: "Settings · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
-  const settings = await vendorSettings(deps, vendorId);
+  const { ctx } = await requireVendor(args);
+  const settings = await vendorSettings(ctx);
   if (!settings) throw notFound("This store has no Giftloop account.");
   return settings;
 };

@@ -12,7 +12,7 @@ import { countConnectionHolds } from "@giftloop/core/fulfillment/push/push-holds
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId, connection } = await requireVendor(args);
+  const { deps, connection, ctx } = await requireVendor(args);
   return {
     apiKey: deps.config.SHOPIFY_API_KEY,
     // Sandbox mode only: the local App Bridge stand-in instead of Shopify's CDN script.
@@ -21,7 +21,7 @@ export const loader = async (args: LoaderFunctionArgs) => {
       broken: connection.broken,
       since: connection.since?.toISOString() ?? null,
       reason: connection.reason,
-      held: connection.broken ? await countConnectionHolds(deps, vendorId) : 0,
+      held: connection.broken ? await countConnectionHolds(ctx) : 0,
     },
   };
 };

@@ -11,8 +11,8 @@ import { CONNECTION_HOLD } from "@giftloop/core/fulfillment/push/push-holds";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Gift for ${data.recipientName} · Giftloop` : "Gift · Giftloop" }];
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { deps, vendorId } = await requireVendor(args);
-  const unit = await vendorUnit(deps, vendorId, args.params.unitId ?? "");
+  const { ctx } = await requireVendor(args);
+  const unit = await vendorUnit(ctx, args.params.unitId ?? "");
   if (!unit) throw notFound("This gift does not exist, or it is not one of yours.");
   // Why its Shopify order waits for the brand's connection, when it does.
   const connectionHold = unit.status === "redeemed" && unit.operatorFlag?.startsWith(CONNECTION_HOLD) ? unit.operatorFlag.slice(CONNECTION_HOLD.length).replace(/^\s*\(|\)$/g, "") : null;

@@ -74,7 +74,7 @@ export function manifestRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     return c.json(await view(r), 202);
   });
   router.openapi(getManifestRoute, async (c) => {
-    const r = await getManifest(deps, c.get("vendor").vendorId, c.req.valid("param").id);
+    const r = await getManifest(vendorRequestContext(c, deps), deps, c.req.valid("param").id);
     if (!r) throw new ProblemError(404, "not_found", "This shop has no packing manifest with this id.");
     return c.json(await view(r), 200);
   });

@@ -86,8 +86,9 @@ export async function requestManifest(ctx: VendorContext, deps: Pick<Deps, "stor
   return record;
 }
 
-export async function getManifest(deps: Pick<Deps, "storage">, vendorId: string, id: string): Promise<ManifestRecord | undefined> {
-  return readRecord(deps, vendorId, id);
+/** One of the brand's manifests, or undefined (its key holds the brand: another brand's id is not found). */
+export async function getManifest(ctx: VendorContext, deps: Pick<Deps, "storage">, id: string): Promise<ManifestRecord | undefined> {
+  return readRecord(deps, ctx.tenant.vendorId, id);
 }
 
 export async function manifestDownloadUrl(deps: Pick<Deps, "storage">, r: ManifestRecord, expiresInSeconds: number): Promise<string | null> {

@@ -210,8 +210,8 @@ describe("packing manifest job", () => {
     const broken = { ...deps, storage };
     const ctx = (attempt: number) => ({ deps: broken, log: deps.log, job: { id: "j", type: buildManifestJob.type, idempotencyKey: "k", attempt, maxAttempts: buildManifestJob.maxAttempts } }) as unknown as Parameters<typeof buildManifestJob.handler>[1];
     await expect(buildManifestJob.handler({ vendorId: s.vendorId, manifestId: r.id }, ctx(1))).rejects.toThrow("disk full");
-    expect((await getManifest(deps, s.vendorId, r.id))?.status).toBe("pending");
+    expect((await getManifest(brandContext(deps, s.vendorId), deps, r.id))?.status).toBe("pending");
     await expect(buildManifestJob.handler({ vendorId: s.vendorId, manifestId: r.id }, ctx(buildManifestJob.maxAttempts))).rejects.toThrow("disk full");
-    expect(await getManifest(deps, s.vendorId, r.id)).toMatchObject({ status: "failed", error: "disk full" });
+    expect(await getManifest(brandContext(deps, s.vendorId), deps, r.id)).toMatchObject({ status: "failed", error: "disk full" });
   });
 });

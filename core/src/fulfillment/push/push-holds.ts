@@ -1,5 +1,6 @@
 import type { SqlTx } from "../../platform/db/connect.ts";
 import type { Deps } from "../../platform/deps.ts";
+import type { VendorContext } from "../../platform/use-case.ts";
 import { jobInsertSql } from "../../jobs/queue.ts";
 import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
 import { orderOnHoldSql } from "../../orders/order-hold.ts";
@@ -105,11 +106,11 @@ export async function listHeldPushes(deps: Pick<Deps, "db">, opts: { shop?: stri
   }));
 }
 
-/** How many of the vendor's redeemed gifts wait for its Shopify connection. */
-export async function countConnectionHolds(deps: Pick<Deps, "db">, vendorId: string): Promise<number> {
-  const [r] = await deps.db.sql.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM fulfillment_unit WHERE vendor_id = $1::uuid AND status = 'redeemed' AND operator_flag LIKE $2",
-    [vendorId, `${CONNECTION_HOLD}%`],
+/** How many of the brand's redeemed gifts wait for its Shopify connection (read as the brand: row-level security shows only its units). */
+export async function countConnectionHolds(ctx: VendorContext): Promise<number> {
+  const [r] = await ctx.db.sql.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM fulfillment_unit WHERE status = 'redeemed' AND operator_flag LIKE $1",
+    [`${CONNECTION_HOLD}%`],
   );
   return r?.n ?? 0;
 }
