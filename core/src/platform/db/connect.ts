@@ -28,8 +28,12 @@ export interface Database {
    * `prisma`, `sql` and `transaction` act as `APP_ROLE` (see there).
    */
   owner: ScriptRunner;
-  /** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it
+   * throws. `prologue`: SQL without parameters that runs first in the transaction, sent with
+   * its BEGIN in one round trip on PostgreSQL (tenant-scope.ts binds the tenant this way).
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, prologue?: string): Promise<T>;
   prisma: PrismaClient;
   /** Raw access for migrations and hot paths (batched job claims, bulk inserts). */
   sql: ScriptRunner;
@@ -121,13 +125,14 @@ async function wrapPglite(db: PGlite): Promise<Database> {
     prisma,
     sql,
     owner,
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
+    transaction: (fn, prologue) =>
+      db.transaction(async (tx) => {
+        if (prologue) await tx.exec(prologue);
+        return fn({
           query: async <T,>(text: string | Statement, params: unknown[] = []) => (await tx.query<T>(statementText(text), params)).rows,
           execute: async (text: string | Statement, params: unknown[] = []) => (await tx.query(statementText(text), params)).affectedRows ?? 0,
-        }),
-      ),
+        });
+      }),
     pglite: db,
     async close() {
       await prisma.$disconnect();
@@ -199,10 +204,11 @@ function poolRunner(pool: pg.Pool): ScriptRunner {
 
 /** `Database.transaction` on one connection of `pool`. */
 function poolTransaction(pool: pg.Pool): Database["transaction"] {
-  return async (fn) => {
+  return async (fn, prologue) => {
     const client = await pool.connect();
     try {
-      await client.query("BEGIN");
+      // One simple-protocol query: BEGIN and the prologue in one round trip.
+      await client.query(prologue ? `BEGIN; ${prologue}` : "BEGIN");
       const result = await fn({
         query: async <T,>(text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rows as T[],
         execute: async (text: string | Statement, params: unknown[] = []) => (await client.query(pgQuery(text, params))).rowCount ?? 0,

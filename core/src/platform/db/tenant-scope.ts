@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { statement, TENANT_ROLE, type Database, type SqlTx } from "./connect.ts";
+import { TENANT_ROLE, type Database, type SqlTx } from "./connect.ts";
 import type { ScriptRunner } from "./migrate.ts";
 
 /**
@@ -136,20 +136,24 @@ export function buyerScopedPrisma(prisma: PrismaClient, buyerOrgId: string): Pri
   return tenantScopedPrisma(prisma, BUYER, buyerOrgId);
 }
 
-/** Binds the current transaction to one tenant: it acts as TENANT_ROLE, which row-level security shows that tenant's rows only. */
-const BIND_TENANT = statement(
-  `SELECT set_config('role', '${TENANT_ROLE}', true), set_config('giftloop.tenant', $1, true), set_config('giftloop.tenant_id', $2, true)`,
-);
-
 export type TenantKind = "vendor" | "buyer";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Binds a transaction to one tenant: it acts as TENANT_ROLE, which row-level security shows
+ * that tenant's rows only. Sent with the transaction's BEGIN (a prologue takes no
+ * parameters), so the id must be a UUID and nothing else.
+ */
+function bindTenant(kind: TenantKind, id: string): string {
+  if (!UUID.test(id)) throw new Error(`a ${kind} id must be a UUID`);
+  return `SET LOCAL ROLE ${TENANT_ROLE}; SET LOCAL giftloop.tenant = '${kind}'; SET LOCAL giftloop.tenant_id = '${id.toLowerCase()}'`;
+}
 
 /** `db.transaction`, with each transaction bound to the tenant first. */
 export function tenantTransaction(db: Database, kind: TenantKind, id: string): Database["transaction"] {
-  return (fn) =>
-    db.transaction(async (tx: SqlTx) => {
-      await tx.query(BIND_TENANT, [kind, id]);
-      return fn(tx);
-    });
+  let bind: string | undefined;
+  return (fn) => db.transaction((tx: SqlTx) => fn(tx), (bind ??= bindTenant(kind, id)));
 }
 
 /** Raw SQL bound to the tenant: each statement in a transaction of its own, bound first. */
