@@ -33,17 +33,17 @@ afterAll(async () => {
 describe("catalog bulk actions", () => {
   it("makes every product matching the filter giftable, not only the page shown; other filters and brands are untouched", async () => {
     const filter = { query: "tote", productType: "Apparel" };
-    const page = await listProducts(brandContext(deps, s.vendorId), { ...filter, limit: 5 });
+    const page = await listProducts(brandContext(deps, s.vendorId), deps, { ...filter, limit: 5 });
     expect(page.items).toHaveLength(5);
     expect(page.total).toBe(15);
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 15 });
-    expect((await listProducts(brandContext(deps, s.vendorId), { query: "tote", giftable: true, limit: 100 })).total).toBe(15);
-    expect((await listProducts(brandContext(deps, s.vendorId), { productType: "Bags", giftable: false, limit: 100 })).total).toBe(15);
+    expect((await listProducts(brandContext(deps, s.vendorId), deps, { query: "tote", giftable: true, limit: 100 })).total).toBe(15);
+    expect((await listProducts(brandContext(deps, s.vendorId), deps, { productType: "Bags", giftable: false, limit: 100 })).total).toBe(15);
     // Running it again changes nothing; the other brand's catalog is another tenant's.
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), filter, true)).toEqual({ updated: 0 });
     expect(await setGiftableMatching(brandContext(deps, other.vendorId), { query: "tote" }, true)).toEqual({ updated: 0 });
     expect(await setGiftableMatching(brandContext(deps, s.vendorId), { giftable: true }, false)).toEqual({ updated: 15 + 3 });
-    expect((await listProducts(brandContext(deps, s.vendorId), { giftable: true })).total).toBe(0);
+    expect((await listProducts(brandContext(deps, s.vendorId), deps, { giftable: true })).total).toBe(0);
     await setGiftableMatching(brandContext(deps, s.vendorId), { query: "o" }, true); // the seeded three again
   });
 });

@@ -110,12 +110,12 @@ describe(`catalog sync (${backend})`, () => {
   });
 
   it("keeps the brand's giftable choices across a re-sync", async () => {
-    const page = await listProducts(brandContext(deps, vendorId), { limit: 5 });
+    const page = await listProducts(brandContext(deps, vendorId), deps, { limit: 5 });
     const ids = page.items.map((p) => p.id);
     expect(await setProductsGiftable(brandContext(deps, vendorId), ids, true)).toEqual({ updated: 5 });
     const sync = await syncAndWait();
     expect(sync.status).toBe("completed");
-    const giftable = await listProducts(brandContext(deps, vendorId), { giftable: true, limit: 100 });
+    const giftable = await listProducts(brandContext(deps, vendorId), deps, { giftable: true, limit: 100 });
     expect(giftable.items.map((p) => p.id).sort()).toEqual([...ids].sort());
   });
 
@@ -231,7 +231,7 @@ describe(`catalog sync (${backend})`, () => {
     let cursor: string | null = null;
     let total = 0;
     do {
-      const page = await listProducts(brandContext(deps, vendorId), { limit: 40, cursor });
+      const page = await listProducts(brandContext(deps, vendorId), deps, { limit: 40, cursor });
       total = page.total;
       all.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
@@ -239,20 +239,20 @@ describe(`catalog sync (${backend})`, () => {
     expect(all.length).toBe(total);
     expect(new Set(all).size).toBe(all.length);
 
-    const apparel = await listProducts(brandContext(deps, vendorId), { productType: "Apparel", limit: 100 });
+    const apparel = await listProducts(brandContext(deps, vendorId), deps, { productType: "Apparel", limit: 100 });
     expect(apparel.items.length).toBeGreaterThan(0);
     expect(apparel.items.every((p) => p.productType === "Apparel" && p.variantCount > 0 && p.imageUrl)).toBe(true);
-    const out = await listProducts(brandContext(deps, vendorId), { inStock: false, limit: 100 });
+    const out = await listProducts(brandContext(deps, vendorId), deps, { inStock: false, limit: 100 });
     expect(out.items.every((p) => !p.inStock && p.stock === 0)).toBe(true);
-    const stocked = await listProducts(brandContext(deps, vendorId), { inStock: true, limit: 100 });
+    const stocked = await listProducts(brandContext(deps, vendorId), deps, { inStock: true, limit: 100 });
     expect(stocked.items.length).toBeGreaterThan(0);
     expect(stocked.items.every((p) => p.inStock)).toBe(true);
     expect(stocked.total + out.total).toBe(total); // the filter partitions the catalog
-    const search = await listProducts(brandContext(deps, vendorId), { query: "renamed gift" });
+    const search = await listProducts(brandContext(deps, vendorId), deps, { query: "renamed gift" });
     expect(search.items.map((p) => p.title)).toEqual(["Renamed Gift"]);
 
     const other = await deps.db.prisma.vendor.create({ data: { shopDomain: "other-brand.myshopify.com", name: "Other" } });
-    expect((await listProducts(brandContext(deps, other.id))).items).toEqual([]);
+    expect((await listProducts(brandContext(deps, other.id), deps)).items).toEqual([]);
     expect(await setProductsGiftable(brandContext(deps, other.id), all.slice(0, 10), true)).toEqual({ updated: 0 });
     expect(await latestSync(brandContext(deps, other.id))).toBeNull();
   });

@@ -29,18 +29,18 @@ function productFilter(f: ReturnType<typeof filtersOf>): ProductFilter {
 }
 
 export const loader = async (args: LoaderFunctionArgs) => {
-  const { ctx, connection } = await requireVendor(args);
+  const { ctx, deps, connection } = await requireVendor(args);
   const url = new URL(args.request.url);
   const filters = filtersOf(url.searchParams);
   let cursor = url.searchParams.get("after");
   const options = { ...productFilter(filters), limit: 25 };
   let page;
   try {
-    page = await listProducts(ctx, { ...options, cursor });
+    page = await listProducts(ctx, deps, { ...options, cursor });
   } catch (err) {
     if (!(err instanceof CatalogQueryError)) throw err;
     cursor = null; // a stale or edited cursor: start from the first page
-    page = await listProducts(ctx, options);
+    page = await listProducts(ctx, deps, options);
   }
   const sync = await latestSync(ctx);
   // Stopped: Shopify refuses the app's token (the layout's banner offers to reconnect).
