@@ -96,7 +96,7 @@ function productFilter(vendorId: string, opts: ProductFilter): { where: string; 
  * A page of the brand's catalog. Read with the process's handle, the statements naming the
  * brand themselves: the page's search (ILIKE) and keyset (`lower(title)`) are not leakproof,
  * so under the tenant role's row-level security PostgreSQL may not use them in index scans
- * before the policy, and the page took about 10 ms more at p95 (`npm run bench -- catalog`).
+ * ahead of the policy (`admin.page_data.catalog.p95` in `npm run bench -- catalog`).
  */
 export async function listProducts(ctx: VendorContext, deps: Pick<Deps, "db">, opts: ListProductsOptions = {}): Promise<ProductPage> {
   const limit = opts.limit ?? 50;

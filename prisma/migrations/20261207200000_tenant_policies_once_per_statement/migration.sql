@@ -4,8 +4,8 @@
 -- and a uuid cast, which PostgreSQL may evaluate for every row it filters. As a scalar
 -- subquery, `(SELECT giftloop_tenant_id(kind))`, it becomes an InitPlan: evaluated once, then
 -- compared as a parameter (an index can still use it; where the statement also names the
--- tenant, the plan checks the two against each other once, as a one-time filter). The rows
--- each policy admits are exactly the same as before.
+-- tenant, the plan checks the two against each other once, as a one-time filter). Each
+-- policy admits the rows that 20261207160000_row_level_security defined it to.
 
 ALTER POLICY tenant_rows ON vendor USING (id = (SELECT giftloop_tenant_id('vendor'))) WITH CHECK (id = (SELECT giftloop_tenant_id('vendor')));
 ALTER POLICY tenant_rows ON product USING (vendor_id = (SELECT giftloop_tenant_id('vendor'))) WITH CHECK (vendor_id = (SELECT giftloop_tenant_id('vendor')));

@@ -58,7 +58,7 @@ describe("a login role that is only a member of the app's two roles", () => {
     expect(await code(asItself("DROP TABLE product"))).toBe("42501");
     expect(await code(asItself("SELECT count(*) FROM product"))).toBe("42501");
     expect(await code(asItself(`SET ROLE ${new URL(admin).username || "postgres"}`))).toBe("42501");
-    // A brand's transaction still works as before.
+    // A transaction bound to a brand switches to the tenant role from this login too.
     const vendorId = "00000000-0000-4000-8000-000000000001";
     expect(await tenantTransaction(app, "vendor", vendorId)((tx) => tx.query("SELECT id FROM product"))).toEqual([]);
   });
