@@ -199,7 +199,7 @@ export async function ingestFigures(origin: string, secret: string): Promise<voi
     const { measured: ingest, floor: ceiling } = await alternate(
       ROUNDS,
       (r) => senders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/webhooks/shopify")(r * PER_ROUND + i) }),
-      (r) => bareSenders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/bare")(r * PER_ROUND + i) }),
+      (r, seconds) => bareSenders.run({ total: PER_ROUND, seconds, expectStatus: 200, make: (i) => send("/bare")(r * PER_ROUND + i) }),
     );
     await senders.close();
     await bareSenders.close();

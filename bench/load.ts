@@ -45,8 +45,12 @@ export function clients(origin: string, concurrency: number) {
   let connections: Promise<Http1Connection[]> | undefined;
   const open = () => (connections ??= Promise.all(Array.from({ length: concurrency }, () => Http1Connection.open(hostname, Number(port)))));
   return {
-    /** Runs `total` requests; every response must have `expectStatus`; latencies are per request. */
-    async run(opts: { total: number; make: (i: number) => LoadRequest; expectStatus: number; label?: string }): Promise<LoadResult> {
+    /**
+     * Runs `total` requests, or, with `seconds`, as many as the clients send in that time
+     * (cycling through `total` built requests); every response must have `expectStatus`;
+     * latencies are per request.
+     */
+    async run(opts: { total: number; seconds?: number; make: (i: number) => LoadRequest; expectStatus: number; label?: string }): Promise<LoadResult> {
       const conns = await open();
       // Every request is built (headers, signatures) before the clock starts, as wrk does:
       // during the run a client only writes bytes and reads the answer.
@@ -57,12 +61,12 @@ export function clients(origin: string, concurrency: number) {
       const latencies: number[] = [];
       let next = 0;
       const t0 = performance.now();
+      const deadline = opts.seconds === undefined ? Infinity : t0 + opts.seconds * 1000;
+      const more = opts.seconds === undefined ? () => next < opts.total : () => performance.now() < deadline;
       await Promise.all(
         conns.map(async (conn) => {
-          for (;;) {
-            const i = next++;
-            if (i >= opts.total) return;
-            const { r, bytes } = built[i]!;
+          while (more()) {
+            const { r, bytes } = built[next++ % opts.total]!;
             const start = performance.now();
             const status = await conn.sendBytes(bytes);
             latencies.push(performance.now() - start);
@@ -72,7 +76,7 @@ export function clients(origin: string, concurrency: number) {
       );
       const seconds = (performance.now() - t0) / 1000;
       latencies.sort((a, b) => a - b);
-      const result = { rps: opts.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, seconds };
+      const result = { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, seconds };
       if (opts.label) {
         const f = (n: number) => n.toFixed(1);
         progress(`${opts.label}: ${Math.round(result.rps)} req/s, p50 ${f(result.p50)} p90 ${f(percentile(latencies, 90))} p99 ${f(result.p99)} max ${f(latencies.at(-1)!)} ms`);
@@ -88,18 +92,22 @@ export function clients(origin: string, concurrency: number) {
 /**
  * `rounds` alternating rounds of a measured run and of its floor (a bare route), so that a
  * slow minute of this shared box weighs on both sides of their ratio alike; each side's
- * rounds combined.
+ * rounds combined. Each floor round lasts as long as the measured round before it
+ * (`floor(round, seconds)`): a percentile over a shorter window meets fewer of this box's
+ * stalls, so rounds of equal counts, the floor being several times faster, would compare
+ * the measured route's stalls with a floor that mostly missed them.
  */
 export async function alternate(
   rounds: number,
   measured: (round: number) => Promise<LoadResult>,
-  floor: (round: number) => Promise<LoadResult>,
+  floor: (round: number, seconds: number) => Promise<LoadResult>,
 ): Promise<{ measured: LoadResult; floor: LoadResult }> {
   const m: LoadResult[] = [];
   const f: LoadResult[] = [];
   for (let r = 0; r < rounds; r++) {
-    m.push(await measured(r));
-    f.push(await floor(r));
+    const run = await measured(r);
+    m.push(run);
+    f.push(await floor(r, run.seconds));
   }
   return { measured: combine(m), floor: combine(f) };
 }

@@ -92,7 +92,7 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
     const gets = await alternate(
       5,
       (r) => recipients.run({ total: PER_GET_ROUND, expectStatus: 200, make: (i) => getGift(r * PER_GET_ROUND + i) }),
-      () => bareRecipients.run({ total: PER_GET_ROUND, expectStatus: 200, make: getBare }),
+      (_, seconds) => bareRecipients.run({ total: PER_GET_ROUND, seconds, expectStatus: 200, make: getBare }),
     );
     const get = gets.measured;
     const bareGet = gets.floor;
@@ -115,7 +115,7 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
     const posts = await alternate(
       POST_ROUNDS,
       (r) => recipients.run({ total: PER_POST_ROUND, expectStatus: 200, make: (i) => redeem(r * PER_POST_ROUND + i) }),
-      () => bareRecipients.run({ total: PER_POST_ROUND, expectStatus: 200, make: getBare }),
+      (_, seconds) => bareRecipients.run({ total: PER_POST_ROUND, seconds, expectStatus: 200, make: getBare }),
     );
     const post = posts.measured;
     const barePost = posts.floor;
@@ -141,7 +141,7 @@ async function httpFigures(deps: Deps, url: string, s: Seeded, buyer: { buyerOrg
     const ingests = await alternate(
       ROUNDS,
       (r) => senders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/webhooks/stripe")(r * PER_ROUND + i) }),
-      (r) => bareSenders.run({ total: PER_ROUND, expectStatus: 200, make: (i) => send("/bare")(r * PER_ROUND + i) }),
+      (r, seconds) => bareSenders.run({ total: PER_ROUND, seconds, expectStatus: 200, make: (i) => send("/bare")(r * PER_ROUND + i) }),
     );
     await senders.close();
     await bareSenders.close();

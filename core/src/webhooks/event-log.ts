@@ -135,7 +135,10 @@ function recorder(db: Database) {
   let r = recorders.get(db);
   if (!r) {
     // Deliveries of one event never share a statement: the later one runs after and finds it recorded.
-    r = batcher((inputs: RecordInput[]) => recordMany(db, inputs), { key: (i) => `${i.event.provider}:${i.event.externalId}` });
+    // At most two statements in flight: under a burst, deliveries gather into larger batches
+    // (fewer statements and commits for the same events) while one batch commits and the
+    // next runs.
+    r = batcher((inputs: RecordInput[]) => recordMany(db, inputs), { key: (i) => `${i.event.provider}:${i.event.externalId}`, maxInFlight: 2 });
     recorders.set(db, r);
   }
   return r;

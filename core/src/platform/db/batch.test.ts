@@ -69,6 +69,29 @@ describe("batcher", () => {
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
   });
 
+  it("with maxInFlight, starts the waiting batch before answering the finished one's callers", async () => {
+    const events: string[] = [];
+    const release: Array<() => void> = [];
+    const b = batcher(
+      async (inputs: number[]) => {
+        events.push(`run ${inputs.join(",")}`);
+        await new Promise<void>((r) => release.push(r));
+        return inputs;
+      },
+      { maxInFlight: 1 },
+    );
+    const first = b.call(1).then(() => events.push("answered 1"));
+    await new Promise((r) => setImmediate(r));
+    const second = b.call(2).then(() => events.push("answered 2"));
+    release.shift()!();
+    await first;
+    // The second batch was sent while the first's caller had not yet been answered.
+    expect(events).toEqual(["run 1", "run 2", "answered 1"]);
+    release.shift()!();
+    await second;
+    expect(events.at(-1)).toBe("answered 2");
+  });
+
   it("with maxInFlight, a failed batch lets the next one run", async () => {
     const b = batcher(
       async (inputs: number[]) => {

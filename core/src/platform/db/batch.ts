@@ -40,9 +40,12 @@ export function batcher<I, O>(runMany: (inputs: I[]) => Promise<O[]>, opts: Batc
     scheduled = true;
     setImmediate(flush);
   };
+  // A batch that finishes starts the next one at once, before its own callers are answered:
+  // the calls gathered while it ran are complete, and the database works on them while this
+  // process answers the finished batch, instead of waiting for those answers first.
   const finished = () => {
     inFlight--;
-    if (pending.length) schedule();
+    if (pending.length) flush();
   };
   const run = (batch: Call[]) => {
     inFlight++;
