@@ -65,8 +65,8 @@ const REDEEMABLE = (Object.keys(unitLifecycle.transitions) as UnitStatus[]).filt
  */
 const REDEEM = statement(
   `WITH req AS MATERIALIZED (
-     SELECT r.unit_id, r.variant_id, r.at, a.address, r.n
-     FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS r(unit_id, variant_id, at, n)
+     SELECT r.unit_id, r.variant_id, r.at, r.actor, a.address, r.n
+     FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $7::text[]) WITH ORDINALITY AS r(unit_id, variant_id, at, actor, n)
      JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(address, n) ON a.n = r.n
    ), units AS MATERIALIZED (
      SELECT f.id, f.status::text AS status, f.expires_at, f.choices, f.vendor_id, f.ship_country,
@@ -76,7 +76,7 @@ const REDEEM = statement(
      ORDER BY f.id
      FOR UPDATE
    ), checked AS MATERIALIZED (
-     SELECT r.unit_id, r.variant_id, r.at, r.address, r.n, u.status,
+     SELECT r.unit_id, r.variant_id, r.at, r.actor, r.address, r.n, u.status,
             CASE
               WHEN u.id IS NULL THEN 'not_found'
               WHEN u.status IN ('redeemed', 'pushed', 'shipped', 'delivered') THEN 'already_redeemed'
@@ -97,7 +97,7 @@ const REDEEM = statement(
      ORDER BY v.id
      FOR UPDATE
    ), granted AS MATERIALIZED (
-     SELECT q.unit_id AS id, q.unit_id, q.variant_id, q.status, q.address, q.at
+     SELECT q.unit_id AS id, q.unit_id, q.variant_id, q.status, q.address, q.at, q.actor
      FROM (SELECT c.*, row_number() OVER (PARTITION BY c.variant_id ORDER BY c.n) AS k FROM checked c WHERE c.refusal IS NULL) q
      JOIN variants v ON v.id = q.variant_id
      WHERE NOT v.tracked OR q.k <= v.avail
@@ -106,7 +106,8 @@ const REDEEM = statement(
    ), ${unitLifecycle.transitionAllCtes("upd", {
      source: "granted",
      to: "redeemed",
-     actor: "'recipient'",
+     actor: "upd.actor",
+     returning: ["actor"],
      reason: "'gift redeemed'",
      set: "chosen_variant_id = src.variant_id, shipping_address = src.address, redeemed_at = src.at",
    })}, ${PUSH_ENQUEUE_CTE /* order push (core/src/fulfillment/push): enqueued in this statement, so it commits with the redemption */},
@@ -136,6 +137,8 @@ interface RedeemWrite {
   variantId: string;
   address: Address;
   at: Date;
+  /** Who redeems (`ctx.actor`), recorded with the unit's move to redeemed. */
+  actor: string;
 }
 
 type WriteOutcome = { refusal: RedeemRefusalCode; view: null } | { refusal: null; view: string };
@@ -148,6 +151,7 @@ async function writeRedemptions(db: Database, writes: RedeemWrite[], publicUrl: 
     JSON.stringify(writes.map((w) => w.address)),
     REDEEMABLE,
     publicUrl,
+    writes.map((w) => w.actor),
   ]);
   return rows.map((r) => (r.refusal ? { refusal: r.refusal, view: null } : { refusal: null, view: r.view! }));
 }
@@ -194,7 +198,7 @@ export async function redeemUnit(ctx: RecipientContext, deps: GiftViewDeps, inpu
   if (!UUID.test(input.variantId)) return redeemRefusal("not_a_choice");
   for (let attempt = 1; ; attempt++) {
     try {
-      const w = await writer(ctx.db, deps.config.publicUrl).call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now });
+      const w = await writer(ctx.db, deps.config.publicUrl).call({ unitId: unitId.toLowerCase(), variantId: input.variantId.toLowerCase(), address: input.address, at: now, actor: ctx.actor });
       return w.refusal ? redeemRefusal(w.refusal) : { ok: true, view: w.view };
     } catch (err) {
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
