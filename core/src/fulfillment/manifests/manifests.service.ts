@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineJob, PermanentJobError } from "../../jobs/registry.ts";
 import type { Config } from "../../platform/config.ts";
 import type { Deps } from "../../platform/deps.ts";
-import type { VendorContext } from "../../platform/use-case.ts";
+import { vendorContext, type VendorContext } from "../../platform/use-case.ts";
 import { renderManifestPdf, type ManifestAddress, type ManifestUnit } from "./manifest-pdf.ts";
 
 /**
@@ -98,10 +98,10 @@ export async function manifestDownloadUrl(deps: Pick<Deps, "storage">, r: Manife
   return deps.storage.downloadUrl(key, { expiresInSeconds, filename: `packing-manifest-${(r.generatedAt ?? r.requestedAt).slice(0, 10)}-${r.id.slice(0, 8)}.pdf` });
 }
 
-/** The gifts to pack for a vendor, oldest redemption first. */
-export async function unitsToPack(deps: Pick<Deps, "db" | "config">, vendorId: string, shop: string, filter: ManifestFilter, limit = MAX_MANIFEST_UNITS + 1): Promise<ManifestUnit[]> {
+/** The brand's gifts to pack, oldest redemption first. */
+export async function unitsToPack(ctx: VendorContext, deps: Pick<Deps, "config">, shop: string, filter: ManifestFilter, limit = MAX_MANIFEST_UNITS + 1): Promise<ManifestUnit[]> {
   const statuses = filter.statuses ?? [...MANIFEST_STATUSES];
-  const rows = await deps.db.sql.query<{
+  const rows = await ctx.db.sql.query<{
     id: string;
     orderId: string;
     status: string;
@@ -124,7 +124,8 @@ export async function unitsToPack(deps: Pick<Deps, "db" | "config">, vendorId: s
         AND ($3::uuid IS NULL OR u.order_id = $3::uuid)
       ORDER BY u.redeemed_at NULLS LAST, u.id
       LIMIT $4`,
-    [vendorId, statuses, filter.orderId ?? null, limit],
+    // The bound handle admits only the brand's rows; naming the brand too keeps the (vendor_id, status) index in use.
+    [ctx.tenant.vendorId, statuses, filter.orderId ?? null, limit],
   );
   return rows.map((r) => ({
     unitId: r.id,
@@ -150,9 +151,10 @@ export const buildManifestJob = defineJob({
     const record = await readRecord(deps, vendorId, manifestId);
     if (!record) throw new PermanentJobError(`manifest ${manifestId} has no record (erased?)`);
     if (record.status !== "pending") return; // built already, or erased since
-    const vendor = (await deps.db.sql.query<{ name: string; shop: string }>("SELECT name, shop_domain AS shop FROM vendor WHERE id = $1::uuid", [vendorId]))[0];
+    const brand = vendorContext({ db: deps.db, vendorId, actor: `job:${ctx.job.type}`, log: ctx.log });
+    const vendor = await brand.db.prisma.vendor.findFirst({ select: { name: true, shopDomain: true } });
     if (!vendor) throw new PermanentJobError(`vendor ${vendorId} is gone`);
-    const all = await unitsToPack(deps, vendorId, vendor.shop, record.filter);
+    const all = await unitsToPack(brand, deps, vendor.shopDomain, record.filter);
     const units = all.slice(0, MAX_MANIFEST_UNITS);
     const generatedAt = new Date();
     let rendered: { pdf: Buffer; pages: number };

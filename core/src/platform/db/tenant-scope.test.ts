@@ -56,6 +56,16 @@ describe("a brand-bound Prisma client", () => {
     expect(await db.prisma.shippingRule.count({ where: { vendorId: b.vendorId, country: "DE" } })).toBe(0);
   });
 
+  it("sees the brand's own row only, and cannot create or change another brand", async () => {
+    const scoped = vendorScopedPrisma(db.prisma, a.vendorId);
+    expect((await scoped.vendor.findMany({ select: { id: true } })).map((v) => v.id)).toEqual([a.vendorId]);
+    expect(await scoped.vendor.findUnique({ where: { id: b.vendorId } })).toBeNull();
+    expect((await scoped.vendor.updateMany({ data: { name: "Renamed" } })).count).toBe(1);
+    await expect(scoped.vendor.update({ where: { id: b.vendorId }, data: { name: "Taken" } })).rejects.toThrow();
+    expect((await db.prisma.vendor.findUniqueOrThrow({ where: { id: b.vendorId } })).name).not.toBe("Taken");
+    await expect(scoped.vendor.create({ data: { shopDomain: "scope-c.myshopify.com", name: "C" } as never })).rejects.toThrow(/cannot create a vendor/);
+  });
+
   it("keeps the scope inside an interactive transaction", async () => {
     const scoped = vendorScopedPrisma(db.prisma, a.vendorId);
     const seen = await scoped.$transaction(async (tx) => tx.giftOffer.findMany({ select: { vendorId: true } }));

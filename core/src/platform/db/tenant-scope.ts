@@ -32,8 +32,9 @@ interface TenantModels {
   models: Record<string, Scope>;
 }
 
-/** Brand-owned models, and how a row belongs to its brand. */
+/** Brand-owned models, and how a row belongs to its brand (the brand's own row included). */
 export const VENDOR_SCOPED_MODELS: Record<string, Scope> = {
+  Vendor: { self: true },
   Product: {},
   Variant: {},
   CatalogSync: {},
