@@ -24,6 +24,7 @@ import { parseConfig } from "@giftloop/core/platform/config";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { runPayouts } from "@giftloop/core/payouts/run";
+import { platformContext } from "@giftloop/core/platform/use-case";
 import { BULK_UNIT, bulkShippedUnits, daysAgo, standInCharges } from "@giftloop/core/testing/payouts";
 import { seedVendor } from "@giftloop/core/testing/seed";
 import { startStripeStandIn } from "@giftloop/sandbox/stripe/server";
@@ -85,7 +86,7 @@ export async function run(): Promise<void> {
     const orders = BRANDS * ORDERS_PER_BRAND;
     progress(`set-up: ${orders} charges at the stand-in, ${orders * UNITS_PER_ORDER} shipped units (bulk SQL)`);
     const charges = await standInCharges(stripe, Array.from({ length: orders }, () => UNITS_PER_ORDER * (BULK_UNIT.item + BULK_UNIT.shipping)), 16);
-    const org = await createBuyerOrg(deps.db, { name: "Bench Buyer", email: "ap@bench.test" }, { actor: "bench" });
+    const org = await createBuyerOrg(platformContext({ db: deps.db, actor: "bench", log: deps.log }), { name: "Bench Buyer", email: "ap@bench.test" });
     await bulkShippedUnits(deps, {
       buyerOrgId: org.id,
       storefrontId: s.storefrontId,
@@ -107,7 +108,7 @@ export async function run(): Promise<void> {
       floor.push(await timed(() => deps.db.sql.query(floorSql)));
       selection.push(
         await timed(async () => {
-          const preview = await runPayouts(deps, { trigger: "operator", actor: "bench", dryRun: true });
+          const preview = await runPayouts(platformContext({ db: deps.db, actor: "bench", log: deps.log }), deps, { trigger: "operator", dryRun: true });
           if (preview.payouts.length !== BRANDS) throw new Error(`preview: ${preview.payouts.length} payouts, expected ${BRANDS}`);
         }),
       );
@@ -122,7 +123,7 @@ export async function run(): Promise<void> {
     try {
       runMs = await timed(async () => {
         const t0 = performance.now();
-        const r = await runPayouts(deps, { trigger: "operator", actor: "bench", dryRun: false });
+        const r = await runPayouts(platformContext({ db: deps.db, actor: "bench", log: deps.log }), deps, { trigger: "operator", dryRun: false });
         if (r.payouts.length !== BRANDS) throw new Error(`run: ${r.payouts.length} payouts, expected ${BRANDS}`);
         progress(`run written in ${(performance.now() - t0).toFixed(0)} ms`);
         const end = Date.now() + 600_000;

@@ -1,8 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Deps } from "../platform/deps.ts";
+import { platformContext } from "../platform/use-case.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
-import { approvePayout, listPayouts, retryPayout, type Actor, type ChangeResult } from "../payouts/operator-payouts.ts";
+import { approvePayout, listPayouts, retryPayout, type ChangeResult } from "../payouts/operator-payouts.ts";
 import { PayoutChangeSchema, PayoutRunResultSchema, PayoutSettingsSchema, VendorPayoutSettingsSchema } from "../payouts/operator-payouts.routes.ts";
 import { PayoutRunBusy, runPayouts } from "../payouts/run.ts";
 import { effective, platformSettings, updatePlatformSettings, updateVendorSettings, vendorOverrides } from "../payouts/settings.ts";
@@ -125,13 +126,13 @@ function changed(payoutId: string, r: ChangeResult) {
 const sent = <T extends object>(patch: T) => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as T;
 
 export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>): void {
-  const actor = (c: Context<FinanceEnv>): Actor => ({ who: `staff:${c.get("staff").email}`, requestId: c.get("requestId") });
+  const ctx = (c: Context<FinanceEnv>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
 
   staff.openapi(
     routes.preview,
     async (c) => {
       const { vendorId } = c.req.valid("query");
-      return c.json(await runPayouts(deps, { trigger: "operator", actor: actor(c).who, dryRun: true, ...(vendorId ? { vendorId } : {}) }), 200);
+      return c.json(await runPayouts(ctx(c), deps, { trigger: "operator", dryRun: true, ...(vendorId ? { vendorId } : {}) }), 200);
     },
     refusing("the brand id"),
   );
@@ -139,9 +140,8 @@ export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>):
     routes.run,
     async (c) => {
       const b = c.req.valid("json");
-      const a = actor(c);
       try {
-        return c.json(await runPayouts(deps, { trigger: "operator", actor: a.who, dryRun: false, ...(a.requestId ? { requestId: a.requestId } : {}), ...(b.vendorId ? { vendorId: b.vendorId } : {}) }), 201);
+        return c.json(await runPayouts(ctx(c), deps, { trigger: "operator", dryRun: false, ...(b.vendorId ? { vendorId: b.vendorId } : {}) }), 201);
       } catch (err) {
         if (err instanceof PayoutRunBusy) throw new ProblemError(409, "run_in_progress", "Another payout run is under way; try again when it has finished.");
         throw err;
@@ -150,11 +150,12 @@ export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>):
     refusing("the body"),
   );
   staff.openapi(routes.queues, async (c) => {
+    const staffCtx = ctx(c);
     const [drafts, failed, attention, recent] = await Promise.all([
-      listPayouts(deps, { status: "draft", limit: 200 }),
-      listPayouts(deps, { status: "failed", limit: 200 }),
-      listPayouts(deps, { status: "needs_attention", limit: 200 }),
-      listPayouts(deps, { limit: 50 }),
+      listPayouts(staffCtx, { status: "draft", limit: 200 }),
+      listPayouts(staffCtx, { status: "failed", limit: 200 }),
+      listPayouts(staffCtx, { status: "needs_attention", limit: 200 }),
+      listPayouts(staffCtx, { limit: 50 }),
     ]);
     return c.json({ drafts, failed: [...failed, ...attention], recent }, 200);
   });
@@ -162,7 +163,7 @@ export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>):
     routes.approve,
     async (c) => {
       const { id } = c.req.valid("param");
-      return c.json(changed(id, await approvePayout(deps, actor(c), id, c.req.valid("json").version)), 200);
+      return c.json(changed(id, await approvePayout(ctx(c), deps, id, c.req.valid("json").version)), 200);
     },
     refusing("the payout id"),
   );
@@ -170,7 +171,7 @@ export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>):
     routes.retry,
     async (c) => {
       const { id } = c.req.valid("param");
-      return c.json(changed(id, await retryPayout(deps, actor(c), id, c.req.valid("json").version)), 200);
+      return c.json(changed(id, await retryPayout(ctx(c), deps, id, c.req.valid("json").version)), 200);
     },
     refusing("the payout id"),
   );
@@ -185,11 +186,11 @@ export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>):
     }
     return c.json({ platform, brands }, 200);
   });
-  staff.openapi(routes.patchSettings, async (c) => c.json(await updatePlatformSettings(deps, actor(c), sent(c.req.valid("json"))), 200), refusing("the body"));
+  staff.openapi(routes.patchSettings, async (c) => c.json(await updatePlatformSettings(ctx(c), sent(c.req.valid("json"))), 200), refusing("the body"));
   staff.openapi(
     routes.patchBrand,
     async (c) => {
-      const r = await updateVendorSettings(deps, actor(c), c.req.valid("param").vendorId, sent(c.req.valid("json")));
+      const r = await updateVendorSettings(ctx(c), c.req.valid("param").vendorId, sent(c.req.valid("json")));
       if (!r) throw new ProblemError(404, "not_found", "No brand has this id.");
       return c.json(r, 200);
     },

@@ -1,5 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Deps } from "../platform/deps.ts";
+import { platformContext } from "../platform/use-case.ts";
 import { operatorAuth, OPERATOR_SECURITY_SCHEME, operatorSecurityScheme } from "../http/operator-auth.ts";
 import type { OperatorEnv } from "../http/operator.routes.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
@@ -152,11 +154,11 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   const router = createRouter<OperatorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", OPERATOR_SECURITY_SCHEME, operatorSecurityScheme);
   router.use("*", operatorAuth(deps.config));
-  const actor = (c: { get(k: "operator"): { sub: string }; get(k: "requestId"): string }) => ({ who: `operator:${c.get("operator").sub}`, requestId: c.get("requestId") });
+  const ctx = (c: Context<OperatorEnv>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
 
   router.openapi(routes.preview, async (c) => {
     const q = c.req.valid("query");
-    const r = await runPayouts(deps, { trigger: "operator", actor: actor(c).who, dryRun: true, ...(q.vendorId ? { vendorId: q.vendorId } : {}), ...(q.asOf ? { asOf: new Date(q.asOf) } : {}) });
+    const r = await runPayouts(ctx(c), deps, { trigger: "operator", dryRun: true, ...(q.vendorId ? { vendorId: q.vendorId } : {}), ...(q.asOf ? { asOf: new Date(q.asOf) } : {}) });
     return c.json(r, 200);
   });
   router.openapi(routes.run, async (c) => {
@@ -165,8 +167,7 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
       throw new ProblemError(422, "as_of_not_allowed", "asOf is for sandbox mode and tests; a production run settles as of now.");
     }
     try {
-      const a = actor(c);
-      const r = await runPayouts(deps, { trigger: "operator", actor: a.who, requestId: a.requestId, dryRun: false, ...(body.vendorId ? { vendorId: body.vendorId } : {}), ...(body.asOf ? { asOf: new Date(body.asOf) } : {}) });
+      const r = await runPayouts(ctx(c), deps, { trigger: "operator", dryRun: false, ...(body.vendorId ? { vendorId: body.vendorId } : {}), ...(body.asOf ? { asOf: new Date(body.asOf) } : {}) });
       return c.json(r, 201);
     } catch (err) {
       if (err instanceof PayoutRunBusy) throw new ProblemError(409, "run_in_progress", "Another payout run is under way; try again when it has finished.");
@@ -175,10 +176,10 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   });
   router.openapi(routes.list, async (c) => {
     const q = c.req.valid("query");
-    return c.json({ items: await listPayouts(deps, { limit: q.limit ?? 100, ...(q.status ? { status: q.status } : {}), ...(q.vendorId ? { vendorId: q.vendorId } : {}) }) }, 200);
+    return c.json({ items: await listPayouts(ctx(c), { limit: q.limit ?? 100, ...(q.status ? { status: q.status } : {}), ...(q.vendorId ? { vendorId: q.vendorId } : {}) }) }, 200);
   });
   router.openapi(routes.getSettings, async (c) => c.json(await platformSettings(deps.db.prisma), 200));
-  router.openapi(routes.putSettings, async (c) => c.json(await updatePlatformSettings(deps, actor(c), c.req.valid("json")), 200));
+  router.openapi(routes.putSettings, async (c) => c.json(await updatePlatformSettings(ctx(c), c.req.valid("json")), 200));
   router.openapi(routes.getVendor, async (c) => {
     const { vendorId } = c.req.valid("param");
     const found = await deps.db.prisma.vendor.findUnique({ where: { id: vendorId }, select: { id: true } });
@@ -187,24 +188,24 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
     return c.json({ overrides, effective: effective(await platformSettings(deps.db.prisma), overrides) }, 200);
   });
   router.openapi(routes.putVendor, async (c) => {
-    const r = await updateVendorSettings(deps, actor(c), c.req.valid("param").vendorId, c.req.valid("json"));
+    const r = await updateVendorSettings(ctx(c), c.req.valid("param").vendorId, c.req.valid("json"));
     if (!r) throw new ProblemError(404, "not_found", "No brand has this id.");
     return c.json(r, 200);
   });
   router.openapi(routes.inspect, async (c) => {
-    const p = await inspectPayout(deps, c.req.valid("param").id);
+    const p = await inspectPayout(ctx(c), c.req.valid("param").id);
     if (!p) throw new ProblemError(404, "not_found", "No payout has this id.");
     return c.json(p, 200);
   });
   router.openapi(routes.approve, async (c) => {
     const { id } = c.req.valid("param");
     const body = (c.req.valid("json") as { version?: number } | undefined) ?? {};
-    return c.json(changed(id, await approvePayout(deps, actor(c), id, body.version)), 200);
+    return c.json(changed(id, await approvePayout(ctx(c), deps, id, body.version)), 200);
   });
   router.openapi(routes.retry, async (c) => {
     const { id } = c.req.valid("param");
     const body = (c.req.valid("json") as { version?: number } | undefined) ?? {};
-    return c.json(changed(id, await retryPayout(deps, actor(c), id, body.version)), 200);
+    return c.json(changed(id, await retryPayout(ctx(c), deps, id, body.version)), 200);
   });
   return router;
 }

@@ -1,29 +1,26 @@
 import type { Deps } from "../platform/deps.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import { txSqlOf, TransitionError } from "../platform/lifecycle/lifecycle.ts";
 import { payoutLifecycle, type PayoutStatus } from "./payout-lifecycle.ts";
 import { enqueueTransfers } from "./transfer.jobs.ts";
 import { payoutDetail, type PayoutDetail } from "./vendor-payouts.ts";
 
 /**
- * The operator's payout operations (approve, retry, list, inspect). Each change goes through
- * the payout lifecycle (state + version checked, transition recorded) and is audited with
- * the operator and the request, in the same transaction.
+ * The operator's payout operations (approve, retry, list, inspect), for platform staff across
+ * every brand: each takes the platform's context first. Each change goes through the payout
+ * lifecycle (state + version checked, transition recorded) and is audited with the actor and
+ * the request, in the same transaction.
  */
-export interface Actor {
-  who: string;
-  requestId?: string;
-}
-
 export type ChangeResult = { ok: true; status: PayoutStatus; version: number } | { ok: false; code: "not_found" | "stale" | "not_allowed"; message: string };
 
 async function change(
-  deps: Pick<Deps, "db" | "jobs">,
-  actor: Actor,
+  ctx: PlatformContext,
+  deps: Pick<Deps, "jobs">,
   payoutId: string,
   opts: { to: PayoutStatus; from: PayoutStatus[]; expectedVersion?: number; action: string; reason: string; set?: Record<string, unknown>; enqueue?: string },
 ): Promise<ChangeResult> {
   try {
-    return await deps.db.transaction(async (sqlTx) => {
+    return await ctx.db.transaction(async (sqlTx) => {
       const tx = txSqlOf(sqlTx);
       const [p] = await sqlTx.query<{ status: PayoutStatus; version: number; vendor_id: string }>(
         "SELECT status::text AS status, version, vendor_id::text FROM payout WHERE id = $1::uuid FOR UPDATE",
@@ -37,7 +34,7 @@ async function change(
         id: payoutId,
         to: opts.to,
         expectedVersion: opts.expectedVersion ?? p.version,
-        actor: actor.who,
+        actor: ctx.actor,
         reason: opts.reason,
         ...(opts.set ? { set: opts.set } : {}),
       });
@@ -46,10 +43,10 @@ async function change(
         `INSERT INTO audit_log (id, vendor_id, actor, action, entity, entity_id, request_id, data)
          VALUES (gen_random_uuid(), $1::uuid, $2, $3, 'payout', $4, $5, $6::jsonb)`,
         p.vendor_id,
-        actor.who,
+        ctx.actor,
         `payouts.${opts.action}`,
         payoutId,
-        actor.requestId ?? null,
+        ctx.requestId ?? null,
         JSON.stringify({ from: p.status, to: opts.to, version: moved.version }),
       );
       return { ok: true, status: opts.to, version: moved.version } as const;
@@ -61,26 +58,26 @@ async function change(
 }
 
 /** draft → approved, and its transfers are enqueued. */
-export function approvePayout(deps: Pick<Deps, "db" | "jobs">, actor: Actor, payoutId: string, expectedVersion?: number): Promise<ChangeResult> {
-  return change(deps, actor, payoutId, {
+export function approvePayout(ctx: PlatformContext, deps: Pick<Deps, "jobs">, payoutId: string, expectedVersion?: number): Promise<ChangeResult> {
+  return change(ctx, deps, payoutId, {
     to: "approved",
     from: ["draft"],
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
     action: "approved",
-    reason: `approved by ${actor.who}`,
-    set: { approved_by: actor.who, approved_at: new Date() },
+    reason: `approved by ${ctx.actor}`,
+    set: { approved_by: ctx.actor, approved_at: new Date() },
     enqueue: "approved",
   });
 }
 
 /** failed / needs_attention → transferring: the transfers not made yet are tried again (each looked for at Stripe first). */
-export function retryPayout(deps: Pick<Deps, "db" | "jobs">, actor: Actor, payoutId: string, expectedVersion?: number): Promise<ChangeResult> {
-  return change(deps, actor, payoutId, {
+export function retryPayout(ctx: PlatformContext, deps: Pick<Deps, "jobs">, payoutId: string, expectedVersion?: number): Promise<ChangeResult> {
+  return change(ctx, deps, payoutId, {
     to: "transferring",
     from: ["failed", "needs_attention"],
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
     action: "retried",
-    reason: `retried by ${actor.who}`,
+    reason: `retried by ${ctx.actor}`,
     set: { failure_reason: null },
     enqueue: "retry:{v}",
   });
@@ -101,14 +98,14 @@ export interface OperatorPayoutItem {
 }
 
 export async function listPayouts(
-  deps: Pick<Deps, "db">,
+  ctx: PlatformContext,
   opts: { status?: PayoutStatus; vendorId?: string; limit: number },
 ): Promise<OperatorPayoutItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.status) where.push(`p.status = $${params.push(opts.status)}::"PayoutStatus"`);
   if (opts.vendorId) where.push(`p.vendor_id = $${params.push(opts.vendorId)}::uuid`);
-  const rows = await deps.db.sql.query<{
+  const rows = await ctx.db.sql.query<{
     id: string; vendor_id: string; vendor_name: string; status: PayoutStatus; version: number; currency: string; amount: number; line_count: number;
     failure_reason: string | null; created_at: Date; paid_at: Date | null;
   }>(
@@ -136,13 +133,13 @@ export async function listPayouts(
 
 export type OperatorPayoutDetail = PayoutDetail & { vendorId: string; version: number; failureReason: string | null; stripeAccountId: string | null };
 
-export async function inspectPayout(deps: Pick<Deps, "db">, payoutId: string): Promise<OperatorPayoutDetail | undefined> {
-  const [p] = await deps.db.sql.query<{ vendor_id: string; version: number; failure_reason: string | null; stripe_account_id: string | null }>(
+export async function inspectPayout(ctx: PlatformContext, payoutId: string): Promise<OperatorPayoutDetail | undefined> {
+  const [p] = await ctx.db.sql.query<{ vendor_id: string; version: number; failure_reason: string | null; stripe_account_id: string | null }>(
     "SELECT vendor_id::text, version, failure_reason, stripe_account_id FROM payout WHERE id = $1::uuid",
     [payoutId],
   );
   if (!p) return undefined;
-  // Platform staff read any brand's payout: the process handle, across tenants.
-  const detail = await payoutDetail(deps.db, payoutId);
+  // Platform staff read any brand's payout: the platform's `ctx.db` is the process-wide handle, across tenants.
+  const detail = await payoutDetail(ctx.db, payoutId);
   return detail && { ...detail, vendorId: p.vendor_id, version: p.version, failureReason: p.failure_reason, stripeAccountId: p.stripe_account_id };
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { bulkShippedUnits, daysAgo, setAccount } from "./testing.ts";
 
@@ -34,7 +35,7 @@ describe("concurrent payout runs (PostgreSQL)", () => {
     s = await seedVendor(t.deps.db, { shop: "concurrent-runs.myshopify.com" });
     await setAccount(t.deps, s.vendorId, "active", "acct_concurrent_runs");
     await t.deps.db.sql.execute("INSERT INTO payout_settings (id, approval_required) VALUES (1, true) ON CONFLICT (id) DO UPDATE SET approval_required = true");
-    const org = await createBuyerOrg(t.deps.db, { name: "Concurrent Buyer", email: "ap@concurrent.test" }, { actor: "test" });
+    const org = await createBuyerOrg(asPlatform(t.deps), { name: "Concurrent Buyer", email: "ap@concurrent.test" });
     await bulkShippedUnits(t.deps, {
       buyerOrgId: org.id,
       storefrontId: s.storefrontId,

@@ -10,6 +10,7 @@ import { waitUntil } from "../jobs/testing/harness.ts";
 import { spawnWorkerProcess } from "../jobs/testing/worker-process.ts";
 import type { Deps } from "../platform/deps.ts";
 import { txSqlOf } from "../platform/lifecycle/lifecycle.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { payoutLifecycle } from "./payout-lifecycle.ts";
 import { runPayouts } from "./run.ts";
@@ -106,7 +107,7 @@ async function shipBatch(orderIds: string[]): Promise<void> {
 }
 
 async function runFor(s: Seeded): Promise<string> {
-  const r = await runPayouts(t.deps, { trigger: "operator", actor: "test", dryRun: false, vendorId: s.vendorId });
+  const r = await runPayouts(asPlatform(t.deps), t.deps, { trigger: "operator", dryRun: false, vendorId: s.vendorId });
   expect(r.payouts).toHaveLength(1);
   expect(r.payouts[0]).toMatchObject({ orderCount: ORDERS, lineCount: ORDERS * UNITS });
   return r.payouts[0]!.payoutId!;
@@ -160,7 +161,7 @@ describe("payout transfers under crashes and failing Stripe calls (PostgreSQL)",
     }
     // Brand b's payouts wait in draft: the in-process trials start their transfers themselves.
     await t.deps.db.sql.execute("INSERT INTO vendor_payout_settings (vendor_id, approval_required, updated_at) VALUES ($1::uuid, true, now())", [b.vendorId]);
-    const org = await createBuyerOrg(t.deps.db, { name: "Kill Buyer", email: "ap@kill.test" }, { actor: "test" });
+    const org = await createBuyerOrg(asPlatform(t.deps), { name: "Kill Buyer", email: "ap@kill.test" });
     // Shipped today (inside the settlement window); each trial moves its own orders past it.
     const make = async (s: Seeded, trials: number) => {
       const charges = await standInCharges(stripe, Array.from({ length: trials * ORDERS }, () => UNITS * (BULK_UNIT.item + BULK_UNIT.shipping)));

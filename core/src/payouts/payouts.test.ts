@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { commissionOf, unitMoney } from "./money-model.ts";
 import { runPayouts } from "./run.ts";
@@ -22,6 +23,8 @@ afterAll(async () => {
   await t?.close();
 });
 
+const ops = () => asPlatform(t.deps, "ops");
+
 const units = (ids: string[]) =>
   t.deps.db.sql.query<{ id: string; amount: number; item_amount: number; shipping_amount: number; commission_bps: number; commission_amount: number; brand_share_amount: number }>(
     "SELECT id::text, amount, item_amount, shipping_amount, commission_bps, commission_amount, brand_share_amount FROM fulfillment_unit WHERE id = ANY($1::uuid[])",
@@ -42,14 +45,14 @@ describe("money model", () => {
     for (const u of await units(a.unitIds)) {
       expect(u).toMatchObject({ amount: 4500, item_amount: 3000, shipping_amount: 1500, commission_bps: 1000, commission_amount: 300, brand_share_amount: 4200 });
     }
-    await updateVendorSettings(t.deps, { who: "ops" }, s.vendorId, { commissionBps: 1250 });
+    await updateVendorSettings(ops(), s.vendorId, { commissionBps: 1250 });
     const b = await paidOrder(t.deps, s, { recipients: 1, country: "US" });
     expect((await units(b.unitIds))[0]).toMatchObject({ item_amount: 3000, shipping_amount: 800, commission_bps: 1250, commission_amount: 375, brand_share_amount: 3425 });
     // Units already paid keep the rate they were frozen at.
     expect((await units(a.unitIds))[0]!.commission_bps).toBe(1000);
     const audit = await t.deps.db.prisma.auditLog.findFirst({ where: { action: "payouts.vendor_settings.update", entityId: s.vendorId } });
     expect(audit?.data).toMatchObject({ before: { commissionBps: null }, after: { commissionBps: 1250 } });
-    await updateVendorSettings(t.deps, { who: "ops" }, s.vendorId, { commissionBps: null });
+    await updateVendorSettings(ops(), s.vendorId, { commissionBps: null });
   });
 });
 
@@ -76,7 +79,7 @@ describe("settlement and the brand's payouts API", () => {
     await t.deps.db.sql.execute("UPDATE gift_order SET status = 'charged_back', disputed_at = now() - interval '1 day', dispute_closed_at = now() WHERE id = $1::uuid", [lost.orderId]);
 
     await setAccount(t.deps, s.vendorId, "active", "acct_payouts_test");
-    const preview = await runPayouts(t.deps, { trigger: "operator", actor: "ops", dryRun: true });
+    const preview = await runPayouts(ops(), t.deps, { trigger: "operator", dryRun: true });
     const mine = preview.payouts.filter((p) => p.vendorId === s.vendorId);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ lineCount: 3, orderCount: 2, linesAmount: 3 * 3500, amount: 3 * 3500, currency: "USD", payoutId: null });
@@ -92,7 +95,7 @@ describe("settlement and the brand's payouts API", () => {
   });
 
   it("a run makes one payout with a line per unit and a transfer record per order; the brand reads it, another brand cannot", async () => {
-    const run = await runPayouts(t.deps, { trigger: "operator", actor: "ops", dryRun: false });
+    const run = await runPayouts(ops(), t.deps, { trigger: "operator", dryRun: false });
     const p = run.payouts.find((x) => x.vendorId === s.vendorId)!;
     expect(p.status).toBe("approved");
     const lines = await t.deps.db.sql.query<{ unit_id: string }>("SELECT unit_id::text FROM payout_line WHERE payout_id = $1::uuid", [p.payoutId]);
@@ -101,7 +104,7 @@ describe("settlement and the brand's payouts API", () => {
     expect(transfers).toHaveLength(2);
     expect(transfers.find((x) => x.order_id === orderId)?.amount).toBe(2 * 3500);
     // A second run finds nothing left to pay for this brand.
-    const again = await runPayouts(t.deps, { trigger: "operator", actor: "ops", dryRun: true });
+    const again = await runPayouts(ops(), t.deps, { trigger: "operator", dryRun: true });
     expect(again.payouts.filter((x) => x.vendorId === s.vendorId)).toHaveLength(0);
 
     const brand = bearer(await t.vendorToken("payouts-brand.myshopify.com"));
@@ -133,7 +136,7 @@ describe("settlement and the brand's payouts API", () => {
   it("a brand whose account is not active carries over, with the reason; nothing is written for it", async () => {
     const o = await paidOrder(t.deps, other, { recipients: 2 });
     await shipAt(t.deps, o.unitIds, daysAgo(15));
-    const run = await runPayouts(t.deps, { trigger: "operator", actor: "ops", dryRun: false });
+    const run = await runPayouts(ops(), t.deps, { trigger: "operator", dryRun: false });
     expect(run.payouts.filter((p) => p.vendorId === other.vendorId)).toHaveLength(0);
     expect(run.carriedOver).toContainEqual(expect.objectContaining({ vendorId: other.vendorId, reason: "account_not_active", unitCount: 2, amountMinor: 7000 }));
     const stored = await t.deps.db.prisma.payoutRun.findUniqueOrThrow({ where: { id: run.runId! } });

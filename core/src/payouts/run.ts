@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../platform/deps.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import { txSqlOf, type TxSql } from "../platform/lifecycle/lifecycle.ts";
 import { enqueueFromSql } from "../jobs/queue.ts";
 import { payoutTransfersJob } from "./transfer.jobs.ts";
@@ -134,18 +135,17 @@ function decide(g: Group, platform: { minimumPayout: Record<string, number>; app
 
 export interface RunInput {
   trigger: "scheduled" | "operator";
-  actor: string;
   dryRun: boolean;
   /** The instant units are settled as of (default now). */
   asOf?: Date;
   /** Only this brand (operator runs). */
   vendorId?: string;
-  requestId?: string;
 }
 
-export async function runPayouts(deps: Pick<Deps, "db" | "jobs">, input: RunInput): Promise<RunResult> {
+/** Runs (or previews) a payout cycle across every brand; the run, its transitions and its audit entry record `ctx.actor` and `ctx.requestId`. */
+export async function runPayouts(ctx: PlatformContext, deps: Pick<Deps, "jobs">, input: RunInput): Promise<RunResult> {
   const asOf = input.asOf ?? new Date();
-  return deps.db.transaction(async (sqlTx) => {
+  return ctx.db.transaction(async (sqlTx) => {
     const tx = txSqlOf(sqlTx);
     if (!input.dryRun) {
       const [lock] = await tx.$queryRawUnsafe<Array<{ ok: boolean }>>("SELECT pg_try_advisory_xact_lock($1) AS ok", RUN_LOCK);
@@ -183,18 +183,18 @@ export async function runPayouts(deps: Pick<Deps, "db" | "jobs">, input: RunInpu
       `INSERT INTO payout_run (id, trigger, actor, as_of, payout_count, carried_over, finished_at) VALUES ($1::uuid, $2, $3, $4::timestamptz, $5, $6::jsonb, now())`,
       runId,
       input.trigger,
-      input.actor,
+      ctx.actor,
       asOf.toISOString(),
       payouts.length,
       JSON.stringify(carriedOver),
     );
-    if (payouts.length > 0) await writePayouts(tx, runId, asOf, payouts, input.actor);
+    if (payouts.length > 0) await writePayouts(tx, runId, asOf, payouts, ctx.actor);
     await enqueueRunTransfers(deps, tx, runId);
     await tx.$executeRawUnsafe(
       `INSERT INTO audit_log (id, actor, action, entity, entity_id, request_id, data) VALUES (gen_random_uuid(), $1, 'payouts.run', 'payout_run', $2, $3, $4::jsonb)`,
-      input.actor,
+      ctx.actor,
       runId,
-      input.requestId ?? null,
+      ctx.requestId ?? null,
       JSON.stringify({ trigger: input.trigger, asOf: asOf.toISOString(), payouts: payouts.length, carriedOver: carriedOver.length, vendorId: input.vendorId ?? null }),
     );
     return { runId, dryRun: false, asOf: asOf.toISOString(), payouts, carriedOver };

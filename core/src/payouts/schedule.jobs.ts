@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineJob } from "../jobs/registry.ts";
+import { platformContext } from "../platform/use-case.ts";
 import { platformSettings } from "./settings.ts";
 import { PayoutRunBusy, runPayouts } from "./run.ts";
 
@@ -25,7 +26,8 @@ export const scheduledPayoutRunJob = defineJob({
       return;
     }
     try {
-      const r = await runPayouts(ctx.deps, { trigger: "scheduled", actor: "scheduler", dryRun: false });
+      const platform = platformContext({ db: ctx.deps.db, actor: `job:${ctx.job.type}`, log: ctx.log });
+      const r = await runPayouts(platform, ctx.deps, { trigger: "scheduled", dryRun: false });
       ctx.log.info({ runId: r.runId, payouts: r.payouts.length, carriedOver: r.carriedOver.length }, "scheduled payout run");
     } catch (err) {
       if (err instanceof PayoutRunBusy) return void ctx.log.info("a payout run is under way; the scheduled one is skipped");

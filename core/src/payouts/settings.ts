@@ -1,7 +1,6 @@
-import type { Deps } from "../platform/deps.ts";
 import type { SqlTx } from "../platform/db/connect.ts";
 import { txSqlOf, type TxSql } from "../platform/lifecycle/lifecycle.ts";
-import type { VendorContext } from "../platform/use-case.ts";
+import type { PlatformContext, VendorContext } from "../platform/use-case.ts";
 import { DEFAULT_COMMISSION_BPS } from "./money-model.ts";
 
 /**
@@ -84,13 +83,9 @@ export async function vendorSettings(ctx: VendorContext, tx?: SqlTx): Promise<Pa
 export type PlatformSettingsPatch = Partial<PayoutSettingsView>;
 export type VendorSettingsPatch = Partial<VendorPayoutOverrides>;
 
-/** Changes the platform's settings; the audit entry holds the values before and after. */
-export async function updatePlatformSettings(
-  deps: Pick<Deps, "db">,
-  actor: { who: string; requestId?: string },
-  patch: PlatformSettingsPatch,
-): Promise<PayoutSettingsView> {
-  return deps.db.prisma.$transaction(async (tx) => {
+/** Changes the platform's settings (staff); the audit entry holds the values before and after. */
+export async function updatePlatformSettings(ctx: PlatformContext, patch: PlatformSettingsPatch): Promise<PayoutSettingsView> {
+  return ctx.db.prisma.$transaction(async (tx) => {
     await tx.$executeRawUnsafe("INSERT INTO payout_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING");
     await tx.$queryRawUnsafe("SELECT 1 FROM payout_settings WHERE id = 1 FOR UPDATE");
     const before = await platformSettings(tx);
@@ -103,23 +98,25 @@ export async function updatePlatformSettings(
       JSON.stringify(after.minimumPayout),
       after.scheduleDays,
       after.approvalRequired,
-      actor.who,
+      ctx.actor,
     );
     await tx.auditLog.create({
-      data: { actor: actor.who, action: "payouts.settings.update", entity: "payout_settings", entityId: "platform", requestId: actor.requestId ?? null, data: { before, after } as object },
+      data: { actor: ctx.actor, action: "payouts.settings.update", entity: "payout_settings", entityId: "platform", requestId: ctx.requestId ?? null, data: { before, after } as object },
     });
     return after;
   });
 }
 
-/** Changes a brand's overrides (null clears one: the platform's applies). Unknown vendor: undefined. */
+/**
+ * Changes a brand's overrides (staff; null clears one: the platform's applies). Unknown vendor:
+ * undefined. The platform's `ctx.db` is the process-wide handle: staff change any brand's.
+ */
 export async function updateVendorSettings(
-  deps: Pick<Deps, "db">,
-  actor: { who: string; requestId?: string },
+  ctx: PlatformContext,
   vendorId: string,
   patch: VendorSettingsPatch,
 ): Promise<{ overrides: VendorPayoutOverrides; effective: PayoutSettingsView } | undefined> {
-  return deps.db.prisma.$transaction(async (tx) => {
+  return ctx.db.prisma.$transaction(async (tx) => {
     const [vendor] = await tx.$queryRawUnsafe<Array<{ id: string }>>("SELECT id::text FROM vendor WHERE id = $1::uuid FOR SHARE", vendorId);
     if (!vendor) return undefined;
     await tx.$executeRawUnsafe("INSERT INTO vendor_payout_settings (vendor_id) VALUES ($1::uuid) ON CONFLICT (vendor_id) DO NOTHING", vendorId);
@@ -134,10 +131,10 @@ export async function updateVendorSettings(
       after.settlementDays,
       after.minimumPayout === null ? null : JSON.stringify(after.minimumPayout),
       after.approvalRequired,
-      actor.who,
+      ctx.actor,
     );
     await tx.auditLog.create({
-      data: { vendorId, actor: actor.who, action: "payouts.vendor_settings.update", entity: "vendor_payout_settings", entityId: vendorId, requestId: actor.requestId ?? null, data: { before, after } as object },
+      data: { vendorId, actor: ctx.actor, action: "payouts.vendor_settings.update", entity: "vendor_payout_settings", entityId: vendorId, requestId: ctx.requestId ?? null, data: { before, after } as object },
     });
     return { overrides: after, effective: effective(await platformSettings(tx), after) };
   });

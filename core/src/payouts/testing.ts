@@ -6,16 +6,17 @@ import { splitOrder } from "../orders/split-order.ts";
 import type { Deps } from "../platform/deps.ts";
 import type { Seeded } from "../testing/seed.ts";
 import { asBuyer } from "../testing/buyer.ts";
+import { asPlatform } from "../testing/deps.ts";
 
 /** Test set-up for payouts: paid orders split into units, units shipped at a given time, a brand's account state. */
-type D = Pick<Deps, "db" | "jobs" | "secrets" | "codeKey" | "config">;
+type D = Pick<Deps, "db" | "log" | "jobs" | "secrets" | "codeKey" | "config">;
 
 export async function paidOrder(
   deps: D,
   s: Seeded,
   opts: { recipients: number; country?: string; offerId?: string; chargeId?: string },
 ): Promise<{ orderId: string; unitIds: string[]; total: number }> {
-  const org = await createBuyerOrg(deps.db, { name: `Buyer ${randomUUID().slice(0, 6)}`, email: "ap@buyer.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(deps), { name: `Buyer ${randomUUID().slice(0, 6)}`, email: "ap@buyer.test" });
   const created = await createOrder(asBuyer(deps as Deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), deps as Deps, {
     storefront: s.storefrontSlug,
     offerId: opts.offerId ?? s.mugOfferId,
