@@ -133,11 +133,12 @@ async function reconcileBench(deps: Awaited<ReturnType<typeof buildDeps>>): Prom
   });
   const xero: XeroSide = { byReference: new Map(stripe.map((t, k) => [`pi_${k + 1}`, { id: `pay_${k}`, amount: t.amount, currency: "USD" }])) };
   const sources = { stripe: async () => stripe, xero: async () => xero };
+  const ctx = platformContext({ db: deps.db, actor: "bench", log: deps.log });
   const measured: number[] = [];
   const floor: number[] = [];
   for (let round = 0; round < 5; round++) {
     let t0 = performance.now();
-    const [r] = await reconcileDay(deps, day, sources);
+    const [r] = await reconcileDay(ctx, deps, day, sources);
     measured.push(performance.now() - t0);
     if (!r?.reconciled) throw new Error(`the benchmark day does not reconcile: ${JSON.stringify(r?.differences.slice(0, 3))}`);
     t0 = performance.now();

@@ -20,6 +20,7 @@ import { buildDeps } from "@giftloop/core/platform/build-deps";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { createBuyerOrg } from "@giftloop/core/buyers/buyers.service";
+import { platformContext } from "@giftloop/core/platform/use-case";
 import { createOrder } from "@giftloop/core/orders/create-order";
 import { splitOrder } from "@giftloop/core/orders/split-order";
 import { seedVendor } from "@giftloop/core/testing/seed";
@@ -177,7 +178,7 @@ export async function run(): Promise<void> {
     const s = await seedVendor(deps.db);
     // Stock for every gift of the benchmark's orders (an order beyond an offer's stock is refused).
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
-    const org = await createBuyerOrg(deps.db, { name: "Bench", email: "b@bench.test" }, { actor: "bench" });
+    const org = await createBuyerOrg(platformContext({ db: deps.db, actor: "bench", log: deps.log }), { name: "Bench", email: "b@bench.test" });
     const buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
     const created = await createOrder(asBuyer(deps, buyer), deps, {
       storefront: s.storefrontSlug,

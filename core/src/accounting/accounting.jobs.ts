@@ -5,6 +5,7 @@ import { BOOK_JOB, ensureRecord, resumeParked, syncSalesRecords } from "./record
 import { reconcileDay } from "./reconcile.ts";
 import { syncPayoutRecords } from "./payout-source.ts";
 import { refreshIfStale, XeroNotReady } from "./xero-connection.ts";
+import { platformContext } from "../platform/use-case.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -84,7 +85,7 @@ export const reconcileDayJob = defineJob({
   async handler(p, ctx) {
     if (!ctx.deps.xero) return;
     try {
-      await reconcileDay(ctx.deps, p.day ?? yesterday());
+      await reconcileDay(platformContext({ db: ctx.deps.db, actor: `job:${ctx.job.type}`, log: ctx.log }), ctx.deps, p.day ?? yesterday());
     } catch (err) {
       if (!(err instanceof XeroNotReady)) throw err;
       ctx.log.info({ reason: err.reason }, "reconciliation waits for Xero");

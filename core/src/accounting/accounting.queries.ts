@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import type { Difference } from "./reconcile.ts";
 
 /** An accounting record as the finance console and API list it. */
@@ -23,8 +24,8 @@ export interface AccountingRecordRow {
 }
 
 /** Reads for the finance console and API. */
-export async function listRecords(deps: Deps, q: { status?: string; kind?: string; limit: number }): Promise<AccountingRecordRow[]> {
-  return deps.db.sql.query<AccountingRecordRow>(
+export async function listRecords(ctx: PlatformContext, q: { status?: string; kind?: string; limit: number }): Promise<AccountingRecordRow[]> {
+  return ctx.db.sql.query<AccountingRecordRow>(
     `SELECT id::text, kind, source_id AS "sourceId", to_char(day, 'YYYY-MM-DD') AS day, currency, amount, status::text, attempts, message,
             parked_reason AS "parkedReason", parked_until AS "parkedUntil", xero_document_id AS "xeroDocumentId", xero_document_number AS "xeroDocumentNumber",
             xero_payment_id AS "xeroPaymentId", stripe_ref AS "stripeRef", booked_at AS "bookedAt", updated_at AS "updatedAt"
@@ -46,8 +47,8 @@ export interface ReconciliationDayRow {
   runAt: string;
 }
 
-export async function listReconciliationDays(deps: Deps, q: { from?: string | undefined; to?: string | undefined }): Promise<ReconciliationDayRow[]> {
-  return deps.db.sql.query<ReconciliationDayRow>(
+export async function listReconciliationDays(ctx: PlatformContext, q: { from?: string | undefined; to?: string | undefined }): Promise<ReconciliationDayRow[]> {
+  return ctx.db.sql.query<ReconciliationDayRow>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, reconciled, stripe_net AS "stripeNet", ledger_net AS "ledgerNet", xero_net AS "xeroNet", differences, run_at AS "runAt"
      FROM reconciliation_day WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day <= $2::date)
      ORDER BY day DESC, currency LIMIT 400`,
@@ -81,9 +82,10 @@ const OWED_UNIT = `u.currency = $1 AND u.status IN ('shipped', 'delivered')
  * owed (the shares of shipped or delivered units in no paid payout), what they were paid (paid
  * payouts), and the last 8 weeks.
  */
-export async function financeOverview(deps: Deps): Promise<FinanceOverview> {
+export async function financeOverview(ctx: PlatformContext, deps: Pick<Deps, "config">): Promise<FinanceOverview> {
   const currency = deps.config.PLATFORM_CURRENCY;
-  const [totals] = await deps.db.sql.query<{ money_in: number; refunds: number; fees: number; paid: number; owed: number; commission: number }>(
+  // Across every brand and buyer on purpose: the platform's totals.
+  const [totals] = await ctx.db.sql.query<{ money_in: number; refunds: number; fees: number; paid: number; owed: number; commission: number }>(
     `SELECT
        COALESCE((SELECT sum(total_amount) FROM gift_order WHERE paid_at IS NOT NULL AND currency = $1), 0)::bigint AS money_in,
        COALESCE((SELECT sum(amount) FROM refund WHERE status = 'succeeded' AND currency = $1), 0)::bigint AS refunds,
@@ -93,7 +95,7 @@ export async function financeOverview(deps: Deps): Promise<FinanceOverview> {
        COALESCE((SELECT sum(COALESCE(u.commission_amount, 0)) FROM fulfillment_unit u WHERE ${KEPT_UNIT}), 0)::bigint AS commission`,
     [currency],
   );
-  const weeks = await deps.db.sql.query<{ week: string; money_in: number; refunds: number; paid: number }>(
+  const weeks = await ctx.db.sql.query<{ week: string; money_in: number; refunds: number; paid: number }>(
     `WITH w AS (SELECT generate_series(date_trunc('week', now()) - interval '7 weeks', date_trunc('week', now()), interval '1 week') AS week)
      SELECT to_char(w.week, 'YYYY-MM-DD') AS week,
        COALESCE((SELECT sum(total_amount) FROM gift_order o WHERE o.paid_at >= w.week AND o.paid_at < w.week + interval '1 week' AND o.currency = $1), 0)::bigint AS money_in,
@@ -102,7 +104,7 @@ export async function financeOverview(deps: Deps): Promise<FinanceOverview> {
      FROM w ORDER BY w.week`,
     [currency],
   );
-  const counts = await deps.db.sql.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM accounting_record GROUP BY status`);
+  const counts = await ctx.db.sql.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM accounting_record GROUP BY status`);
   const t = totals ?? { money_in: 0, refunds: 0, fees: 0, paid: 0, owed: 0, commission: 0 };
   const nonNegative = (n: unknown) => Math.max(0, Number(n));
   return {
@@ -119,8 +121,8 @@ export async function financeOverview(deps: Deps): Promise<FinanceOverview> {
 }
 
 /** Payouts as booked in Xero, with the links to Stripe's transfers and Xero's bill. */
-export async function listPayoutBookings(deps: Deps) {
-  const rows = await deps.db.sql.query<{ id: string; source_id: string; day: string; currency: string; amount: number; status: AccountingRecordRow["status"]; message: string | null; xero_document_id: string | null; xero_document_number: string | null; stripe_ref: string | null }>(
+export async function listPayoutBookings(ctx: PlatformContext) {
+  const rows = await ctx.db.sql.query<{ id: string; source_id: string; day: string; currency: string; amount: number; status: AccountingRecordRow["status"]; message: string | null; xero_document_id: string | null; xero_document_number: string | null; stripe_ref: string | null }>(
     `SELECT id::text, source_id, to_char(day, 'YYYY-MM-DD') AS day, currency, amount, status::text, message, xero_document_id, xero_document_number, stripe_ref
      FROM accounting_record WHERE kind = 'payout_bill' ORDER BY day DESC, created_at DESC LIMIT 500`,
   );

@@ -127,19 +127,19 @@ export function financeRoutes(deps: Deps): OpenAPIHono<Env> {
   router.openapi(routes.disconnect, async (c) => c.json(answer(await disconnect(ctx(c), deps)).view, 200));
   router.openapi(routes.records, async (c) => {
     const q = c.req.valid("query");
-    return c.json({ items: await listRecords(deps, { ...q, limit: q.limit ?? 100 }) }, 200);
+    return c.json({ items: await listRecords(ctx(c), { ...q, limit: q.limit ?? 100 }) }, 200);
   });
   router.openapi(routes.retry, async (c) => {
-    if (!(await retryRecord(deps, c.req.valid("param").id))) throw new ProblemError(404, "not_found", "No record that needs attention or is parked has this id.");
+    if (!(await retryRecord(ctx(c), c.req.valid("param").id))) throw new ProblemError(404, "not_found", "No record that needs attention or is parked has this id.");
     return c.json({ queued: true as const }, 202);
   });
   router.openapi(routes.reconcile, async (c) => {
     if (!deps.xero) throw new ProblemError(409, "xero_not_configured", "Xero is not configured on this deployment.");
-    return c.json({ items: await reconcileDay(deps, c.req.valid("param").day) }, 200);
+    return c.json({ items: await reconcileDay(ctx(c), deps, c.req.valid("param").day) }, 200);
   });
   router.openapi(routes.days, async (c) => {
     const q = c.req.valid("query");
-    const items = await listReconciliationDays(deps, q);
+    const items = await listReconciliationDays(ctx(c), q);
     if (q.format === "csv") return c.body(writeCsv(items), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="reconciliation.csv"' });
     return c.json({ items }, 200);
   });

@@ -6,6 +6,7 @@ import { startXeroStandIn, type XeroStandIn } from "@giftloop/sandbox/xero/serve
 import { uninstallXeroSandboxRouting } from "../integrations/xero/sandbox-routing.ts";
 import { memoryAlertSink } from "../integrations/alerts/alerts.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { bookRecord } from "./book-record.ts";
 import { saleInvoiceNumber } from "./book-sales.ts";
@@ -276,7 +277,7 @@ describe("reconciliation (pure comparison)", () => {
 
 describe("the finance overview", () => {
   it("commission is what units froze, owed is shares of shipped units in no paid payout, paid is paid payouts", async () => {
-    const before = await financeOverview(t.deps);
+    const before = await financeOverview(asPlatform(t.deps), t.deps);
     const db = t.deps.db.prisma;
     const orderId = await paidOrder({ recipients: 4 });
     const recipients = await db.orderRecipient.findMany({ where: { orderId }, orderBy: { row: "asc" } });
@@ -303,7 +304,7 @@ describe("the finance overview", () => {
     const draft = await db.payout.create({ data: { runId: run.id, vendorId: seeded.vendorId, currency: "USD", status: "draft", amount: 3900, linesAmount: 3900, commissionAmount: 600, lineCount: 1 } });
     await db.payoutLine.create({ data: { payoutId: draft.id, unitId: shippedUnpaid.id, orderId, shareAmount: 3900, commissionAmount: 600 } });
 
-    const after = await financeOverview(t.deps);
+    const after = await financeOverview(asPlatform(t.deps), t.deps);
     expect(after.moneyIn - before.moneyIn).toBe(18_000);
     expect(after.refunds - before.refunds).toBe(4500);
     // Two kept units (shipped, delivered): the canceled and the refunded one keep no commission.

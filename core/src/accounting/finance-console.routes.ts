@@ -259,6 +259,7 @@ export function financeConsoleRoutes(deps: Deps): OpenAPIHono<Env> {
 
   const staff = createRouter<Env>();
   staff.use("*", staffAuth(deps));
+  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
   staff.openapi(routes.me, (c) => {
     const s = c.get("staff");
     return c.json({ email: s.email, name: s.name, role: s.role, csrfToken: s.csrf }, 200);
@@ -267,21 +268,22 @@ export function financeConsoleRoutes(deps: Deps): OpenAPIHono<Env> {
     await endSession(deps, c);
     return c.json({ signedOut: true as const }, 200);
   });
-  staff.openapi(routes.overview, async (c) => c.json(await financeOverview(deps), 200));
-  staff.openapi(routes.payouts, async (c) => c.json({ items: await listPayoutBookings(deps) }, 200));
+  staff.openapi(routes.overview, async (c) => c.json(await financeOverview(ctx(c), deps), 200));
+  staff.openapi(routes.payouts, async (c) => c.json({ items: await listPayoutBookings(ctx(c)) }, 200));
   staff.openapi(routes.exceptions, async (c) => {
+    const staffCtx = ctx(c);
     const [attention, parked, deadLetters, heldPushes] = await Promise.all([
-      listRecords(deps, { status: "needs_attention", limit: 200 }),
-      listRecords(deps, { status: "parked", limit: 200 }),
-      listDeadLetters(deps.db, { limit: 200 }),
-      listHeldPushes(deps, { limit: 200 }),
+      listRecords(staffCtx, { status: "needs_attention", limit: 200 }),
+      listRecords(staffCtx, { status: "parked", limit: 200 }),
+      listDeadLetters(staffCtx, { limit: 200 }),
+      listHeldPushes(staffCtx, { limit: 200 }),
     ]);
     return c.json({ needsAttention: attention, parked, deadLetters, heldPushes }, 200);
   });
   staff.openapi(
     routes.retryRecord,
     async (c) => {
-      if (!(await retryRecord(deps, c.req.valid("param").id))) throw new ProblemError(404, "not_found", "No record that needs attention or is parked has this id.");
+      if (!(await retryRecord(ctx(c), c.req.valid("param").id))) throw new ProblemError(404, "not_found", "No record that needs attention or is parked has this id.");
       return c.json({ queued: true as const }, 202);
     },
     refusing("the record id"),
@@ -289,22 +291,21 @@ export function financeConsoleRoutes(deps: Deps): OpenAPIHono<Env> {
   staff.openapi(
     routes.replay,
     async (c) => {
-      const r = await replayDeadLetter(deps.db, c.req.valid("param").id);
+      const r = await replayDeadLetter(ctx(c), c.req.valid("param").id);
       if (!r.ok) throw new ProblemError(r.code === "not_found" ? 404 : 409, r.code, r.code === "not_found" ? "No dead letter has this id." : "This dead letter was replayed already.");
       return c.json({ jobId: r.jobId }, 202);
     },
     refusing("the dead letter id"),
   );
-  staff.openapi(routes.days, async (c) => c.json({ items: await listReconciliationDays(deps, {}) }, 200));
+  staff.openapi(routes.days, async (c) => c.json({ items: await listReconciliationDays(ctx(c), {}) }, 200));
   staff.openapi(routes.daysCsv, async (c) =>
-    c.body(writeCsv(await listReconciliationDays(deps, {})), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="reconciliation.csv"' }),
+    c.body(writeCsv(await listReconciliationDays(ctx(c), {})), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="reconciliation.csv"' }),
   );
   staff.openapi(
     { ...routes.reconcile, middleware: [...routes.reconcile.middleware, xeroConfigured(deps)] },
-    async (c) => c.json({ items: await reconcileDay(deps, c.req.valid("param").day) }, 200),
+    async (c) => c.json({ items: await reconcileDay(ctx(c), deps, c.req.valid("param").day) }, 200),
     refusing("the day"),
   );
-  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
   const answer = <T extends { ok: boolean }>(outcome: T | Refusal<XeroConnectCode>) => orProblem(outcome, XERO_CONNECT_STATUSES);
   staff.openapi(routes.xero, async (c) => c.json(await connectionView(ctx(c), deps), 200));
   staff.openapi(routes.xeroOptions, async (c) => c.json(answer(await mappingOptions(ctx(c), deps)).options, 200));

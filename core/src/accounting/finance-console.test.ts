@@ -6,6 +6,7 @@ import { recordDeadLetter } from "../jobs/dead-letters.ts";
 import { PayoutRunResultSchema } from "../payouts/operator-payouts.routes.ts";
 import { updatePlatformSettings } from "../payouts/settings.ts";
 import { daysAgo, paidOrder, setAccount, shipAt } from "../payouts/testing.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import * as S from "./finance-console.schemas.ts";
 import { ensureRecord } from "./records.ts";
@@ -62,7 +63,7 @@ beforeAll(async () => {
   brand = await seedVendor(deps.db, { slug: "harbor" });
   await setAccount(deps, brand.vendorId, "active", "acct_harbor");
   await shipAt(deps, (await paidOrder(deps, brand, { recipients: 2 })).unitIds, daysAgo(30));
-  await updatePlatformSettings(deps, { who: "test" }, { approvalRequired: true });
+  await updatePlatformSettings(asPlatform(deps), { approvalRequired: true });
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import type { BalanceTransaction } from "../integrations/stripe/balance.ts";
 import type { XeroBankTransaction, XeroPayment } from "../integrations/xero/xero.ts";
 import { feesReference } from "./book-sales.ts";
@@ -56,8 +57,8 @@ export interface LedgerEntry {
 const SIGN: Record<string, number> = { sale_invoice: 1, refund_credit_note: -1, stripe_fees: -1, payout_bill: -1, payout_reversal: 1 };
 const SUBJECT: Record<string, LedgerEntry["subject"]> = { sale_invoice: "sale", refund_credit_note: "refund", stripe_fees: "fees", payout_bill: "payout", payout_reversal: "reversal" };
 
-export async function ledgerEntries(deps: Deps, day: string): Promise<LedgerEntry[]> {
-  const rows = await deps.db.sql.query<{ kind: string; source_id: string; currency: string; amount: number; stripe_ref: string | null; status: string }>(
+export async function ledgerEntries(ctx: PlatformContext, day: string): Promise<LedgerEntry[]> {
+  const rows = await ctx.db.sql.query<{ kind: string; source_id: string; currency: string; amount: number; stripe_ref: string | null; status: string }>(
     `SELECT kind, source_id, currency, amount, stripe_ref, status::text FROM accounting_record WHERE day = $1::date`,
     [day],
   );
@@ -210,16 +211,16 @@ export interface ReconcileSources {
 }
 
 /** Reconciles one day (UTC), stores it, alerts when a currency does not reconcile. */
-export async function reconcileDay(deps: Deps, day: string, sources: ReconcileSources = {}): Promise<DayReport[]> {
+export async function reconcileDay(ctx: PlatformContext, deps: Deps, day: string, sources: ReconcileSources = {}): Promise<DayReport[]> {
   const from = new Date(`${day}T00:00:00Z`);
   const [stripe, ledger, xero] = await Promise.all([
     sources.stripe ? sources.stripe(day) : deps.stripeBalance.list({ from, to: new Date(from.getTime() + 86_400_000) }),
-    ledgerEntries(deps, day),
+    ledgerEntries(ctx, day),
     sources.xero ? sources.xero(day) : xeroSide(deps, day),
   ]);
   const reports = compareDay(day, stripe, ledger, xero);
   for (const r of reports) {
-    await deps.db.sql.execute(
+    await ctx.db.sql.execute(
       `INSERT INTO reconciliation_day (day, currency, reconciled, stripe_net, ledger_net, xero_net, differences, run_at)
        VALUES ($1::date, $2, $3, $4, $5, $6, $7::jsonb, now())
        ON CONFLICT (day, currency) DO UPDATE SET reconciled = EXCLUDED.reconciled, stripe_net = EXCLUDED.stripe_net, ledger_net = EXCLUDED.ledger_net,

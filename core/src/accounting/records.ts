@@ -1,4 +1,5 @@
 import type { Deps } from "../platform/deps.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import { jobInsertSql } from "../jobs/queue.ts";
 
 /**
@@ -204,8 +205,8 @@ export async function resumeParked(deps: Deps, reasons: string[] = []): Promise<
 }
 
 /** Sends a record that needs attention to be booked again (after staff fixed the cause). */
-export async function retryRecord(deps: Deps, recordId: string): Promise<boolean> {
-  const n = await deps.db.sql.execute(
+export async function retryRecord(ctx: PlatformContext, recordId: string): Promise<boolean> {
+  const n = await ctx.db.sql.execute(
     `WITH next AS (
        UPDATE accounting_record SET status = 'pending', generation = generation + 1, message = NULL, parked_reason = NULL, parked_until = NULL, updated_at = now()
        WHERE id = $1::uuid AND status IN ('needs_attention', 'parked') RETURNING id, generation

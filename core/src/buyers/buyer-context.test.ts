@@ -3,7 +3,7 @@ import { createBuyerOrg } from "./buyers.service.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { listOrders } from "../orders/order-view.ts";
 import { splitOrder } from "../orders/split-order.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor } from "../testing/seed.ts";
 import { asBuyer } from "../testing/buyer.ts";
 import type { BuyerContext } from "./buyer-context.ts";
@@ -21,7 +21,7 @@ const orders: Record<"a" | "b", string> = { a: "", b: "" };
 const keys: Record<"a" | "b", string> = { a: "", b: "" };
 
 async function buyerWithPaidOrder(name: "a" | "b", slug: string, offerId: string): Promise<BuyerContext> {
-  const org = await createBuyerOrg(deps.db, { name, email: `${name}@buyer.test` }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(deps), { name, email: `${name}@buyer.test` });
   keys[name] = org.apiKey.id;
   const ctx = asBuyer(deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id });
   const created = await createOrder(ctx, deps, { storefront: slug, offerId, recipients: [{ name: `${name} one`, email: `${name}1@example.test`, country: "US" }] });

@@ -8,6 +8,7 @@ import { waitUntil } from "../jobs/testing/harness.ts";
 import type { Worker } from "../jobs/worker.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { createBuyerOrg } from "./buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import type { SentEmail } from "../integrations/email/email.ts";
 import { redemptionDigestJob } from "./digest.jobs.ts";
 import { sweepWebSessionsJob } from "../platform/web-session/web-session.jobs.ts";
@@ -40,7 +41,7 @@ beforeAll(async () => {
   worker = startWorker(t.deps);
   s = await seedVendor(t.deps.db);
   await t.deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1000 } });
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme Corp", email: "ap@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme Corp", email: "ap@acme.test" });
   key = org.apiKey.key;
   orgId = org.id;
 }, 60_000);
@@ -127,7 +128,7 @@ describe("paying from the buyer storefront (sandbox)", () => {
 
   it("another organisation's order is a 404, and nothing is charged", async () => {
     const order = await newOrder();
-    const other = await createBuyerOrg(t.deps.db, { name: "Other", email: "o@other.test" }, { actor: "test" });
+    const other = await createBuyerOrg(asPlatform(t.deps), { name: "Other", email: "o@other.test" });
     const res = await t.app.request(`/v1/buyer/orders/${order.id}/sandbox-payment`, {
       method: "POST",
       headers: jsonHeaders(other.apiKey.key),
@@ -186,7 +187,7 @@ describe("paying from the buyer storefront (sandbox)", () => {
     const late = await t.app.request(url("email"), { method: "POST", headers: jsonHeaders(), body: JSON.stringify({ email: "x@example.com" }) });
     expect(late.status).toBe(409);
     expect(await late.json()).toMatchObject({ code: "already_redeemed" });
-    const other = await createBuyerOrg(t.deps.db, { name: "Other", email: "o2@other.test" }, { actor: "test" });
+    const other = await createBuyerOrg(asPlatform(t.deps), { name: "Other", email: "o2@other.test" });
     expect((await t.app.request(url("resend"), { method: "POST", headers: bearer(other.apiKey.key) })).status).toBe(404);
   });
 

@@ -13,6 +13,7 @@ import { buyerSessions } from "./buyer-sessions.ts";
 import { sendInvitation } from "./buyer-sign-in.ts";
 import { clientKey } from "../platform/web-session/csrf.ts";
 import { registerBuyerOrderRoutes } from "./buyer-orders.routes.ts";
+import { platformContext } from "../platform/use-case.ts";
 
 const CreatedKeySchema = z
   .object({
@@ -70,7 +71,8 @@ export function buyerAdminRoutes(deps: Deps): OpenAPIHono<AppEnv & { Variables: 
   router.use("*", operatorAuth(deps.config));
   router.openapi(createBuyerRoute, async (c) => {
     const body = c.req.valid("json");
-    const created = await createBuyerOrg(deps.db, body, { actor: `operator:${c.get("operator").sub}`, requestId: c.get("requestId") });
+    const ctx = platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+    const created = await createBuyerOrg(ctx, body);
     return c.json(created, 201);
   });
   return router;

@@ -1,4 +1,5 @@
 import type { Database } from "../platform/db/connect.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import type { Tx } from "../jobs/queue.ts";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-keys.ts";
 import type { BuyerContext, BuyerPrincipal } from "./buyer-context.ts";
@@ -12,17 +13,16 @@ export interface CreatedKey {
   createdAt: string;
 }
 
-/** Creates a buyer organisation and its first API key. */
+/** Creates a buyer organisation and its first API key (an operator's action: the organisation is a new tenant). */
 export async function createBuyerOrg(
-  db: Database,
+  ctx: PlatformContext,
   input: { name: string; email: string; keyName?: string },
-  audit: { actor: string; requestId?: string },
 ): Promise<{ id: string; name: string; email: string; apiKey: CreatedKey }> {
-  return db.prisma.$transaction(async (tx) => {
+  return ctx.db.prisma.$transaction(async (tx) => {
     const org = await tx.buyerOrg.create({ data: { name: input.name, email: input.email } });
     const apiKey = await insertKey(tx, org.id, input.keyName ?? "Default");
     await tx.auditLog.create({
-      data: { actor: audit.actor, action: "buyer_org.created", entity: "buyer_org", entityId: org.id, requestId: audit.requestId ?? null },
+      data: { actor: ctx.actor, action: "buyer_org.created", entity: "buyer_org", entityId: org.id, requestId: ctx.requestId ?? null },
     });
     return { id: org.id, name: org.name, email: org.email, apiKey };
   });

@@ -10,6 +10,7 @@ import { startXeroStandIn, type XeroStandIn } from "@giftloop/sandbox/xero/serve
 import { uninstallXeroSandboxRouting } from "../integrations/xero/sandbox-routing.ts";
 import { accountingSweepJob, stripeFeesDayJob } from "../accounting/accounting.jobs.ts";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
 import { startWorker } from "../jobs/create-queue.ts";
 import { freshQueues, waitUntil } from "../jobs/testing/harness.ts";
@@ -108,7 +109,7 @@ beforeAll(async () => {
   s = await seedVendor(t.deps.db);
   await t.deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1000 } });
   operator = await t.operatorToken();
-  buyerKey = (await createBuyerOrg(t.deps.db, { name: "Acme Corp", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
+  buyerKey = (await createBuyerOrg(asPlatform(t.deps), { name: "Acme Corp", email: "ap@acme.test" })).apiKey.key;
 }, 60_000);
 
 afterAll(async () => {

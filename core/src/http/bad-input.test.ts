@@ -2,6 +2,7 @@ import net from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
 import { mintRecipientToken } from "../redemption/recipient-token.ts";
@@ -25,7 +26,7 @@ let recipientToken: string;
 beforeAll(async () => {
   t = await testApp({ env: { BODY_LIMIT_BYTES: String(1024 * 1024), LOG_LEVEL: "info" } });
   s = await seedVendor(t.deps.db, { shop: SHOP, slug: "bad-input" });
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "ap@acme.test" });
   key = org.apiKey.key;
   const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: s.storefrontSlug,

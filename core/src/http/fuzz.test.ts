@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { recordDeadLetter } from "../jobs/dead-letters.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
@@ -139,7 +140,7 @@ beforeAll(async () => {
   const now = Math.floor(Date.now() / 1000);
   doc = (await (await t.app.request("/openapi.json")).json()) as OpenApiDoc;
   operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })));
-  const buyer = await createBuyerOrg(t.deps.db, { name: "Fuzz buyer", email: "fuzz@buyer.test" }, { actor: "test" });
+  const buyer = await createBuyerOrg(asPlatform(t.deps), { name: "Fuzz buyer", email: "fuzz@buyer.test" });
   fx = await fixtures(buyer);
   tokens = [
     await t.operatorToken(),

@@ -1,7 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { listDeadLetters, replayDeadLetter } from "../jobs/dead-letters.ts";
 import { JOB_STATUSES, jobStats, type JobStatus } from "../jobs/stats.ts";
 import type { Deps } from "../platform/deps.ts";
+import { platformContext } from "../platform/use-case.ts";
 import {
   operatorAuth,
   operatorSecurityScheme,
@@ -143,10 +145,11 @@ export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   const router = createRouter<OperatorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", OPERATOR_SECURITY_SCHEME, operatorSecurityScheme);
   router.use("*", operatorAuth(deps.config));
+  const ctx = (c: Context<OperatorEnv>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
 
   router.openapi(listDeadLettersRoute, async (c) => {
     const q = c.req.valid("query");
-    const items = await listDeadLetters(deps.db, {
+    const items = await listDeadLetters(ctx(c), {
       includeReplayed: q.includeReplayed === "true",
       ...(q.type ? { type: q.type } : {}),
       limit: q.limit ?? 100,
@@ -156,7 +159,7 @@ export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
 
   router.openapi(replayRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const result = await replayDeadLetter(deps.db, id);
+    const result = await replayDeadLetter(ctx(c), id);
     if (!result.ok) {
       if (result.code === "not_found") throw new ProblemError(404, "not_found", "No dead letter has this id.");
       throw new ProblemError(409, "already_replayed", "This dead letter was already replayed.");
@@ -165,7 +168,7 @@ export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
     return c.json({ jobId: result.jobId }, 202);
   });
 
-  router.openapi(jobStatsRoute, async (c) => c.json(await jobStats(deps.db), 200));
+  router.openapi(jobStatsRoute, async (c) => c.json(await jobStats(ctx(c)), 200));
 
   return router;
 }

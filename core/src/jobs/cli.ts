@@ -17,6 +17,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, type Config } from "../platform/config.ts";
 import { connectDatabase, type Database } from "../platform/db/connect.ts";
 import { explainDatabaseError, type DatabaseWhere } from "../platform/db/explain-error.ts";
+import { createLogger } from "../platform/logger.ts";
+import { platformContext, type PlatformContext } from "../platform/use-case.ts";
 import { runningServer } from "../platform/server-file.ts";
 import { mintOperatorToken } from "../http/operator-auth.ts";
 import { ensureSqsQueues, sqsClient } from "./create-queue.ts";
@@ -45,7 +47,7 @@ export async function runJobsCli(argv: string[], io: CliIo = { env: process.env,
   const out = new Console(io.stdout, io.stderr);
   try {
     const config = parseConfig(io.env);
-    await run(argv, config, io.env, out);
+    await run(argv, config, io, out);
     return 0;
   } catch (err) {
     if (err instanceof CliFailure || err instanceof ConfigError) {
@@ -56,7 +58,7 @@ export async function runJobsCli(argv: string[], io: CliIo = { env: process.env,
   }
 }
 
-async function run(argv: string[], config: Config, env: Record<string, string | undefined>, out: Console): Promise<void> {
+async function run(argv: string[], config: Config, io: CliIo, out: Console): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -67,7 +69,7 @@ async function run(argv: string[], config: Config, env: Record<string, string | 
         all: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         shop: { type: "string" },
-        sub: { type: "string", default: env.USER ?? "operator" },
+        sub: { type: "string", default: io.env.USER ?? "operator" },
         ttl: { type: "string", default: "3600" },
         name: { type: "string", default: "giftloop-jobs" },
         "max-receive": { type: "string", default: "10" },
@@ -98,13 +100,16 @@ async function run(argv: string[], config: Config, env: Record<string, string | 
   }
 
   const viaServer = Boolean(runningServer(config));
+  /** The operator's context on the configured database (the actor the operator API would see for the same token subject). */
+  const asOperator = <T>(fn: (ctx: PlatformContext) => Promise<T>) =>
+    withDb(config, (db) => fn(platformContext({ db, actor: `operator:${values.sub!}`, log: createLogger(config.LOG_LEVEL, io.stderr) })));
   switch (command) {
     case "list-dead": {
       const q = new URLSearchParams({ limit: "1000", includeReplayed: String(values.all) });
       if (values.type) q.set("type", values.type);
       const rows = viaServer
         ? (await viaApi<{ items: DeadLetterView[] }>("GET", `/v1/operator/dead-letters?${q}`)).body.items
-        : await withDb(config, (db) => listDeadLetters(db, { includeReplayed: values.all, limit: 1000, ...(values.type ? { type: values.type } : {}) }));
+        : await asOperator((ctx) => listDeadLetters(ctx, { includeReplayed: values.all, limit: 1000, ...(values.type ? { type: values.type } : {}) }));
       printDead(rows);
       return;
     }
@@ -115,14 +120,14 @@ async function run(argv: string[], config: Config, env: Record<string, string | 
         if (r.status !== 202) fail(`not replayed: ${r.body.detail ?? r.status}`);
         out.log(`Replayed: job ${r.body.jobId} is queued again.`);
       } else {
-        const r = await withDb(config, (db) => replayDeadLetter(db, arg));
+        const r = await asOperator((ctx) => replayDeadLetter(ctx, arg));
         if (!r.ok) fail(r.code === "not_found" ? `No dead letter ${arg}.` : `Dead letter ${arg} was already replayed.`);
         out.log(`Replayed: job ${r.jobId} is queued again.`);
       }
       return;
     }
     case "stats": {
-      const stats = viaServer ? (await viaApi<JobStats>("GET", "/v1/operator/jobs/stats")).body : await withDb(config, (db) => jobStats(db));
+      const stats = viaServer ? (await viaApi<JobStats>("GET", "/v1/operator/jobs/stats")).body : await asOperator((ctx) => jobStats(ctx));
       if (values.json) out.log(JSON.stringify(stats, null, 2));
       else out.table(Object.fromEntries(stats.byType.map((t) => [t.type, { ...t.byStatus, total: t.total }])));
       return;
@@ -131,7 +136,7 @@ async function run(argv: string[], config: Config, env: Record<string, string | 
       const q = new URLSearchParams({ limit: "1000", ...(values.shop ? { shop: values.shop } : {}) });
       const rows = viaServer
         ? (await viaApi<{ items: HeldPush[] }>("GET", `/v1/operator/held-pushes?${q}`)).body.items
-        : await withDb(config, (db) => listHeldPushes({ db }, { limit: 1000, ...(values.shop ? { shop: values.shop } : {}) }));
+        : await asOperator((ctx) => listHeldPushes(ctx, { limit: 1000, ...(values.shop ? { shop: values.shop } : {}) }));
       if (values.json) out.log(JSON.stringify(rows, null, 2));
       else if (rows.length === 0) out.log("No held Shopify order pushes.");
       else {

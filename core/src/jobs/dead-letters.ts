@@ -1,4 +1,4 @@
-import type { Database } from "../platform/db/connect.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 import type { Tx } from "./queue.ts";
 
 /**
@@ -66,10 +66,10 @@ export async function recordDeadLetter(
 }
 
 export async function listDeadLetters(
-  db: Database,
+  ctx: PlatformContext,
   opts: { includeReplayed?: boolean; type?: string; limit?: number } = {},
 ): Promise<DeadLetterView[]> {
-  const rows = await db.prisma.deadLetter.findMany({
+  const rows = await ctx.db.prisma.deadLetter.findMany({
     where: {
       ...(opts.includeReplayed ? {} : { replayedAt: null }),
       ...(opts.type ? { type: opts.type } : {}),
@@ -102,9 +102,9 @@ export type ReplayResult =
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function replayDeadLetter(db: Database, id: string): Promise<ReplayResult> {
+export async function replayDeadLetter(ctx: PlatformContext, id: string): Promise<ReplayResult> {
   if (!UUID.test(id)) return { ok: false, code: "not_found" };
-  return db.prisma.$transaction(async (tx) => {
+  return ctx.db.prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<Array<{ job_id: string; replayed_at: Date | null }>>(
       "SELECT job_id::text, replayed_at FROM dead_letter WHERE id = $1::uuid FOR UPDATE",
       id,

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase } from "../platform/db/connect.ts";
 import { migrate } from "../platform/db/migrate.ts";
 import { stack } from "../testing/db.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../testing/deps.ts";
 import { startWorker } from "./create-queue.ts";
 import { listDeadLetters, replayDeadLetter } from "./dead-letters.ts";
 import { enqueueFromSql, JobEnqueueError } from "./queue.ts";
@@ -160,15 +160,15 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
     await waitUntil(async () => (await job(id))?.status === "dead");
     await new Promise((r) => setTimeout(r, 300)); // no further attempts after dead
     expect(calls.get(id)).toBe(alwaysFailsJob.maxAttempts);
-    const dead = (await listDeadLetters(deps.db, { type: alwaysFailsJob.type })).find((d) => d.idempotencyKey === id);
+    const dead = (await listDeadLetters(asPlatform(deps), { type: alwaysFailsJob.type })).find((d) => d.idempotencyKey === id);
     expect(dead).toMatchObject({ attempts: 3, source: driver, replayedAt: null });
     expect(dead!.lastError).toContain("always fails");
 
-    const replay = await replayDeadLetter(deps.db, dead!.id);
+    const replay = await replayDeadLetter(asPlatform(deps), dead!.id);
     expect(replay).toEqual({ ok: true, jobId: dead!.jobId });
-    expect(await replayDeadLetter(deps.db, dead!.id)).toEqual({ ok: false, code: "already_replayed" });
+    expect(await replayDeadLetter(asPlatform(deps), dead!.id)).toEqual({ ok: false, code: "already_replayed" });
     await waitUntil(async () => calls.get(id) === 6 && (await job(id))?.status === "dead");
-    const again = (await listDeadLetters(deps.db)).find((d) => d.idempotencyKey === id);
+    const again = (await listDeadLetters(asPlatform(deps))).find((d) => d.idempotencyKey === id);
     expect(again).toMatchObject({ id: dead!.id, replayedAt: null });
   });
 
@@ -326,7 +326,7 @@ describe.each(drivers)("job system (%s driver)", (driver) => {
       });
       workers.push(startWorker(other));
       await waitUntil(async () => (await job(id))?.status === "dead");
-      const dead = (await listDeadLetters(deps.db)).find((d) => d.idempotencyKey === id);
+      const dead = (await listDeadLetters(asPlatform(deps))).find((d) => d.idempotencyKey === id);
       expect(dead).toMatchObject({ source: "sqs-redrive", attempts: 2 });
       expect(await effects(id)).toBe(0);
       sqs.destroy();

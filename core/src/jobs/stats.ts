@@ -1,4 +1,4 @@
-import type { Database } from "../platform/db/connect.ts";
+import type { PlatformContext } from "../platform/use-case.ts";
 
 export const JOB_STATUSES = ["queued", "running", "published", "succeeded", "dead"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -13,8 +13,8 @@ export interface JobStats {
 const zero = (): StatusCounts => ({ queued: 0, running: 0, published: 0, succeeded: 0, dead: 0 });
 
 /** Jobs in the outbox per status and type (every status present, zero when none). */
-export async function jobStats(db: Database): Promise<JobStats> {
-  const rows = await db.sql.query<{ type: string; status: JobStatus; n: number }>(
+export async function jobStats(ctx: PlatformContext): Promise<JobStats> {
+  const rows = await ctx.db.sql.query<{ type: string; status: JobStatus; n: number }>(
     "SELECT type, status::text AS status, count(*)::int AS n FROM job GROUP BY type, status ORDER BY type",
   );
   const stats: JobStats = { total: 0, byStatus: zero(), byType: [] };

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { createOrder } from "./create-order.ts";
@@ -15,7 +16,7 @@ let orderId: string;
 beforeAll(async () => {
   t = await testApp();
   s = await seedVendor(t.deps.db);
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "a@acme.test" });
   key = org.apiKey.key;
   const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: s.storefrontSlug,

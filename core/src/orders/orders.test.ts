@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 
@@ -10,8 +11,8 @@ let otherKey: string;
 beforeAll(async () => {
   t = await testApp();
   s = await seedVendor(t.deps.db);
-  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" })).apiKey.key;
-  otherKey = (await createBuyerOrg(t.deps.db, { name: "Other", email: "o@other.test" }, { actor: "test" })).apiKey.key;
+  key = (await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "a@acme.test" })).apiKey.key;
+  otherKey = (await createBuyerOrg(asPlatform(t.deps), { name: "Other", email: "o@other.test" })).apiKey.key;
 });
 afterAll(async () => {
   await t?.close();

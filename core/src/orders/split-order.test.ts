@@ -3,7 +3,7 @@ import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { giftEmailJob } from "../fulfillment/gift-email.jobs.ts";
 import { codeLookupHash, openCode } from "../redemption/codes/codes.ts";
 import { choicesForOffers } from "../storefronts/offer-choices.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { createOrder } from "./create-order.ts";
 import { splitOrder } from "./split-order.ts";
@@ -29,7 +29,7 @@ describe("splitting a paid order", () => {
   it("makes one unit per recipient with its own details, the offer's choices frozen, its send date and expiry, and its gift email job", async () => {
     const now = new Date();
     const later = new Date(now.getTime() + 10 * DAY_MS + 12_345).toISOString();
-    const org = await createBuyerOrg(t.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
+    const org = await createBuyerOrg(asPlatform(t), { name: "Acme", email: "a@acme.test" });
     const created = await createOrder(asBuyer(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t, {
       storefront: s.storefrontSlug,
       offerId: s.choiceOfferId,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
 import type { SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, type TestApp } from "../http/testing.ts";
 import { startPaymentsStack, type PaymentsStack } from "./testing.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   ({ standIn, smtp, t, stripe } = stack);
   s = await seedVendor(t.deps.db);
   await t.deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 100 } });
-  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
+  key = (await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "ap@acme.test" })).apiKey.key;
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripeSignatureHeader, type StripeStandIn } from "@giftloop/sandbox/stripe/server";
 import type { SmtpSink } from "@giftloop/sandbox/smtp/smtp-sink";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, type TestApp } from "../http/testing.ts";
 import { startPaymentsStack, type PaymentsStack } from "./testing.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   stack = await startPaymentsStack();
   ({ standIn, smtp, t, stripe } = stack);
   s = await seedVendor(t.deps.db);
-  key = (await createBuyerOrg(t.deps.db, { name: "Acme", email: "ap@acme.test" }, { actor: "test" })).apiKey.key;
+  key = (await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "ap@acme.test" })).apiKey.key;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -191,7 +192,7 @@ describe("cancelling an order before it is paid", () => {
     const paid = await cancel(orderId);
     expect(paid.status).toBe(409);
     expect(await paid.json()).toMatchObject({ code: "not_cancelable" });
-    const other = (await createBuyerOrg(t.deps.db, { name: "Other", email: "o@other.test" }, { actor: "test" })).apiKey.key;
+    const other = (await createBuyerOrg(asPlatform(t.deps), { name: "Other", email: "o@other.test" })).apiKey.key;
     expect((await cancel(await newOrder(1), other)).status).toBe(404);
   });
 });

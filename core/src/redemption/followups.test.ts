@@ -7,6 +7,7 @@ import { once } from "../jobs/run-handler.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { pushUnitOrder } from "../fulfillment/push/push-order.ts";
 import { unitTag } from "../fulfillment/push/push.graphql.ts";
 import { installShop, mirrorSeedInStandIn, paidUnits } from "../fulfillment/push/testing.ts";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   await installShop(t.deps, standIn, SHOP);
   s = await seedVendor(t.deps.db, { shop: SHOP });
   await mirrorSeedInStandIn(t.deps, standIn, SHOP, s);
-  const org = await createBuyerOrg(t.deps.db, { name: "Initech", email: "gifts@initech.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Initech", email: "gifts@initech.test" });
   b = { buyerOrgId: org.id, apiKeyId: org.apiKey.id, key: org.apiKey.key };
 }, 60_000);
 afterAll(async () => {

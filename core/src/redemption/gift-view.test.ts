@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { giftViewJson, giftViewsJson, type GiftView } from "./gift-view.ts";
 import { GiftViewSchema } from "./gift-view.schema.ts";
@@ -22,7 +22,7 @@ let units: string[];
 beforeAll(async () => {
   t = await testDeps();
   s = await seedVendor(t.db);
-  const org = await createBuyerOrg(t.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t), { name: "Acme", email: "a@acme.test" });
   const created = await createOrder(asBuyer(t, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t, {
     storefront: s.storefrontSlug,
     offerId: s.choiceOfferId,

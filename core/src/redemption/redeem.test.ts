@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { testApp, type TestApp } from "../http/testing.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
@@ -15,7 +16,7 @@ let buyerKey: string;
 beforeAll(async () => {
   t = await testApp({ env: { TRUST_PROXY: "true" } });
   s = await seedVendor(t.deps.db);
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "a@acme.test" });
   buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
   buyerKey = org.apiKey.key;
 });
@@ -87,6 +88,9 @@ describe("recipient flow", () => {
     expect(after - before).toBe(1);
     const stored = await t.deps.db.prisma.fulfillmentUnit.findUniqueOrThrow({ where: { id: unit!.id } });
     expect(stored).toMatchObject({ status: "redeemed", chosenVariantId: variantId, shippingAddress: expect.objectContaining({ city: "Springfield" }) });
+    // The move is recorded once, in the recipient's name.
+    const moves = await t.deps.db.prisma.stateTransition.findMany({ where: { entityId: unit!.id, toState: "redeemed" } });
+    expect(moves.map((m) => m.actor)).toEqual([`recipient:${unit!.id}`]);
     // The recipient sees what they chose.
     const gift = (await (await t.app.request("/v1/redeem/gift", { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; redemption: { choice: { variantId: string } } };
     expect(gift.status).toBe("redeemed");
@@ -186,7 +190,7 @@ describe("recipient flow", () => {
     expect(await svg.text()).toContain("<svg");
     const png = await t.app.request(`/v1/orders/${unit.orderId}/units/${unit.id}/qr?format=png`, { headers: auth });
     expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
-    const stranger = (await createBuyerOrg(t.deps.db, { name: "S", email: "s@s.test" }, { actor: "test" })).apiKey.key;
+    const stranger = (await createBuyerOrg(asPlatform(t.deps), { name: "S", email: "s@s.test" })).apiKey.key;
     expect((await t.app.request(`/v1/orders/${unit.orderId}/gift-links.csv`, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
     expect((await t.app.request(`/v1/orders/${unit.orderId}/units/${unit.id}/qr`, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
   });

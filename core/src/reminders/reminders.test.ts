@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import type { SentEmail } from "../integrations/email/email.ts";
 import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
@@ -25,7 +26,7 @@ const DAY = 24 * 60 * 60 * 1000;
 beforeAll(async () => {
   t = await testApp({ env: { JOB_POLL_INTERVAL_MS: "10" } });
   s = await seedVendor(t.deps.db);
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "gifts@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "gifts@acme.test" });
   buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id, key: org.apiKey.key };
 }, 60_000);
 afterAll(async () => {

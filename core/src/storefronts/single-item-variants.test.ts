@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read as loose JSON in assertions */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
@@ -23,7 +24,7 @@ beforeAll(async () => {
   t = await testApp();
   s = await seedVendor(t.deps.db);
   vendorToken = await t.vendorToken(`${s.storefrontSlug}.myshopify.com`);
-  const org = await createBuyerOrg(t.deps.db, { name: "Acme", email: "a@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name: "Acme", email: "a@acme.test" });
   buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBuyerOrg } from "../buyers/buyers.service.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { bearer, testApp, type TestApp } from "../http/testing.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
@@ -30,7 +31,7 @@ let brandA: { offerIds: string[]; productIds: string[]; vendorId: string };
 let brandBToken: string;
 
 async function tenant(name: string, slug: string, offerId: string): Promise<Tenant> {
-  const org = await createBuyerOrg(t.deps.db, { name, email: `${name}@buyer.test` }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(t.deps), { name, email: `${name}@buyer.test` });
   const emails = [`${name}-one@example.test`, `${name}-two@example.test`];
   const created = await createOrder(asBuyer(t.deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), t.deps, {
     storefront: slug,

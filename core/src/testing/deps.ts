@@ -7,7 +7,7 @@ import { buildDeps } from "../platform/build-deps.ts";
 import type { Deps } from "../platform/deps.ts";
 import { createLogger } from "../platform/logger.ts";
 import type { JobRegistry } from "../jobs/registry.ts";
-import { vendorContext, type VendorContext } from "../platform/use-case.ts";
+import { platformContext, vendorContext, type PlatformContext, type VendorContext } from "../platform/use-case.ts";
 import { testDatabase, type TestDatabase } from "./db.ts";
 
 /** Captured JSON log lines, for tests that assert on logging. */
@@ -52,4 +52,9 @@ export async function testDeps(
 /** A brand's use-case context in tests (the brand-bound database; the actor "test" unless named). */
 export function brandContext(deps: Pick<Deps, "db" | "log">, vendorId: string, actor = "test"): VendorContext {
   return vendorContext({ db: deps.db, vendorId, actor, log: deps.log });
+}
+
+/** The platform's context in tests (staff, operators and jobs: across tenants; the actor "test" unless named). */
+export function asPlatform(deps: Pick<Deps, "db" | "log">, actor = "test"): PlatformContext {
+  return platformContext({ db: deps.db, actor, log: deps.log });
 }

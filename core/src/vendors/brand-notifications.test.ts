@@ -5,7 +5,7 @@ import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import { createOrder } from "../orders/create-order.ts";
 import { splitOrder } from "../orders/split-order.ts";
-import { testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { lowStock, lowStockKey, lowStockScanJob } from "./brand-notifications.ts";
 import { asBuyer } from "../testing/buyer.ts";
@@ -24,7 +24,7 @@ beforeAll(async () => {
   deps = await testDeps({ env: { JOB_POLL_INTERVAL_MS: "10", SHOPIFY_APP_URL: "https://app.giftloop.test" } });
   s = await seedVendor(deps.db);
   await deps.db.prisma.vendor.update({ where: { id: s.vendorId }, data: { email: BRAND } });
-  const org = await createBuyerOrg(deps.db, { name: "Acme Corp", email: "ap@acme.test" }, { actor: "test" });
+  const org = await createBuyerOrg(asPlatform(deps), { name: "Acme Corp", email: "ap@acme.test" });
   buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { startWorker } from "../jobs/create-queue.ts";
 import { waitUntil } from "../jobs/testing/harness.ts";
 import { redeemUnit } from "../redemption/redeem.ts";
 import { recipientContext } from "../redemption/recipient-context.ts";
-import { brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
+import { asPlatform, brandContext, testDeps, type TestDeps } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { CONNECTION_BROKEN, startCatalogSync } from "../catalog/catalog.sync.ts";
 import { latestSync } from "../catalog/catalog.queries.ts";
@@ -103,7 +103,7 @@ describe("a broken Shopify connection", () => {
     expect(ordersOf([first!, second!])).toHaveLength(0);
 
     // The operator sees both, with the reason, through the API.
-    const held = await listHeldPushes(deps, { shop: SHOP });
+    const held = await listHeldPushes(asPlatform(deps), { shop: SHOP });
     expect(held.map((h) => [h.unitId, h.kind])).toEqual(expect.arrayContaining([[first, "connection_broken"], [second, "connection_broken"]]));
     const app = createApp(deps);
     const token = await mintOperatorToken(deps.config, { sub: "ops", ttlSeconds: 60 });
@@ -129,7 +129,7 @@ describe("a broken Shopify connection", () => {
       waitUntil(async () => (await unit(first!)).status === "pushed" && (await unit(second!)).status === "pushed" && (await latestSync(brandContext(deps, s.vendorId)))?.status === "completed", 30_000),
     );
     expect(ordersOf([first!, second!])).toHaveLength(2);
-    expect(await listHeldPushes(deps, { shop: SHOP })).toHaveLength(0);
+    expect(await listHeldPushes(asPlatform(deps), { shop: SHOP })).toHaveLength(0);
     const audit = await deps.db.prisma.auditLog.findMany({ where: { vendorId: s.vendorId, action: { startsWith: "vendor.connection" }, at: { gte: since } }, orderBy: { at: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["vendor.connection_broken", "vendor.connection_restored"]);
   }, 90_000);

@@ -9,6 +9,7 @@ import { waitUntil } from "../jobs/testing/harness.ts";
 import type { Worker } from "../jobs/worker.ts";
 import { redeemUnit } from "../redemption/redeem.ts";
 import { recipientContext } from "../redemption/recipient-context.ts";
+import { asPlatform } from "../testing/deps.ts";
 import { seedVendor, type Seeded } from "../testing/seed.ts";
 import { shopifyTopics } from "./shopify-topics.ts";
 import { shopifyPayloadSchemas } from "./shopify-payloads.ts";
@@ -178,7 +179,7 @@ describe(`POST /webhooks/shopify (${backend})`, () => {
   });
 
   it("fails a body that does not match its topic at once, with the reason on the event and its dead letter", async () => {
-    const attemptsBefore = (await listDeadLetters(t.deps.db, { type: "shopify.webhook" })).length;
+    const attemptsBefore = (await listDeadLetters(asPlatform(t.deps), { type: "shopify.webhook" })).length;
     // products/delete announced, an inventory level sent.
     const webhookId = `mismatch-${randomUUID()}`;
     const event = await deliver("products/delete", fixture("inventory-levels-update.json"), webhookId);
@@ -186,8 +187,8 @@ describe(`POST /webhooks/shopify (${backend})`, () => {
     // Not even JSON's object shape.
     const list = await deliver("customers/data_request", "[1, 2]");
     expect(list.error).toMatch(/does not match topic customers\/data_request: \(body\): /);
-    await waitUntil(async () => (await listDeadLetters(t.deps.db, { type: "shopify.webhook" })).length === attemptsBefore + 2);
-    const dead = await listDeadLetters(t.deps.db, { type: "shopify.webhook" });
+    await waitUntil(async () => (await listDeadLetters(asPlatform(t.deps), { type: "shopify.webhook" })).length === attemptsBefore + 2);
+    const dead = await listDeadLetters(asPlatform(t.deps), { type: "shopify.webhook" });
     const ours = dead.find((d) => d.idempotencyKey === `webhook:shopify:${webhookId}`)!;
     expect(ours).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/PermanentJobError: the payload does not match topic products\/delete/) });
   });

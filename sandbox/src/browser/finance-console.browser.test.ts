@@ -64,7 +64,7 @@ beforeAll(async () => {
   await deps.db.sql.execute(`UPDATE vendor SET name = 'Meadow Tea' WHERE id = $1::uuid`, [carried.vendorId]);
   await setAccount(deps, paid.vendorId, "active", "acct_harbor");
   for (const s of [paid, carried]) await shipAt(deps, (await paidOrder(deps, s, { recipients: 2 })).unitIds, daysAgo(30));
-  await updatePlatformSettings(deps, { who: "test" }, { approvalRequired: true });
+  await updatePlatformSettings(platformContext({ db: deps.db, actor: "test", log: deps.log }), { approvalRequired: true });
   browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 }, 240_000);

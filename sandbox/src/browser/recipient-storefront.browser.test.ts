@@ -21,6 +21,7 @@ import { seedVendor, type Seeded } from "@giftloop/core/testing/seed";
 import { CODE_ALPHABET, formatCode, generateCode, parseCode } from "@giftloop/core/redemption/codes/codes";
 import { ensureStorefrontBuild } from "@giftloop/storefront/build";
 import { asBuyer } from "@giftloop/core/testing/buyer";
+import { asPlatform } from "@giftloop/core/testing/deps";
 
 /**
  * The hosted recipient pages in a real browser (Debian's Chromium) against the real api:
@@ -129,7 +130,7 @@ function freePort(): Promise<number> {
 
 /** Gift links of a paid order; `country`: the recipients' country as the buyer gives it (the gift ships there), none for the brand's "anywhere" rate. */
 async function giftLinks(seed: Seeded, buyerName: string, recipients: Array<{ name: string; email: string; message?: string }>, country: string | null = "US"): Promise<Link[]> {
-  const buyer = await createBuyerOrg(t.deps.db, { name: buyerName, email: `ap@${buyerName.toLowerCase()}.test` }, { actor: "test" });
+  const buyer = await createBuyerOrg(asPlatform(t.deps), { name: buyerName, email: `ap@${buyerName.toLowerCase()}.test` });
   const created = await createOrder(asBuyer(t.deps, { buyerOrgId: buyer.id, apiKeyId: buyer.apiKey.id }), t.deps, {
     storefront: seed.storefrontSlug,
     offerId: seed.choiceOfferId,

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../http/request-context.ts";
 import { createRouter } from "../../http/router.ts";
 import { listHeldPushes } from "./push-holds.ts";
 import { SHOP_DOMAIN_PATTERN } from "../../platform/shop-domain.ts";
+import { platformContext } from "../../platform/use-case.ts";
 
 export const HeldPushSchema = z
   .object({
@@ -55,7 +56,8 @@ export function heldPushRoutes(deps: Deps): OpenAPIHono<AppEnv & { Variables: Op
   router.use("*", operatorAuth(deps.config));
   router.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    const items = await listHeldPushes(deps, { ...(q.shop ? { shop: q.shop } : {}), limit: q.limit ?? 100 });
+    const ctx = platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+    const items = await listHeldPushes(ctx, { ...(q.shop ? { shop: q.shop } : {}), limit: q.limit ?? 100 });
     return c.json(
       { items: items.map((h) => ({ ...h, redeemedAt: h.redeemedAt?.toISOString() ?? null, heldSince: h.heldSince.toISOString() })) },
       200,

@@ -1,6 +1,5 @@
 import type { SqlTx } from "../../platform/db/connect.ts";
-import type { Deps } from "../../platform/deps.ts";
-import type { VendorContext } from "../../platform/use-case.ts";
+import type { PlatformContext, VendorContext } from "../../platform/use-case.ts";
 import { jobInsertSql } from "../../jobs/queue.ts";
 import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
 import { orderOnHoldSql } from "../../orders/order-hold.ts";
@@ -80,9 +79,9 @@ const HELD = `
   ORDER BY held_since, u.id
   LIMIT $4`;
 
-/** Redeemed gifts whose Shopify order waits, oldest first, with why (for operators). */
-export async function listHeldPushes(deps: Pick<Deps, "db">, opts: { shop?: string; limit?: number } = {}): Promise<HeldPush[]> {
-  const rows = await deps.db.sql.query<{
+/** Redeemed gifts whose Shopify order waits, oldest first, with why (for operators: every brand's units unless `shop` names one). */
+export async function listHeldPushes(ctx: PlatformContext, opts: { shop?: string; limit?: number } = {}): Promise<HeldPush[]> {
+  const rows = await ctx.db.sql.query<{
     unit_id: string;
     order_id: string;
     vendor_id: string;

@@ -8,7 +8,7 @@ import { waitUntil } from "../../jobs/testing/harness.ts";
 import type { Worker } from "../../jobs/worker.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
 import { recipientContext } from "../../redemption/recipient-context.ts";
-import { testDeps, type TestDeps } from "../../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { pushUnitOrder, type PushPoint } from "./push-order.ts";
 import { PUSH_PAUSED_FLAG } from "../../compliance/uninstall.ts";
@@ -148,8 +148,8 @@ describe("order push (fulfillment.push_order)", () => {
     const sv = standIn.products(SHOP).flatMap((p) => p.variants).find((v) => v.id === gidNum)!;
     await redeem(id!, "notebook:Green"); // our mirror still believes in the stock
     standIn.setInventory(SHOP, sv.inventoryItemId, 0); // ... but the shop sold out meanwhile
-    await withWorker(() => waitUntil(async () => (await listDeadLetters(deps.db, { type: PUSH_ORDER_JOB })).some((d) => JSON.stringify(d.payload).includes(id!))));
-    const dead = (await listDeadLetters(deps.db, { type: PUSH_ORDER_JOB })).find((d) => JSON.stringify(d.payload).includes(id!))!;
+    await withWorker(() => waitUntil(async () => (await listDeadLetters(asPlatform(deps), { type: PUSH_ORDER_JOB })).some((d) => JSON.stringify(d.payload).includes(id!))));
+    const dead = (await listDeadLetters(asPlatform(deps), { type: PUSH_ORDER_JOB })).find((d) => JSON.stringify(d.payload).includes(id!))!;
     expect(dead.lastError).toMatch(/INVENTORY_CLAIM_FAILED/);
     expect(dead.attempts).toBe(1); // permanent: not retried
     const u = await unit(id!);
@@ -245,6 +245,6 @@ describe("order push reliability", () => {
     for (const id of ids) expect(ordersFor(id), `unit ${id}`).toHaveLength(1);
     const injected = (["500", "timeout", "throttled"] as const).map((k) => standIn.faultCounts[k] - before[k]);
     expect(injected.every((n) => n > 0)).toBe(true);
-    expect((await listDeadLetters(deps.db, { type: PUSH_ORDER_JOB })).filter((d) => ids.some((id) => JSON.stringify(d.payload).includes(id)))).toHaveLength(0);
+    expect((await listDeadLetters(asPlatform(deps), { type: PUSH_ORDER_JOB })).filter((d) => ids.some((id) => JSON.stringify(d.payload).includes(id)))).toHaveLength(0);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { RequestedTokenType } from "@shopify/shopify-api";
 import type { ShopifyStandIn } from "@giftloop/sandbox/shopify/server";
 import { createBuyerOrg } from "../../buyers/buyers.service.ts";
+import { asPlatform } from "../../testing/deps.ts";
 import { jobRegistry } from "../../jobs/jobs.registry.ts";
 import { JobRegistry, type JobDefinition } from "../../jobs/registry.ts";
 import { createOrder } from "../../orders/create-order.ts";
@@ -43,8 +44,8 @@ export async function mirrorSeedInStandIn(deps: Pick<Deps, "db">, standIn: Shopi
   return inventoryItems;
 }
 
-export async function buyer(deps: Pick<Deps, "db">) {
-  const org = await createBuyerOrg(deps.db, { name: "Acme", email: `ap-${Math.random().toString(36).slice(2, 8)}@acme.test` }, { actor: "test" });
+export async function buyer(deps: Pick<Deps, "db" | "log">) {
+  const org = await createBuyerOrg(asPlatform(deps), { name: "Acme", email: `ap-${Math.random().toString(36).slice(2, 8)}@acme.test` });
   return { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
 }
 

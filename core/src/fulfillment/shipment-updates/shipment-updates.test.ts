@@ -11,7 +11,7 @@ import { getOrder } from "../../orders/order-view.ts";
 import { asBuyer } from "../../testing/buyer.ts";
 import { redeemUnit } from "../../redemption/redeem.ts";
 import { recipientContext } from "../../redemption/recipient-context.ts";
-import { testDeps, type TestDeps } from "../../testing/deps.ts";
+import { asPlatform, testDeps, type TestDeps } from "../../testing/deps.ts";
 import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { serveApp } from "../../webhooks/testing.ts";
 import { pushUnitOrder } from "../push/push-order.ts";
@@ -188,7 +188,7 @@ describe("fulfillment back-flow", () => {
       "INSERT INTO vendor_payout_settings (vendor_id, approval_required) VALUES ($1::uuid, true) ON CONFLICT (vendor_id) DO UPDATE SET approval_required = true",
       [s.vendorId],
     );
-    await runPayouts(deps, { trigger: "operator", actor: "test", dryRun: false, vendorId: s.vendorId, asOf: new Date(Date.now() + 30 * DAY_MS) });
+    await runPayouts(asPlatform(deps), deps, { trigger: "operator", dryRun: false, vendorId: s.vendorId, asOf: new Date(Date.now() + 30 * DAY_MS) });
     const [line] = await deps.db.sql.query<{ share_amount: number }>("SELECT share_amount FROM payout_line WHERE unit_id = $1::uuid", [u.id]);
     expect(line?.share_amount).toBeGreaterThan(0);
 
@@ -218,8 +218,8 @@ describe("fulfillment back-flow", () => {
     expect(after.status).toBe("pushed");
     expect(after.version).toBe(before.version);
     // The fulfillment without an order cannot be processed: dead-lettered on its first attempt, with the reason.
-    await waitUntil(async () => (await listDeadLetters(deps.db, { type: "shopify.webhook" })).length > 0);
-    const dead = await listDeadLetters(deps.db, { type: "shopify.webhook" });
+    await waitUntil(async () => (await listDeadLetters(asPlatform(deps), { type: "shopify.webhook" })).length > 0);
+    const dead = await listDeadLetters(asPlatform(deps), { type: "shopify.webhook" });
     expect(dead.map((d) => [d.attempts, d.lastError])).toEqual([[1, expect.stringMatching(/does not match topic fulfillments\/create: order_id/)]]);
     const event = await deps.db.prisma.webhookEvent.findFirstOrThrow({ where: { externalId: orderless.webhookId } });
     expect(event).toMatchObject({ processedAt: null, error: expect.stringMatching(/order_id/) });
