@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
-import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
+import { operatorAuth, operatorContext, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import { day as dayInRange } from "../http/ranges.ts";
 import type { Context } from "hono";
@@ -117,7 +117,7 @@ const routes = {
 export function financeRoutes(deps: Deps): OpenAPIHono<Env> {
   const router = createRouter<Env>();
   router.use("*", operatorAuth(deps.config));
-  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+  const ctx = (c: Context<Env>) => operatorContext(c, deps.db);
   const answer = <T extends { ok: boolean }>(outcome: T | Refusal<XeroConnectCode>) => orProblem(outcome, XERO_CONNECT_STATUSES);
   router.openapi(routes.view, async (c) => c.json(await connectionView(ctx(c), deps), 200));
   router.openapi(routes.connect, async (c) => c.json({ consentUrl: answer(await startConnect(ctx(c), deps)).consentUrl }, 200));

@@ -1,13 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Deps } from "../platform/deps.ts";
-import { platformContext } from "../platform/use-case.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import { approvePayout, listPayouts, retryPayout, type ChangeResult } from "../payouts/operator-payouts.ts";
 import { PayoutChangeSchema, PayoutRunResultSchema, PayoutSettingsSchema, VendorPayoutSettingsSchema } from "../payouts/operator-payouts.routes.ts";
 import { PayoutRunBusy, runPayouts } from "../payouts/run.ts";
 import { effective, platformSettings, updatePlatformSettings, updateVendorSettings, vendorOverrides } from "../payouts/settings.ts";
-import { staffRoles, staffReadSecurity as read, staffWriteSecurity as write } from "./staff-session.ts";
+import { staffContext, staffRoles, staffReadSecurity as read, staffWriteSecurity as write } from "./staff-session.ts";
 import type { FinanceEnv } from "./finance-console.routes.ts";
 import { bodyPresence, bodyProblems, BrandPatch, json, PayoutQueuesSchema, PayoutSettingsOverviewSchema, PlatformPatch, refusing, RunBody, tags, VersionBody } from "./finance-console.schemas.ts";
 
@@ -126,7 +125,7 @@ function changed(payoutId: string, r: ChangeResult) {
 const sent = <T extends object>(patch: T) => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as T;
 
 export function financePayoutRoutes(deps: Deps, staff: OpenAPIHono<FinanceEnv>): void {
-  const ctx = (c: Context<FinanceEnv>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
+  const ctx = (c: Context<FinanceEnv>) => staffContext(c, deps.db);
 
   staff.openapi(
     routes.preview,

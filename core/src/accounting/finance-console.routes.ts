@@ -16,6 +16,7 @@ import {
   endSession,
   requestSignIn,
   staffAuth,
+  staffContext,
   staffReadSecurity as read,
   staffRoles,
   staffSecuritySchemes,
@@ -24,7 +25,7 @@ import {
 } from "./staff-session.ts";
 import { financePayoutRoutes } from "./finance-console.payouts.ts";
 import { orProblem } from "../http/refusals.ts";
-import { platformContext, type Refusal } from "../platform/use-case.ts";
+import type { Refusal } from "../platform/use-case.ts";
 import { chooseOrganisation, connectionView, mappingOptions, saveMapping, startConnect, XERO_CONNECT_STATUSES, type XeroConnectCode } from "./xero-connect.ts";
 import {
   bodyPresence,
@@ -259,7 +260,7 @@ export function financeConsoleRoutes(deps: Deps): OpenAPIHono<Env> {
 
   const staff = createRouter<Env>();
   staff.use("*", staffAuth(deps));
-  const ctx = (c: Context<Env>) => platformContext({ db: deps.db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
+  const ctx = (c: Context<Env>) => staffContext(c, deps.db);
   staff.openapi(routes.me, (c) => {
     const s = c.get("staff");
     return c.json({ email: s.email, name: s.name, role: s.role, csrfToken: s.csrf }, 200);

@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../platform/deps.ts";
+import type { Database } from "../platform/db/connect.ts";
+import { platformContext, type PlatformContext } from "../platform/use-case.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { WebSessions } from "../platform/web-session/web-sessions.ts";
@@ -26,6 +28,11 @@ export interface Staff {
 
 export interface StaffVariables {
   staff: Staff;
+}
+
+/** The platform context of a finance-console request: acts as `staff:<email>`, logs with the request's id. */
+export function staffContext(c: Context<AppEnv & { Variables: StaffVariables }>, db: Database): PlatformContext {
+  return platformContext({ db, actor: `staff:${c.get("staff").email}`, log: c.get("log"), requestId: c.get("requestId") });
 }
 
 /** The OpenAPI security schemes of `/v1/finance`: reads need the session cookie, writes the cookie and the CSRF header. */

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../platform/deps.ts";
-import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
+import { operatorAuth, operatorContext, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../http/operator-auth.ts";
 import { ProblemError, problemResponses } from "../http/problem.ts";
 import type { AppEnv } from "../http/request-context.ts";
 import { createRouter } from "../http/router.ts";
@@ -13,7 +13,6 @@ import { buyerSessions } from "./buyer-sessions.ts";
 import { sendInvitation } from "./buyer-sign-in.ts";
 import { clientKey } from "../platform/web-session/csrf.ts";
 import { registerBuyerOrderRoutes } from "./buyer-orders.routes.ts";
-import { platformContext } from "../platform/use-case.ts";
 
 const CreatedKeySchema = z
   .object({
@@ -71,7 +70,7 @@ export function buyerAdminRoutes(deps: Deps): OpenAPIHono<AppEnv & { Variables: 
   router.use("*", operatorAuth(deps.config));
   router.openapi(createBuyerRoute, async (c) => {
     const body = c.req.valid("json");
-    const ctx = platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+    const ctx = operatorContext(c, deps.db);
     const created = await createBuyerOrg(ctx, body);
     return c.json(created, 201);
   });

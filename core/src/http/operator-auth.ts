@@ -1,7 +1,9 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { sign, verify } from "hono/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
 import type { Config } from "../platform/config.ts";
+import type { Database } from "../platform/db/connect.ts";
+import { platformContext, type PlatformContext } from "../platform/use-case.ts";
 import { localKey } from "../platform/local-keys.ts";
 import { ProblemError } from "./problem.ts";
 import type { AppEnv } from "./request-context.ts";
@@ -36,6 +38,11 @@ export interface OperatorClaims {
 /** What `operatorAuth` adds to the context. */
 export interface OperatorVariables {
   operator: OperatorClaims;
+}
+
+/** The platform context of an operator's request: acts as `operator:<subject>`, logs with the request's id. */
+export function operatorContext(c: Context<AppEnv & { Variables: OperatorVariables }>, db: Database): PlatformContext {
+  return platformContext({ db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
 }
 
 type SecretConfig = Pick<Config, "OPERATOR_TOKEN_SECRET" | "DATA_DIR" | "NODE_ENV">;

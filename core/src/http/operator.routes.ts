@@ -3,9 +3,9 @@ import type { Context } from "hono";
 import { listDeadLetters, replayDeadLetter } from "../jobs/dead-letters.ts";
 import { JOB_STATUSES, jobStats, type JobStatus } from "../jobs/stats.ts";
 import type { Deps } from "../platform/deps.ts";
-import { platformContext } from "../platform/use-case.ts";
 import {
   operatorAuth,
+  operatorContext,
   operatorSecurityScheme,
   OPERATOR_SECURITY_SCHEME,
   type OperatorVariables,
@@ -145,7 +145,7 @@ export function operatorRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   const router = createRouter<OperatorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", OPERATOR_SECURITY_SCHEME, operatorSecurityScheme);
   router.use("*", operatorAuth(deps.config));
-  const ctx = (c: Context<OperatorEnv>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+  const ctx = (c: Context<OperatorEnv>) => operatorContext(c, deps.db);
 
   router.openapi(listDeadLettersRoute, async (c) => {
     const q = c.req.valid("query");

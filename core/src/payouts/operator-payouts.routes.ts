@@ -1,8 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Deps } from "../platform/deps.ts";
-import { platformContext } from "../platform/use-case.ts";
-import { operatorAuth, OPERATOR_SECURITY_SCHEME, operatorSecurityScheme } from "../http/operator-auth.ts";
+import { operatorAuth, operatorContext, OPERATOR_SECURITY_SCHEME, operatorSecurityScheme } from "../http/operator-auth.ts";
 import type { OperatorEnv } from "../http/operator.routes.ts";
 import { problemResponses, ProblemError } from "../http/problem.ts";
 import { dateTime } from "../http/ranges.ts";
@@ -154,7 +153,7 @@ export function operatorPayoutRoutes(deps: Deps): OpenAPIHono<OperatorEnv> {
   const router = createRouter<OperatorEnv>();
   router.openAPIRegistry.registerComponent("securitySchemes", OPERATOR_SECURITY_SCHEME, operatorSecurityScheme);
   router.use("*", operatorAuth(deps.config));
-  const ctx = (c: Context<OperatorEnv>) => platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+  const ctx = (c: Context<OperatorEnv>) => operatorContext(c, deps.db);
 
   router.openapi(routes.preview, async (c) => {
     const q = c.req.valid("query");

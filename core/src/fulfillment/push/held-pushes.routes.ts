@@ -1,12 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../../platform/deps.ts";
-import { operatorAuth, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../../http/operator-auth.ts";
+import { operatorAuth, operatorContext, OPERATOR_SECURITY_SCHEME, type OperatorVariables } from "../../http/operator-auth.ts";
 import { problemResponses } from "../../http/problem.ts";
 import type { AppEnv } from "../../http/request-context.ts";
 import { createRouter } from "../../http/router.ts";
 import { listHeldPushes } from "./push-holds.ts";
 import { SHOP_DOMAIN_PATTERN } from "../../platform/shop-domain.ts";
-import { platformContext } from "../../platform/use-case.ts";
 
 export const HeldPushSchema = z
   .object({
@@ -56,7 +55,7 @@ export function heldPushRoutes(deps: Deps): OpenAPIHono<AppEnv & { Variables: Op
   router.use("*", operatorAuth(deps.config));
   router.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    const ctx = platformContext({ db: deps.db, actor: `operator:${c.get("operator").sub}`, log: c.get("log"), requestId: c.get("requestId") });
+    const ctx = operatorContext(c, deps.db);
     const items = await listHeldPushes(ctx, { ...(q.shop ? { shop: q.shop } : {}), limit: q.limit ?? 100 });
     return c.json(
       { items: items.map((h) => ({ ...h, redeemedAt: h.redeemedAt?.toISOString() ?? null, heldSince: h.heldSince.toISOString() })) },
