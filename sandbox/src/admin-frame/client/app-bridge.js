@@ -149,7 +149,36 @@
     var menu = document.querySelector("ui-nav-menu");
     return menu ? Array.prototype.slice.call(menu.querySelectorAll("a[href]")) : [];
   }
+  // The app routes `shopify:navigate` once it has hydrated (AppProvider's effect adds the
+  // listener). A merchant's click that arrives before then waits for that listener rather than
+  // being lost: the app's server-rendered page is visible well before it can route.
+  var navigateListeners = 0;
+  var queuedHref = null;
+  var nativeAdd = window.addEventListener;
+  var nativeRemove = window.removeEventListener;
+  window.addEventListener = function (type) {
+    var r = nativeAdd.apply(this, arguments);
+    if (type === "shopify:navigate") {
+      navigateListeners++;
+      if (queuedHref !== null) {
+        var href = queuedHref;
+        queuedHref = null;
+        setTimeout(function () {
+          navigate(href);
+        }, 0);
+      }
+    }
+    return r;
+  };
+  window.removeEventListener = function (type) {
+    if (type === "shopify:navigate" && navigateListeners > 0) navigateListeners--;
+    return nativeRemove.apply(this, arguments);
+  };
   function navigate(href) {
+    if (navigateListeners === 0) {
+      queuedHref = href;
+      return false;
+    }
     var a = navMenuLinks().find(function (l) {
       return l.getAttribute("href") === href;
     });
