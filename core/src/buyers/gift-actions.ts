@@ -8,6 +8,7 @@ import { setUnitRecipientEmail } from "../fulfillment/unit-recipient.ts";
 import { setRecipientEmail } from "../orders/recipients.ts";
 import type { UnitStatus } from "../platform/lifecycle/lifecycles.ts";
 import type { BuyerContext } from "./buyer-context.ts";
+import { crossTenantTransaction } from "../platform/db/tenant-scope.ts";
 
 /**
  * What a buyer can do to one recipient's gift before it is redeemed, from the order page:
@@ -45,7 +46,8 @@ export async function correctRecipientEmail(ctx: BuyerContext, deps: Pick<Deps, 
   if (!CORRECTABLE.has(unit.status)) return { ok: false, code: "already_redeemed" };
   const clash = await ctx.db.prisma.orderRecipient.findFirst({ where: { orderId, email, id: { not: unit.recipientId } } });
   if (clash) return { ok: false, code: "duplicate_email" };
-  return ctx.db.prisma.$transaction(async (tx) => {
+  // The gift is the brand's row: the buyer reaches it through its own order, across tenants.
+  return crossTenantTransaction(ctx.db.prisma, async (tx) => {
     // Only while still unredeemed, in the same statement that checks it.
     if (!(await setUnitRecipientEmail(tx, unit.id, [...CORRECTABLE], email))) return { ok: false, code: "already_redeemed" } as const;
     await setRecipientEmail(tx, unit.recipientId, email);

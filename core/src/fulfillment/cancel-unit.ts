@@ -3,6 +3,7 @@ import type { BuyerContext } from "../buyers/buyer-context.ts";
 import { unitLifecycle } from "../platform/lifecycle/lifecycles.ts";
 import { refundUnitShare } from "../payments/refunds.ts";
 import { orderOnHoldSql } from "../orders/order-hold.ts";
+import { crossTenantTransaction } from "../platform/db/tenant-scope.ts";
 
 export type CancelResult =
   | { ok: true; refundAmount: number; currency: string }
@@ -13,7 +14,8 @@ export type CancelResult =
  * share (offer price + shipping) is refunded, in one transaction with the refund's job.
  */
 export async function cancelUnit(ctx: BuyerContext, deps: Pick<Deps, "jobs">, orderId: string, unitId: string): Promise<CancelResult> {
-  return ctx.db.prisma.$transaction(async (tx) => {
+  // The gift is the brand's row: the buyer reaches it through its own order, across tenants.
+  return crossTenantTransaction(ctx.db.prisma, async (tx) => {
     const [unit] = await tx.$queryRawUnsafe<Array<{ status: string; version: number; amount: number; currency: string; on_hold: boolean }>>(
       `SELECT u.status::text, u.version, u.amount, u.currency, ${orderOnHoldSql("o")} AS on_hold FROM fulfillment_unit u JOIN gift_order o ON o.id = u.order_id
        WHERE u.id = $1::uuid AND u.order_id = $2::uuid AND o.buyer_org_id = $3::uuid FOR UPDATE OF u`,

@@ -6,6 +6,7 @@ import { storefrontView } from "../storefronts/storefront-view.ts";
 import { allRowErrors, priceOrder, type PricedRecipient, type Quote } from "./pricing.ts";
 import { parseRecipients, type RowError } from "./recipients.ts";
 import type { ReminderSettings } from "../reminders/reminder-settings.ts";
+import { crossTenantTransaction } from "../platform/db/tenant-scope.ts";
 
 export interface CreateOrderInput {
   storefront: string;
@@ -86,7 +87,8 @@ async function insertOrder(
     fingerprint: string | null;
   },
 ): Promise<string> {
-  return ctx.db.prisma.$transaction(async (tx) => {
+  // The order's gifts are the brands' rows, written with the buyer's order: across tenants.
+  return crossTenantTransaction(ctx.db.prisma, async (tx) => {
     const order = await tx.giftOrder.create({
       data: {
         buyerOrgId: ctx.tenant.buyerOrgId,

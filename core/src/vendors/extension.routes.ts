@@ -86,19 +86,20 @@ const giftableRoute = createRoute({
   },
 });
 
-async function productOf(deps: Pick<Deps, "db">, vendorId: string, rawId: string) {
+/** The brand's synced product of a Shopify id, read through the brand's bound handle. */
+async function productOf(ctx: VendorContext, rawId: string) {
   const gid = shopifyGid("Product", rawId);
   if (!gid) throw new ProblemError(400, "invalid_product_id", "Expected a Shopify product id (gid://shopify/Product/<n> or <n>).");
-  const rows = await deps.db.sql.query<{ id: string; shopifyId: string; title: string; giftable: boolean }>(
+  const rows = await ctx.db.sql.query<{ id: string; shopifyId: string; title: string; giftable: boolean }>(
     `SELECT id::text AS id, shopify_id AS "shopifyId", title, giftable FROM product WHERE vendor_id = $1::uuid AND shopify_id = $2 AND deleted_at IS NULL`,
-    [vendorId, gid],
+    [ctx.tenant.vendorId, gid],
   );
   if (!rows[0]) throw new ProblemError(404, "not_found", "This shop has no synced product with this id (a sync may still be running).");
   return rows[0];
 }
 
-async function gifting(ctx: VendorContext, deps: Pick<Deps, "db">, rawId: string) {
-  const product = await productOf(deps, ctx.tenant.vendorId, rawId);
+async function gifting(ctx: VendorContext, rawId: string) {
+  const product = await productOf(ctx, rawId);
   const offers = await listOffers(ctx);
   return {
     product,
@@ -115,14 +116,15 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
   router.openapi(unitsByOrderRoute, async (c) => {
     const gid = shopifyGid("Order", c.req.valid("param").id);
     if (!gid) throw new ProblemError(400, "invalid_order_id", "Expected a Shopify order id (gid://shopify/Order/<n> or <n>).");
-    const rows = await deps.db.sql.query<{
+    const ctx = vendorRequestContext(c, deps);
+    const rows = await ctx.db.sql.query<{
       id: string; status: string; recipientName: string; message: string | null; giftOrderId: string;
       redeemedAt: Date | null; shippedAt: Date | null; carrier: string | null; number: string | null; url: string | null;
     }>(
       `SELECT id::text AS id, status::text AS status, recipient_name AS "recipientName", message, order_id::text AS "giftOrderId",
               redeemed_at AS "redeemedAt", shipped_at AS "shippedAt", tracking_carrier AS carrier, tracking_number AS number, tracking_url AS url
          FROM fulfillment_unit WHERE vendor_id = $1::uuid AND shopify_order_id = $2 ORDER BY created_at`,
-      [c.get("vendor").vendorId, gid],
+      [ctx.tenant.vendorId, gid],
     );
     if (!rows.length) throw new ProblemError(404, "not_found", "This order was not created by Giftloop in this shop.");
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -138,13 +140,12 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
     );
   });
 
-  router.openapi(productGiftingRoute, async (c) => c.json(await gifting(vendorRequestContext(c, deps), deps, c.req.valid("param").id), 200));
+  router.openapi(productGiftingRoute, async (c) => c.json(await gifting(vendorRequestContext(c, deps), c.req.valid("param").id), 200));
 
   router.openapi(giftableRoute, async (c) => {
-    const v = c.get("vendor");
     const input = c.req.valid("json");
     const ctx = vendorRequestContext(c, deps, "product action");
-    const product = await productOf(deps, v.vendorId, c.req.valid("param").id);
+    const product = await productOf(ctx, c.req.valid("param").id);
     await setProductsGiftable(ctx, [product.id], input.giftable);
     if (input.offerId) {
       if (!input.giftable) throw new ProblemError(422, "not_giftable", "A product must be giftable to join an offer.");
@@ -155,7 +156,7 @@ export function extensionRoutes(deps: Deps): OpenAPIHono<VendorEnv> {
         orProblem(await updateOffer(ctx, offer.id, { version: offer.version, items }), OFFER_REFUSAL_STATUS);
       }
     }
-    return c.json(await gifting(ctx, deps, product.shopifyId), 200);
+    return c.json(await gifting(ctx, product.shopifyId), 200);
   });
   return router;
 }

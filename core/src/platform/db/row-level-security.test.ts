@@ -3,7 +3,7 @@ import { seedVendor, type Seeded } from "../../testing/seed.ts";
 import { testDeps, type TestDeps } from "../../testing/deps.ts";
 import { buyer, paidUnits } from "../../fulfillment/push/testing.ts";
 import { APP_ROLE, TENANT_ROLE, type SqlTx } from "./connect.ts";
-import { tenantTransaction, vendorScopedDatabase } from "./tenant-scope.ts";
+import { buyerScopedDatabase, crossTenantTransaction, tenantTransaction, vendorScopedDatabase } from "./tenant-scope.ts";
 
 /**
  * PostgreSQL's row-level security, the second wall around a tenant's rows (the first being
@@ -143,5 +143,41 @@ describe("row-level security", () => {
     expect(await ctxDb.transaction((tx) => tx.query(`SELECT current_user AS "user"`))).toEqual([{ user: TENANT_ROLE }]);
     // The binding lasts one transaction: the process handle is cross-tenant again after it.
     expect(await deps.db.sql.query(`SELECT current_user AS "user"`)).toEqual([{ user: APP_ROLE }]);
+  });
+
+  it("a tenant's Prisma transactions are bound too: raw SQL in them sees only the tenant's rows", async () => {
+    const brand = vendorScopedDatabase(deps.db, a.vendorId).prisma;
+    const inside = await brand.$transaction(async (tx) => ({
+      who: await tx.$queryRawUnsafe<Array<{ user: string }>>(`SELECT current_user::text AS "user"`),
+      vendors: await tx.$queryRawUnsafe<Array<{ v: string }>>("SELECT DISTINCT vendor_id::text AS v FROM product"),
+      theirs: await tx.$queryRawUnsafe<unknown[]>("SELECT id FROM gift_offer WHERE id = $1::uuid", b.mugOfferId),
+      // Its model calls keep the Prisma filter beside the policy.
+      offers: await tx.giftOffer.findMany({ select: { vendorId: true } }),
+    }));
+    expect(inside.who).toEqual([{ user: TENANT_ROLE }]);
+    expect(inside.vendors).toEqual([{ v: a.vendorId }]);
+    expect(inside.theirs).toEqual([]);
+    expect(new Set(inside.offers.map((o) => o.vendorId))).toEqual(new Set([a.vendorId]));
+    // A raw write naming another brand is refused, and the transaction leaves nothing.
+    const refused = await brand
+      .$transaction(async (tx) => tx.$executeRawUnsafe(`INSERT INTO shipping_rule (id, vendor_id, country, rate_amount, currency) VALUES (gen_random_uuid(), $1::uuid, 'NO', 900, 'USD')`, b.vendorId))
+      .then(() => "written", (err: unknown) => err);
+    expect(refused).toBeInstanceOf(Error); // PostgreSQL: new row violates row-level security policy
+    expect(await deps.db.prisma.shippingRule.count({ where: { vendorId: b.vendorId, country: "NO" } })).toBe(0);
+    // The batch form is bound the same way, and answers its own queries' results only.
+    const [batch] = await brand.$transaction([brand.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(DISTINCT vendor_id)::int AS n FROM variant")]);
+    expect(batch).toEqual([{ n: 1 }]);
+    // A buyer's client is bound to the buyer; a use case that crosses into brands' rows says so.
+    const theirBuyer = buyerScopedDatabase(deps.db, theirBuyerOrgId).prisma;
+    expect(await theirBuyer.$transaction((tx) => tx.$queryRawUnsafe("SELECT count(*)::int AS n FROM fulfillment_unit"))).toEqual([{ n: 0 }]);
+    expect(await theirBuyer.$transaction((tx) => tx.$queryRawUnsafe("SELECT id::text AS id FROM gift_order"))).toEqual([{ id: theirOrderId }]);
+    const crossing = await crossTenantTransaction(theirBuyer, async (tx) => ({
+      who: await tx.$queryRawUnsafe<Array<{ user: string }>>(`SELECT current_user::text AS "user"`),
+      units: await tx.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM fulfillment_unit WHERE order_id = $1::uuid", theirOrderId),
+      orders: await tx.giftOrder.count(), // the buyer's filter still holds on its own models
+    }));
+    expect(crossing.who).toEqual([{ user: APP_ROLE }]);
+    expect(crossing.units).toEqual([{ n: 2 }]);
+    expect(crossing.orders).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { TENANT_ROLE, type Database, type SqlTx } from "./connect.ts";
 import type { ScriptRunner } from "./migrate.ts";
 
@@ -11,10 +11,11 @@ import type { ScriptRunner } from "./migrate.ts";
  * written without the tenant still sees only that tenant's rows: another tenant's id is
  * simply not found. Use cases get it as `ctx.db` (platform/use-case.ts,
  * buyers/buyer-context.ts).
- * Raw SQL (`db.sql`, `db.transaction`) is not rewritten: it runs in transactions bound to the
- * tenant (as `TENANT_ROLE`, connect.ts), where PostgreSQL's row-level security shows it only
- * the tenant's rows and refuses a write of another tenant's (see the migration
- * 20261207160000_row_level_security).
+ * Raw SQL (`db.sql`, `db.transaction`, and `tx.$queryRaw…` in the client's `$transaction`) is
+ * not rewritten: it runs in transactions bound to the tenant (as `TENANT_ROLE`, connect.ts),
+ * where PostgreSQL's row-level security shows it only the tenant's rows and refuses a write of
+ * another tenant's (see the migration 20261207160000_row_level_security). A use case that
+ * legitimately reaches another tenant's rows says so with `crossTenantTransaction`.
  */
 type Scope =
   /** The row carries the tenant's id. */
@@ -168,9 +169,60 @@ function tenantSql(transaction: Database["transaction"]): ScriptRunner {
   };
 }
 
+/** Binds a Prisma transaction to a tenant: its first statement, with the same effect as `bindTenant`'s prologue. */
+const BIND_PRISMA_TRANSACTION = "SELECT set_config('role', $1, true), set_config('giftloop.tenant', $2, true), set_config('giftloop.tenant_id', $3, true)";
+
+const UNBOUND_TRANSACTION = Symbol("the tenant client's transaction, not bound to the tenant");
+
+type InteractiveTransaction = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: TransactionOptions) => Promise<T>;
+type TransactionOptions = { maxWait?: number; timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel };
+
+/**
+ * The tenant's Prisma client with its transactions bound to the tenant: `$transaction` (the
+ * interactive form and the batch form) sets TENANT_ROLE and the tenant first, so raw SQL in
+ * it (`tx.$queryRaw…`) sees only the tenant's rows, as `db.transaction` does. Its model
+ * calls keep the Prisma filter beside the policies.
+ */
+function bindTransactions(client: PrismaClient, kind: TenantKind, tenantId: string): PrismaClient {
+  if (!UUID.test(tenantId)) throw new Error(`a ${kind} id must be a UUID`);
+  const id = tenantId.toLowerCase();
+  const bound = (arg: unknown, options?: TransactionOptions): Promise<unknown> => {
+    if (typeof arg === "function") {
+      const fn = arg as (tx: Prisma.TransactionClient) => Promise<unknown>;
+      return client.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe(BIND_PRISMA_TRANSACTION, TENANT_ROLE, kind, id);
+        return fn(tx);
+      }, options);
+    }
+    const batch = arg as Prisma.PrismaPromise<unknown>[];
+    return client.$transaction([client.$queryRawUnsafe(BIND_PRISMA_TRANSACTION, TENANT_ROLE, kind, id), ...batch], options).then((r) => r.slice(1));
+  };
+  const unbound: InteractiveTransaction = (fn, options) => client.$transaction(fn, options);
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "$transaction") return bound;
+      if (prop === UNBOUND_TRANSACTION) return unbound;
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * An interactive transaction of a tenant's client that acts across tenants (as APP_ROLE),
+ * for the use cases whose tenant legitimately reaches another's rows: a buyer's order
+ * creates, cancels and redirects gifts that are the brand's rows. The Prisma filter still
+ * keeps the tenant's own models to the tenant; its raw SQL names the tenant itself. On a
+ * client that is not a tenant's, its plain `$transaction`.
+ */
+export function crossTenantTransaction<T>(prisma: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  const unbound = (prisma as unknown as Record<symbol, InteractiveTransaction | undefined>)[UNBOUND_TRANSACTION];
+  return unbound ? unbound(fn, options) : prisma.$transaction(fn, options);
+}
+
 function scopedDatabase(db: Database, t: TenantModels, tenantId: string): Database {
   const transaction = tenantTransaction(db, t.kind, tenantId);
-  return { ...db, prisma: tenantScopedPrisma(db.prisma, t, tenantId), transaction, sql: tenantSql(transaction) };
+  return { ...db, prisma: bindTransactions(tenantScopedPrisma(db.prisma, t, tenantId), t.kind, tenantId), transaction, sql: tenantSql(transaction) };
 }
 
 /** The database as one brand sees it: Prisma filtered to it, raw SQL bound to it (see above). */
