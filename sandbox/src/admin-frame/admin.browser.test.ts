@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
-import type { FrameLocator, Locator, Page } from "playwright-core";
+import type { FrameLocator, Locator, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type Chromium } from "./browser.ts";
 import { startSandbox, type RunningSandbox } from "./sandbox.ts";
@@ -400,4 +400,31 @@ describe("the embedded app in the sandbox admin", () => {
     await page.setViewportSize(DESKTOP);
     expect(problems.map((p) => p.slice(0, 300))).toEqual([]);
   }, 60_000);
+
+  it("a menu click made while the app's page is shown but cannot route yet opens the page once it can", async () => {
+    // The app's scripts are held back: its server-rendered Home is on screen and its menu in
+    // the admin, but nothing in the app listens for navigation yet (a slow network or CPU).
+    const scripts = /\/assets\/.*\.js(\?|$)/;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const continued: Array<Promise<void>> = [];
+    const hold = (route: Route) => {
+      const p = held.then(() => route.continue());
+      continued.push(p);
+      return p;
+    };
+    await page.route(scripts, hold);
+    try {
+      await page.goto(sandbox.adminUrl, { waitUntil: "commit" });
+      await app.getByText("Setup guide").waitFor({ timeout: 30_000 });
+      await page.locator("#app-menu a", { hasText: "Orders" }).click();
+      expect(await app.getByRole("heading", { name: "Gift orders", level: 1 }).count()).toBe(0); // still Home
+    } finally {
+      release();
+      await Promise.all(continued);
+      await page.unroute(scripts, hold);
+    }
+    await app.getByRole("heading", { name: "Gift orders", level: 1 }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator("#app-menu a.active").allTextContents()).toEqual(["Orders"]);
+  }, 90_000);
 });
