@@ -21,11 +21,11 @@ import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { uninstallXeroSandboxRouting } from "@giftloop/core/integrations/xero/sandbox-routing";
 import { connectWithConsent } from "@giftloop/core/accounting/xero-connect";
-import { platformContext } from "@giftloop/core/platform/use-case";
 import { payoutPaid, setPayoutSource, type PayoutForBooking } from "@giftloop/core/accounting/book-payouts";
 import { reconcileDay, type XeroSide } from "@giftloop/core/accounting/reconcile";
 import type { BalanceTransaction } from "@giftloop/core/integrations/stripe/balance";
 import { TEST_MAPPING } from "@giftloop/core/testing/accounting";
+import { asPlatform } from "@giftloop/core/testing/deps";
 import { startXeroStandIn } from "@giftloop/sandbox/xero/server";
 import { progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
     await migrate(deps.db.owner);
     const tenantId = standIn.organisationNamed("Platform").tenantId;
-    const ctx = platformContext({ db: deps.db, actor: "bench", log: deps.log });
+    const ctx = asPlatform(deps, "bench");
     const connected = await connectWithConsent(ctx, deps, (url) => standIn.consent(url, { tenantIds: [tenantId] }), TEST_MAPPING);
     if (!connected.ok) throw new Error(`connecting Xero: ${connected.code}: ${connected.detail}`);
     await deps.db.sql.execute(`DELETE FROM xero_call`);
@@ -133,7 +133,7 @@ async function reconcileBench(deps: Awaited<ReturnType<typeof buildDeps>>): Prom
   });
   const xero: XeroSide = { byReference: new Map(stripe.map((t, k) => [`pi_${k + 1}`, { id: `pay_${k}`, amount: t.amount, currency: "USD" }])) };
   const sources = { stripe: async () => stripe, xero: async () => xero };
-  const ctx = platformContext({ db: deps.db, actor: "bench", log: deps.log });
+  const ctx = asPlatform(deps, "bench");
   const measured: number[] = [];
   const floor: number[] = [];
   for (let round = 0; round < 5; round++) {

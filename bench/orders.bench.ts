@@ -15,12 +15,12 @@ import { stripeSignatureHeader } from "@giftloop/sandbox/stripe/server";
 import { alternate, clients, INGEST_WARM_UP, type LoadRequest } from "./load.ts";
 import { startApi, startBare, type Started } from "./processes.ts";
 import type { Seeded } from "@giftloop/core/testing/seed";
+import { asPlatform } from "@giftloop/core/testing/deps";
 import { parseConfig } from "@giftloop/core/platform/config";
 import { buildDeps } from "@giftloop/core/platform/build-deps";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { createBuyerOrg } from "@giftloop/core/buyers/buyers.service";
-import { platformContext } from "@giftloop/core/platform/use-case";
 import { createOrder } from "@giftloop/core/orders/create-order";
 import { splitOrder } from "@giftloop/core/orders/split-order";
 import { seedVendor } from "@giftloop/core/testing/seed";
@@ -178,7 +178,7 @@ export async function run(): Promise<void> {
     const s = await seedVendor(deps.db);
     // Stock for every gift of the benchmark's orders (an order beyond an offer's stock is refused).
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 1_000_000 } });
-    const org = await createBuyerOrg(platformContext({ db: deps.db, actor: "bench", log: deps.log }), { name: "Bench", email: "b@bench.test" });
+    const org = await createBuyerOrg(asPlatform(deps, "bench"), { name: "Bench", email: "b@bench.test" });
     const buyer = { buyerOrgId: org.id, apiKeyId: org.apiKey.id };
     const created = await createOrder(asBuyer(deps, buyer), deps, {
       storefront: s.storefrontSlug,

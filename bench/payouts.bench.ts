@@ -24,9 +24,9 @@ import { parseConfig } from "@giftloop/core/platform/config";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createLogger } from "@giftloop/core/platform/logger";
 import { runPayouts } from "@giftloop/core/payouts/run";
-import { platformContext } from "@giftloop/core/platform/use-case";
 import { BULK_UNIT, bulkShippedUnits, daysAgo, standInCharges } from "@giftloop/core/testing/payouts";
 import { seedVendor } from "@giftloop/core/testing/seed";
+import { asPlatform } from "@giftloop/core/testing/deps";
 import { startStripeStandIn } from "@giftloop/sandbox/stripe/server";
 import { progress, report } from "./figures.ts";
 import { freshPostgres } from "./pg.ts";
@@ -58,6 +58,7 @@ export async function run(): Promise<void> {
   };
   const config = parseConfig({ NODE_ENV: "test", LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(path.join(tmpdir(), "gl-bench-payouts-")), DATABASE_POOL_SIZE: "20", ...env });
   const deps = await buildDeps(config, { log: createLogger("warn", process.stderr) });
+  const platform = asPlatform(deps, "bench");
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
     await migrate(deps.db.owner);
@@ -86,7 +87,7 @@ export async function run(): Promise<void> {
     const orders = BRANDS * ORDERS_PER_BRAND;
     progress(`set-up: ${orders} charges at the stand-in, ${orders * UNITS_PER_ORDER} shipped units (bulk SQL)`);
     const charges = await standInCharges(stripe, Array.from({ length: orders }, () => UNITS_PER_ORDER * (BULK_UNIT.item + BULK_UNIT.shipping)), 16);
-    const org = await createBuyerOrg(platformContext({ db: deps.db, actor: "bench", log: deps.log }), { name: "Bench Buyer", email: "ap@bench.test" });
+    const org = await createBuyerOrg(platform, { name: "Bench Buyer", email: "ap@bench.test" });
     await bulkShippedUnits(deps, {
       buyerOrgId: org.id,
       storefrontId: s.storefrontId,
@@ -108,7 +109,7 @@ export async function run(): Promise<void> {
       floor.push(await timed(() => deps.db.sql.query(floorSql)));
       selection.push(
         await timed(async () => {
-          const preview = await runPayouts(platformContext({ db: deps.db, actor: "bench", log: deps.log }), deps, { trigger: "operator", dryRun: true });
+          const preview = await runPayouts(platform, deps, { trigger: "operator", dryRun: true });
           if (preview.payouts.length !== BRANDS) throw new Error(`preview: ${preview.payouts.length} payouts, expected ${BRANDS}`);
         }),
       );
@@ -123,7 +124,7 @@ export async function run(): Promise<void> {
     try {
       runMs = await timed(async () => {
         const t0 = performance.now();
-        const r = await runPayouts(platformContext({ db: deps.db, actor: "bench", log: deps.log }), deps, { trigger: "operator", dryRun: false });
+        const r = await runPayouts(platform, deps, { trigger: "operator", dryRun: false });
         if (r.payouts.length !== BRANDS) throw new Error(`run: ${r.payouts.length} payouts, expected ${BRANDS}`);
         progress(`run written in ${(performance.now() - t0).toFixed(0)} ms`);
         const end = Date.now() + 600_000;

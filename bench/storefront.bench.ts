@@ -16,14 +16,13 @@ import { Hono } from "hono";
 import type { Page } from "playwright-core";
 import { launchChromium } from "@giftloop/sandbox/browser/chromium";
 import { ensureStorefrontBuild } from "@giftloop/storefront/build";
-import { testDeps } from "@giftloop/core/testing/deps";
+import { asPlatform, testDeps } from "@giftloop/core/testing/deps";
 import { connectDatabase } from "@giftloop/core/platform/db/connect";
 import { migrate } from "@giftloop/core/platform/db/migrate";
 import { createApp } from "@giftloop/core/http/app";
 import { seedVendor } from "@giftloop/core/testing/seed";
 import { buyerSessions } from "@giftloop/core/buyers/buyer-sessions";
 import { createBuyerOrg } from "@giftloop/core/buyers/buyers.service";
-import { platformContext } from "@giftloop/core/platform/use-case";
 import { createOrder } from "@giftloop/core/orders/create-order";
 import { splitOrder } from "@giftloop/core/orders/split-order";
 import { freshPostgres } from "./pg.ts";
@@ -64,7 +63,7 @@ export async function run(): Promise<void> {
     progress(`seeding a brand and a paid order of ${RECIPIENTS} recipients`);
     const s = await seedVendor(deps.db, { slug: "bench-brand" });
     await deps.db.prisma.variant.updateMany({ where: { vendorId: s.vendorId }, data: { inventoryQuantity: 100_000 } });
-    const org = await createBuyerOrg(platformContext({ db: deps.db, actor: "bench", log: deps.log }), { name: "Bench Corp", email: "bench@corp.test" });
+    const org = await createBuyerOrg(asPlatform(deps, "bench"), { name: "Bench Corp", email: "bench@corp.test" });
     const member = await deps.db.prisma.buyerMember.create({ data: { buyerOrgId: org.id, email: "owner@corp.test", role: "owner", joinedAt: new Date() } });
     const created = await createOrder(asBuyer(deps, { buyerOrgId: org.id, apiKeyId: org.apiKey.id }), deps, {
       storefront: s.storefrontSlug,
